@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs what harmlens needs from Debian 12's own packages, and nothing else.
+#   scripts/setup.sh          build and test dependencies
+#   scripts/setup.sh --bench  also the peers the benchmarks compare against
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config git
+  libsqlite3-dev sqlite3 libsodium-dev nlohmann-json3-dev libcli11-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  clang libclang-rt-14-dev   # libFuzzer for the parser fuzz targets
+)
+if [[ "${1:-}" == "--bench" ]]; then
+  packages+=(python3-pandas time)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  if [[ $(id -u) -ne 0 ]]; then sudo=sudo; else sudo=; fi
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

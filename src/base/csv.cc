@@ -1,0 +1,189 @@
+#include "base/csv.h"
+
+#include <cstring>
+
+namespace harmlens {
+
+bool HasUtf8Bom(std::string_view text) {
+  return text.size() >= 3 && static_cast<unsigned char>(text[0]) == 0xEF &&
+         static_cast<unsigned char>(text[1]) == 0xBB && static_cast<unsigned char>(text[2]) == 0xBF;
+}
+
+CsvReader::CsvReader(std::string_view text, CsvOptions options)
+    : text_(text), options_(options), pos_(HasUtf8Bom(text) ? 3 : 0) {}
+
+bool CsvReader::Next(CsvRecord* record) {
+  record->fields.clear();
+  record->error.clear();
+  record->error_field = 0;
+  record->blank = false;
+  if (pos_ >= text_.size()) return false;
+
+  const char* data = text_.data();
+  const size_t end = text_.size();
+  const char delim = options_.delimiter;
+  record->offset = pos_;
+  record->line = line_;
+  size_t start = pos_;
+  unescaped_.clear();
+  spans_.clear();
+
+  size_t i = pos_;
+  size_t record_end = end;  // exclusive, before the line ending
+  size_t next_pos = end;
+  bool done = false;
+  while (!done) {
+    size_t field_index = spans_.size();
+    if (i < end && data[i] == '"') {
+      // Quoted field: "" is a literal quote; the field ends at the closing quote.
+      size_t q = i + 1;
+      size_t copy_from = q;
+      bool escaped = false;
+      size_t field_start_in_scratch = unescaped_.size();
+      bool closed = false;
+      while (q < end) {
+        char c = data[q];
+        if (c == '"') {
+          if (q + 1 < end && data[q + 1] == '"') {
+            escaped = true;
+            unescaped_.append(data + copy_from, q + 1 - copy_from);
+            q += 2;
+            copy_from = q;
+            continue;
+          }
+          closed = true;
+          break;
+        }
+        if (c == '\n') {
+          if (!options_.allow_newlines_in_quotes) break;
+          ++line_;
+        }
+        ++q;
+      }
+      if (!closed) {
+        record->error = "a quoted field is not closed before the end of the line";
+        record->error_field = field_index;
+        size_t stop = q;  // at '\n' or end
+        record_end = (stop > start && data[stop - 1] == '\r') ? stop - 1 : stop;
+        next_pos = stop < end ? stop + 1 : end;
+        spans_.push_back({false, i, record_end - i});
+        break;
+      }
+      if (escaped) {
+        unescaped_.append(data + copy_from, q - copy_from);
+        spans_.push_back({true, field_start_in_scratch, unescaped_.size() - field_start_in_scratch});
+      } else {
+        spans_.push_back({false, i + 1, q - i - 1});
+      }
+      i = q + 1;  // past the closing quote
+      if (i >= end) {
+        record_end = end;
+        next_pos = end;
+        done = true;
+      } else if (data[i] == delim) {
+        ++i;
+        if (i >= end) {  // a trailing delimiter opens one last empty field
+          spans_.push_back({false, end, 0});
+          record_end = end;
+          next_pos = end;
+          done = true;
+        }
+      } else if (data[i] == '\n' || (data[i] == '\r' && i + 1 < end && data[i + 1] == '\n') ||
+                 (data[i] == '\r' && i + 1 == end)) {
+        record_end = i;
+        next_pos = data[i] == '\n' ? i + 1 : i + 2;
+        done = true;
+      } else {
+        record->error = "unexpected character after a closing quote (expected a delimiter or the end of the line)";
+        record->error_field = field_index;
+        const void* rest = std::memchr(data + i, '\n', end - i);
+        size_t stop = rest ? static_cast<size_t>(static_cast<const char*>(rest) - data) : end;
+        record_end = (stop > start && data[stop - 1] == '\r') ? stop - 1 : stop;
+        next_pos = stop < end ? stop + 1 : end;
+        done = true;
+      }
+    } else {
+      // Unquoted field: runs to the delimiter or the line end. A stray quote inside is
+      // kept literally, as Python's csv module and pandas do.
+      size_t f = i;
+      while (f < end && data[f] != delim && data[f] != '\n') ++f;
+      if (f < end && data[f] == delim) {
+        spans_.push_back({false, i, f - i});
+        i = f + 1;
+        if (i >= end) {
+          spans_.push_back({false, end, 0});
+          record_end = end;
+          next_pos = end;
+          done = true;
+        }
+      } else {
+        size_t field_end = f;
+        if (field_end > i && data[field_end - 1] == '\r') --field_end;
+        spans_.push_back({false, i, field_end - i});
+        record_end = field_end;
+        next_pos = f < end ? f + 1 : end;
+        done = true;
+      }
+    }
+  }
+  // Views are made only now: unescaped_ may have grown while the record was read.
+  record->fields.reserve(spans_.size());
+  for (const FieldSpan& span : spans_) {
+    const char* base = span.in_scratch ? unescaped_.data() : data;
+    record->fields.emplace_back(base + span.offset, span.length);
+  }
+  record->raw = std::string_view(data + start, record_end - start);
+  record->blank = record->raw.empty();
+  pos_ = next_pos;
+  ++line_;
+  return true;
+}
+
+bool IsValidUtf8(std::string_view text) {
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  size_t n = text.size();
+  size_t i = 0;
+  while (i < n) {
+    // Partner files are almost all ASCII: skip eight ASCII bytes at a time.
+    if (i + 8 <= n) {
+      uint64_t word;
+      std::memcpy(&word, s + i, sizeof word);
+      if ((word & 0x8080808080808080ull) == 0) {
+        i += 8;
+        continue;
+      }
+    }
+    unsigned char c = s[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t len;
+    uint32_t cp;
+    if ((c & 0xE0) == 0xC0) {
+      len = 2;
+      cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      len = 3;
+      cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      len = 4;
+      cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + len > n) return false;
+    for (size_t k = 1; k < len; ++k) {
+      if ((s[i + k] & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (s[i + k] & 0x3F);
+    }
+    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+      return false;
+    }
+    i += len;
+  }
+  return true;
+}
+
+}  // namespace harmlens

@@ -1,0 +1,191 @@
+#include "cli/commands.h"
+
+#include <cstdio>
+#include <iostream>
+#include <memory>
+
+#include "engine/summary.h"
+#include "geo/reference_geography.h"
+#include "ingest/ingest.h"
+#include "model/behaviour_rules.h"
+#include "model/geography.h"
+#include "store/sqlite_store.h"
+
+namespace harmlens {
+namespace {
+
+constexpr int kExitFailure = 1;
+
+int Fail(const std::string& context, const Status& status) {
+  std::cerr << "harmlens: " << context << status.ToString() << '\n';
+  return kExitFailure;
+}
+
+// Read-only commands must not create an empty store by accident.
+Result<std::unique_ptr<Store>> OpenExistingStore(Env* env, const std::string& db) {
+  if (!env->Exists(db)) {
+    return Status::NotFound("no store at " + db + " (run 'harmlens ingest ...' first, or give --db)");
+  }
+  SqliteOptions options;
+  options.create_if_missing = false;
+  return OpenSqliteStore(db, options);
+}
+
+std::string Percent(int64_t part, int64_t whole) {
+  if (whole == 0) return "n/a";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f%%", 100.0 * static_cast<double>(part) / static_cast<double>(whole));
+  return buf;
+}
+
+std::string Accounting(const LoadCounts& c) {
+  return "read " + std::to_string(c.read) + " = stored " + std::to_string(c.stored) + " + already present " +
+         std::to_string(c.already_present) + " + quarantined " + std::to_string(c.quarantined);
+}
+
+// "[#########...........]  45%  312,000 rows/s" redrawn in place on a terminal.
+void DrawProgress(const IngestProgress& p) {
+  constexpr int kWidth = 30;
+  double fraction = p.bytes_total > 0 ? static_cast<double>(p.bytes_done) / static_cast<double>(p.bytes_total) : 1;
+  int filled = static_cast<int>(fraction * kWidth);
+  double rate = p.elapsed_seconds > 0 ? static_cast<double>(p.rows_read) / p.elapsed_seconds : 0;
+  std::fprintf(stderr, "\r[%s%s] %3d%%  %.0f rows/s ", std::string(filled, '#').c_str(),
+               std::string(kWidth - filled, '.').c_str(), static_cast<int>(fraction * 100), rate);
+  std::fflush(stderr);
+}
+
+}  // namespace
+
+int RunIngestPoliceUk(Env* env, const IngestCommand& command) {
+  auto geography = ReferenceGeography::Load(env, command.data_dir + "/reference");
+  if (!geography.ok()) return Fail("reference geography: ", geography.status());
+  auto store = OpenSqliteStore(command.db);
+  if (!store.ok()) return Fail("", store.status());
+
+  IngestOptions options;
+  options.batch_rows = command.batch_rows;
+  if (command.report_batches) {
+    options.on_batch_committed = [](const FileLoadReport& file, const IncidentBatch& batch, const LoadCounts& c) {
+      std::printf("committed load %lld batch %lld lines %lld-%lld: %s\n", static_cast<long long>(file.load_id),
+                  static_cast<long long>(batch.batch_no), static_cast<long long>(batch.first_line),
+                  static_cast<long long>(batch.last_line), Accounting(c).c_str());
+      std::fflush(stdout);  // a test may kill us right after this line
+    };
+  }
+  if (command.progress && !command.quiet) options.on_progress = DrawProgress;
+
+  auto report = IngestPoliceUk(store->get(), env, **geography, command.paths, options);
+  if (command.progress && !command.quiet) std::fprintf(stderr, "\n");
+  if (!report.ok()) return Fail("ingest: ", report.status());
+
+  int64_t with_point = 0, agree = 0;
+  for (const FileLoadReport& f : report->files) {
+    with_point += f.rows_with_point;
+    agree += f.rows_point_in_reported_lsoa;
+    if (!command.quiet) std::printf("%s: %s\n", f.file.c_str(), Accounting(f.counts).c_str());
+  }
+  std::printf("loaded %zu file(s), %.1f MB in %.2f s: %s\n", report->files.size(),
+              static_cast<double>(report->bytes) / 1e6, report->seconds, Accounting(report->total).c_str());
+  std::printf("LSOA check: %lld of %lld rows with coordinates (%s) fall inside the polygon of the LSOA "
+              "police.uk gives; summaries use police.uk's LSOA\n",
+              static_cast<long long>(agree), static_cast<long long>(with_point), Percent(agree, with_point).c_str());
+  if (report->total.quarantined > 0) {
+    std::printf("%lld row(s) quarantined: see 'harmlens quarantine --db %s'\n",
+                static_cast<long long>(report->total.quarantined), command.db.c_str());
+  }
+  return 0;
+}
+
+int RunSummary(Env* env, const std::string& db, const SummaryCommand& command, OutputFormat format) {
+  auto store = OpenExistingStore(env, db);
+  if (!store.ok()) return Fail("", store.status());
+  SummaryQuery query;
+  if (!command.csp.empty()) query.csp_area = std::string(FindCspArea(command.csp)->code);
+  if (!command.from.empty()) query.from = ParseYearMonth(command.from);
+  if (!command.to.empty()) query.to = ParseYearMonth(command.to);
+  if (!command.behaviour.empty()) query.behaviour = HarmfulBehaviourFromSlug(command.behaviour);
+  auto rows = Summarise(store->get(), query);
+  if (!rows.ok()) {
+    if (rows.status().code() == StatusCode::kInvalidArgument) {
+      std::cerr << "harmlens: " << rows.status().ToString() << " (see 'harmlens summary --help')\n";
+      return 2;
+    }
+    return Fail("summary: ", rows.status());
+  }
+  OutputTable table{{"csp_area", "month", "crime_type", "incidents"}, {false, false, false, true}, {}};
+  int64_t total = 0;
+  for (const SummaryRow& r : *rows) {
+    table.rows.push_back({r.csp_area, r.month.ToString(), std::string(CrimeTypeName(r.crime_type)),
+                          std::to_string(r.incidents)});
+    total += r.incidents;
+  }
+  WriteTable(table, format, std::cout);
+  if (format == OutputFormat::kTable) {
+    std::cout << "total " << total << " incidents in " << rows->size()
+              << " cells; CSP area from police.uk's LSOA label\n";
+  }
+  return 0;
+}
+
+int RunLoads(Env* env, const std::string& db, OutputFormat format) {
+  auto store = OpenExistingStore(env, db);
+  if (!store.ok()) return Fail("", store.status());
+  auto loads = (*store)->ListLoads();
+  if (!loads.ok()) return Fail("", loads.status());
+  OutputTable table{{"load", "feed", "file", "state", "read", "stored", "already_present", "quarantined",
+                     "rows_with_point", "point_in_reported_lsoa", "started_at", "content_hash"},
+                    {true, false, false, false, true, true, true, true, true, true, false, false},
+                    {}};
+  for (const LoadRecord& l : *loads) {
+    table.rows.push_back({std::to_string(l.id), l.start.feed, l.start.file, l.complete ? "complete" : "incomplete",
+                          std::to_string(l.counts.read), std::to_string(l.counts.stored),
+                          std::to_string(l.counts.already_present), std::to_string(l.counts.quarantined),
+                          std::to_string(l.rows_with_point), std::to_string(l.rows_point_in_reported_lsoa),
+                          l.started_at, l.content_hash});
+  }
+  WriteTable(table, format, std::cout);
+  return 0;
+}
+
+int RunQuarantine(Env* env, const std::string& db, std::optional<int64_t> load_id, OutputFormat format) {
+  auto store = OpenExistingStore(env, db);
+  if (!store.ok()) return Fail("", store.status());
+  auto rows = (*store)->ListQuarantine(load_id);
+  if (!rows.ok()) return Fail("", rows.status());
+  OutputTable table{{"file", "line", "column", "value", "reason"}, {false, true, false, false, false}, {}};
+  for (const QuarantinedRow& q : *rows) {
+    table.rows.push_back({q.source.file, std::to_string(q.source.line), q.column, q.value, q.reason});
+  }
+  WriteTable(table, format, std::cout);
+  return 0;
+}
+
+int RunGeography(Env* env, const std::string& data_dir, OutputFormat format) {
+  auto geography = ReferenceGeography::Load(env, data_dir + "/reference");
+  if (!geography.ok()) return Fail("reference geography: ", geography.status());
+  OutputTable table{{"csp_code", "csp_area", "lsoas", "population_mid2018"}, {false, false, true, true}, {}};
+  for (const CspArea& area : LlrCspAreas()) {
+    int64_t lsoas = 0, population = 0;
+    for (const Lsoa& l : (*geography)->lsoas()) {
+      if (l.csp_area != area.code) continue;
+      ++lsoas;
+      population += l.population;
+    }
+    table.rows.push_back({std::string(area.code), std::string(area.name), std::to_string(lsoas),
+                          std::to_string(population)});
+  }
+  WriteTable(table, format, std::cout);
+  return 0;
+}
+
+int RunRules(OutputFormat format) {
+  OutputTable table{{"version", "behaviour", "when"}, {false, false, false}, {}};
+  for (const BehaviourRule& rule : BehaviourRules()) {
+    table.rows.push_back({std::string(kBehaviourRulesVersion), std::string(HarmfulBehaviourSlug(rule.behaviour)),
+                          std::string(rule.when)});
+  }
+  WriteTable(table, format, std::cout);
+  return 0;
+}
+
+}  // namespace harmlens

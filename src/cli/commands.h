@@ -1,0 +1,39 @@
+// The subcommands behind `harmlens`: each parses nothing itself (main.cc does), calls
+// the library, prints, and returns the process exit code.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/env.h"
+#include "cli/output.h"
+
+namespace harmlens {
+
+struct IngestCommand {
+  std::vector<std::string> paths;
+  std::string db;
+  std::string data_dir;
+  int64_t batch_rows = 20000;
+  bool report_batches = false;
+  bool quiet = false;
+  bool progress = false;  // draw a progress bar on stderr
+};
+
+struct SummaryCommand {
+  std::string csp;
+  std::string from;
+  std::string to;
+  std::string behaviour;
+};
+
+int RunIngestPoliceUk(Env* env, const IngestCommand& command);
+int RunSummary(Env* env, const std::string& db, const SummaryCommand& command, OutputFormat format);
+int RunLoads(Env* env, const std::string& db, OutputFormat format);
+int RunQuarantine(Env* env, const std::string& db, std::optional<int64_t> load_id, OutputFormat format);
+int RunGeography(Env* env, const std::string& data_dir, OutputFormat format);
+int RunRules(OutputFormat format);
+
+}  // namespace harmlens

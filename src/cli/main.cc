@@ -1,0 +1,172 @@
+// The harmlens command line: one executable, one subcommand per task, each a thin
+// wrapper over a library call. Exit codes: 0 done, 1 the task failed (bad input file,
+// store error), 2 the command itself was wrong (unknown option, bad value).
+#include <malloc.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "base/env.h"
+#include "cli/commands.h"
+#include "model/geography.h"
+#include "model/harmful_behaviour.h"
+#include "model/time.h"
+
+#ifndef HARMLENS_DEFAULT_DATA_DIR
+#define HARMLENS_DEFAULT_DATA_DIR "data"
+#endif
+
+namespace harmlens {
+namespace {
+
+constexpr int kExitUsage = 2;
+
+std::string DefaultDataDir() {
+  const char* env = std::getenv("HARMLENS_DATA_DIR");
+  return env && *env ? env : HARMLENS_DEFAULT_DATA_DIR;
+}
+
+const CLI::Validator kYearMonth(
+    [](std::string& value) -> std::string {
+      return ParseYearMonth(value) ? "" : "expected a month as YYYY-MM, got \"" + value + "\"";
+    },
+    "YYYY-MM");
+
+const CLI::Validator kCsp(
+    [](std::string& value) -> std::string {
+      if (FindCspArea(value)) return "";
+      std::string names;
+      for (const CspArea& a : LlrCspAreas()) names += (names.empty() ? "" : ", ") + std::string(a.name);
+      return "unknown CSP area \"" + value + "\" (expected a district code or one of: " + names + ")";
+    },
+    "CSP");
+
+const CLI::Validator kBehaviour(
+    [](std::string& value) -> std::string {
+      if (HarmfulBehaviourFromSlug(value)) return "";
+      std::string slugs;
+      for (HarmfulBehaviour b : AllHarmfulBehaviours()) {
+        slugs += (slugs.empty() ? "" : ", ") + std::string(HarmfulBehaviourSlug(b));
+      }
+      return "unknown harmful behaviour \"" + value + "\" (expected one of: " + slugs + ")";
+    },
+    "BEHAVIOUR");
+
+void AddDbOption(CLI::App* cmd, std::string* db) {
+  cmd->add_option("--db", *db, "the store: a SQLite file (created by ingest if missing)")
+      ->capture_default_str();
+}
+
+void AddFormatOption(CLI::App* cmd, std::string* format) {
+  cmd->add_option("--format", *format, "output format")
+      ->check(CLI::IsMember({"table", "csv", "json"}))
+      ->capture_default_str();
+}
+
+OutputFormat ToFormat(const std::string& name) {
+  if (name == "csv") return OutputFormat::kCsv;
+  if (name == "json") return OutputFormat::kJson;
+  return OutputFormat::kTable;
+}
+
+}  // namespace
+}  // namespace harmlens
+
+int main(int argc, char** argv) {
+  using namespace harmlens;
+  // Ingest allocates and frees a few megabytes per batch; glibc would hand each block
+  // back to the kernel and fault it in again, zeroed, for the next batch.
+  mallopt(M_MMAP_THRESHOLD, 256 << 20);
+  mallopt(M_TRIM_THRESHOLD, 512 << 20);
+  CLI::App app{"harmlens: the data and analysis hub of the LLR Violence Reduction Network"};
+  app.require_subcommand(1);
+  app.set_help_all_flag("--help-all", "help for every subcommand");
+
+  std::string db = "harmlens.db";
+  std::string data_dir = DefaultDataDir();
+  std::string format = "table";
+
+  // ingest
+  IngestCommand ingest;
+  CLI::App* ingest_cmd = app.add_subcommand("ingest", "load partner files into the store");
+  ingest_cmd->require_subcommand(1);
+  CLI::App* police_uk = ingest_cmd->add_subcommand(
+      "police-uk", "police.uk street-level crime CSVs (any force); files or folders of them");
+  police_uk->add_option("paths", ingest.paths, "files, or folders searched for *.csv")->required();
+  AddDbOption(police_uk, &db);
+  police_uk->add_option("--data", data_dir, "reference geography folder (data/)")->capture_default_str();
+  police_uk->add_option("--batch-rows", ingest.batch_rows, "rows per atomic batch")
+      ->check(CLI::Range(int64_t{1}, int64_t{10'000'000}))
+      ->capture_default_str();
+  police_uk->add_flag("--report-batches", ingest.report_batches,
+                      "print a line on stdout as each batch is committed");
+  police_uk->add_flag("--quiet", ingest.quiet, "print only the totals");
+
+  // summary
+  SummaryCommand summary;
+  CLI::App* summary_cmd =
+      app.add_subcommand("summary", "incident counts by CSP area x month x crime type");
+  AddDbOption(summary_cmd, &db);
+  summary_cmd->add_option("--csp", summary.csp, "one CSP area: district code or name")->check(kCsp);
+  summary_cmd->add_option("--from", summary.from, "first month, YYYY-MM")->check(kYearMonth);
+  summary_cmd->add_option("--to", summary.to, "last month, YYYY-MM")->check(kYearMonth);
+  summary_cmd->add_option("--behaviour", summary.behaviour, "only incidents tagged with this harmful behaviour")
+      ->check(kBehaviour);
+  AddFormatOption(summary_cmd, &format);
+
+  // loads
+  CLI::App* loads_cmd = app.add_subcommand("loads", "every load with its accounting and LSOA check");
+  AddDbOption(loads_cmd, &db);
+  AddFormatOption(loads_cmd, &format);
+
+  // quarantine
+  int64_t quarantine_load = 0;
+  CLI::App* quarantine_cmd = app.add_subcommand("quarantine", "rows refused by ingest, with reasons");
+  AddDbOption(quarantine_cmd, &db);
+  quarantine_cmd->add_option("--load", quarantine_load, "only this load id");
+  AddFormatOption(quarantine_cmd, &format);
+
+  // geography
+  CLI::App* geography_cmd =
+      app.add_subcommand("geography", "check the reference geography: LSOAs per CSP area");
+  geography_cmd->add_option("--data", data_dir, "reference geography folder (data/)")->capture_default_str();
+  AddFormatOption(geography_cmd, &format);
+
+  // rules
+  CLI::App* rules_cmd = app.add_subcommand("rules", "the harmful-behaviour rule table in force");
+  AddFormatOption(rules_cmd, &format);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::string where = app.get_subcommands().empty() ? "harmlens" : "harmlens " + app.get_subcommands()[0]->get_name();
+    std::cerr << "harmlens: " << e.what() << " (see '" << where << " --help')\n";
+    return kExitUsage;
+  }
+
+  Env* env = Env::Default();
+  OutputFormat out = ToFormat(format);
+  if (police_uk->parsed()) {
+    ingest.db = db;
+    ingest.data_dir = data_dir;
+    ingest.progress = isatty(STDERR_FILENO) != 0;
+    return RunIngestPoliceUk(env, ingest);
+  }
+  if (summary_cmd->parsed()) return RunSummary(env, db, summary, out);
+  if (loads_cmd->parsed()) return RunLoads(env, db, out);
+  if (quarantine_cmd->parsed()) {
+    return RunQuarantine(env, db, quarantine_load > 0 ? std::optional<int64_t>(quarantine_load) : std::nullopt, out);
+  }
+  if (geography_cmd->parsed()) return RunGeography(env, data_dir, out);
+  if (rules_cmd->parsed()) return RunRules(out);
+  return kExitUsage;
+}

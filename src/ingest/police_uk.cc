@@ -1,0 +1,252 @@
+#include "ingest/police_uk.h"
+
+#include <sodium.h>
+
+#include <array>
+#include <charconv>
+#include <cmath>
+
+#include "model/behaviour_rules.h"
+
+namespace harmlens {
+namespace {
+
+enum Column {
+  kCrimeId = 0,
+  kMonth,
+  kReportedBy,
+  kFallsWithin,
+  kLongitude,
+  kLatitude,
+  kLocation,
+  kLsoaCode,
+  kLsoaName,
+  kCrimeType,
+  kLastOutcome,
+  kContext,
+};
+
+constexpr std::array<std::string_view, kPoliceUkColumnCount> kColumnNames = {
+    "Crime ID",  "Month",     "Reported by", "Falls within", "Longitude",             "Latitude",
+    "Location",  "LSOA code", "LSOA name",   "Crime type",   "Last outcome category", "Context"};
+
+// Great Britain and Northern Ireland with a margin; a point outside is a data error.
+constexpr double kMinLongitude = -8.7, kMaxLongitude = 1.9;
+constexpr double kMinLatitude = 49.8, kMaxLatitude = 60.9;
+
+std::string_view FirstLine(std::string_view bytes) {
+  if (HasUtf8Bom(bytes)) bytes.remove_prefix(3);
+  size_t nl = bytes.find('\n');
+  std::string_view line = bytes.substr(0, nl);
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  return line;
+}
+
+std::optional<double> ParseDegrees(std::string_view text) {
+  double value = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || ptr != text.data() + text.size() || !std::isfinite(value)) {
+    return std::nullopt;
+  }
+  return value;
+}
+
+// 2011 LSOA codes: E01 (England) or W01 (Wales) and six digits.
+bool IsLsoaCode(std::string_view code) {
+  if (code.size() != 9 || (code[0] != 'E' && code[0] != 'W') || code[1] != '0' || code[2] != '1') {
+    return false;
+  }
+  for (size_t i = 3; i < 9; ++i) {
+    if (code[i] < '0' || code[i] > '9') return false;
+  }
+  return true;
+}
+
+std::string Hex(const unsigned char* bytes, size_t n) {
+  static const char* kDigits = "0123456789abcdef";
+  std::string out(n * 2, '0');
+  for (size_t i = 0; i < n; ++i) {
+    out[2 * i] = kDigits[bytes[i] >> 4];
+    out[2 * i + 1] = kDigits[bytes[i] & 15];
+  }
+  return out;
+}
+
+std::string ContentHash(const CsvRecord& record) {
+  crypto_generichash_state state;
+  crypto_generichash_init(&state, nullptr, 0, 16);
+  for (std::string_view field : record.fields) {
+    crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(field.data()), field.size());
+    const unsigned char sep = 0x1f;  // fields are joined with a unit separator
+    crypto_generichash_update(&state, &sep, 1);
+  }
+  unsigned char digest[16];
+  crypto_generichash_final(&state, digest, sizeof digest);
+  return Hex(digest, sizeof digest);
+}
+
+std::string QuotedForMessage(std::string_view value) {
+  constexpr size_t kMax = 60;
+  std::string shown(value.substr(0, kMax));
+  if (value.size() > kMax) shown += "...";
+  return "\"" + shown + "\"";
+}
+
+}  // namespace
+
+Status CheckPoliceUkHeader(const std::string& file, std::string_view bytes) {
+  std::string expected = "expected a police.uk street-level crime CSV whose first line is \"" +
+                         std::string(kPoliceUkHeader) + "\"";
+  if (bytes.empty()) return Status::RejectedInput("the file is empty; " + expected, {file, 0, ""});
+  if (bytes.substr(0, 4096).find('\0') != std::string_view::npos) {
+    return Status::RejectedInput("the file is binary, not text; " + expected, {file, 0, ""});
+  }
+  std::string_view first = FirstLine(bytes);
+  if (first != kPoliceUkHeader) {
+    return Status::RejectedInput("the header is " + QuotedForMessage(first) + "; " + expected, {file, 1, ""});
+  }
+  return Status::Ok();
+}
+
+PoliceUkParser::PoliceUkParser(std::string file, const ReferenceGeography& geography)
+    : file_(std::move(file)), geography_(geography) {}
+
+bool PoliceUkParser::Reject(const CsvRecord& record, int column, std::string_view value, std::string reason,
+                            QuarantinedRow* rejected) const {
+  rejected->source = {Agency::kPoliceUk, file_, record.line};
+  rejected->column_index = column;
+  rejected->column = column >= 0 && column < kPoliceUkColumnCount ? std::string(kColumnNames[column]) : "";
+  rejected->value = std::string(value);
+  rejected->reason = std::move(reason);
+  rejected->raw = std::string(record.raw);
+  return false;
+}
+
+bool PoliceUkParser::Parse(const CsvRecord& record, Incident* incident, QuarantinedRow* rejected) {
+  if (record.blank) return Reject(record, -1, "", "the line is blank (expected a crime record)", rejected);
+  if (!IsValidUtf8(record.raw)) {
+    return Reject(record, -1, "", "the row is not valid UTF-8 text (police.uk files are UTF-8)", rejected);
+  }
+  if (!record.error.empty()) {
+    int column = static_cast<int>(record.error_field);
+    std::string_view value = record.error_field < record.fields.size() ? record.fields[record.error_field] : "";
+    return Reject(record, column < kPoliceUkColumnCount ? column : -1, value, record.error, rejected);
+  }
+  const auto& f = record.fields;
+  if (f.size() != kPoliceUkColumnCount) {
+    return Reject(record, -1, "",
+                  "expected " + std::to_string(kPoliceUkColumnCount) + " fields, found " +
+                      std::to_string(f.size()) + " (a Location containing a comma must be in double quotes)",
+                  rejected);
+  }
+
+  std::optional<YearMonth> month = ParseYearMonth(f[kMonth]);
+  if (!month) {
+    return Reject(record, kMonth, f[kMonth],
+                  "cannot read " + QuotedForMessage(f[kMonth]) + " as a month (expected YYYY-MM)", rejected);
+  }
+  std::optional<CrimeType> type = CrimeTypeFromName(f[kCrimeType]);
+  if (!type) {
+    return Reject(record, kCrimeType, f[kCrimeType],
+                  "unknown crime type " + QuotedForMessage(f[kCrimeType]) +
+                      " (expected one of the 14 police.uk types, e.g. \"Burglary\")",
+                  rejected);
+  }
+  std::string_view crime_id = f[kCrimeId];
+  if (crime_id.empty() && *type != CrimeType::kAntiSocialBehaviour) {
+    return Reject(record, kCrimeId, "",
+                  "Crime ID is empty (only Anti-social behaviour rows may have no Crime ID)", rejected);
+  }
+
+  std::optional<GeoPoint> point;
+  bool has_lon = !f[kLongitude].empty();
+  bool has_lat = !f[kLatitude].empty();
+  if (has_lon != has_lat) {
+    int missing = has_lon ? kLatitude : kLongitude;
+    return Reject(record, missing, "",
+                  std::string(kColumnNames[missing]) + " is empty but " +
+                      std::string(kColumnNames[has_lon ? kLongitude : kLatitude]) +
+                      " is given (expected both or neither)",
+                  rejected);
+  }
+  if (has_lon) {
+    std::optional<double> lon = ParseDegrees(f[kLongitude]);
+    if (!lon) {
+      return Reject(record, kLongitude, f[kLongitude],
+                    "cannot read " + QuotedForMessage(f[kLongitude]) +
+                        " as a longitude (expected decimal degrees, e.g. -1.133)",
+                    rejected);
+    }
+    std::optional<double> lat = ParseDegrees(f[kLatitude]);
+    if (!lat) {
+      return Reject(record, kLatitude, f[kLatitude],
+                    "cannot read " + QuotedForMessage(f[kLatitude]) +
+                        " as a latitude (expected decimal degrees, e.g. 52.634)",
+                    rejected);
+    }
+    if (*lon < kMinLongitude || *lon > kMaxLongitude) {
+      return Reject(record, kLongitude, f[kLongitude],
+                    "longitude " + std::string(f[kLongitude]) + " is outside the United Kingdom (expected -8.7 to 1.9)",
+                    rejected);
+    }
+    if (*lat < kMinLatitude || *lat > kMaxLatitude) {
+      return Reject(record, kLatitude, f[kLatitude],
+                    "latitude " + std::string(f[kLatitude]) + " is outside the United Kingdom (expected 49.8 to 60.9)",
+                    rejected);
+    }
+    point = GeoPoint{*lon, *lat};
+  }
+  std::string_view lsoa = f[kLsoaCode];
+  if (!lsoa.empty() && !IsLsoaCode(lsoa)) {
+    return Reject(record, kLsoaCode, lsoa,
+                  "cannot read " + QuotedForMessage(lsoa) + " as an LSOA code (expected E01 or W01 followed by six digits)",
+                  rejected);
+  }
+
+  // The row is good: overwrite every field of the (possibly reused) incident.
+  Incident& inc = *incident;
+  inc.source.agency = Agency::kPoliceUk;
+  inc.source.file = file_;
+  inc.source.line = record.line;
+  inc.occurred = OccurredTime::Month(*month);
+  inc.crime_type = *type;
+  inc.offence_code.clear();
+  inc.weapon = Weapon::kUnknown;
+  inc.domestic.reset();
+  inc.involvements.clear();
+  inc.location.point = point;
+  inc.location.lsoa_by_point.clear();
+  if (point) {
+    auto [cached, added] = lsoa_by_point_.try_emplace({point->longitude, point->latitude}, nullptr);
+    if (added) cached->second = geography_.LsoaContaining(*point);
+    if (cached->second) inc.location.lsoa_by_point = cached->second->code;
+  }
+  inc.location.lsoa_reported.assign(lsoa);
+  // CSP area follows police.uk's own LSOA label, so counts reconcile with police.uk;
+  // only a row without a label falls back to the polygon that contains its point.
+  std::string_view area_lsoa = lsoa.empty() ? std::string_view(inc.location.lsoa_by_point) : lsoa;
+  const Lsoa* area = geography_.FindLsoa(area_lsoa);
+  if (area) {
+    inc.location.csp_area = area->csp_area;
+  } else {
+    inc.location.csp_area.clear();
+  }
+  inc.location.description.assign(f[kLocation]);
+  inc.outcome.assign(f[kLastOutcome]);
+
+  // police.uk republishes a crime in a later month now and then (same Crime ID); each
+  // monthly record is kept, as police.uk's own monthly counts do.
+  inc.source_id.assign(f[kMonth]);
+  inc.source_id += '/';
+  if (crime_id.empty()) {
+    std::string hash = ContentHash(record);
+    int occurrence = asb_occurrences_[hash]++;
+    inc.source_id += "asb-" + hash + "-" + std::to_string(occurrence);
+  } else {
+    inc.source_id.append(crime_id);
+  }
+  inc.behaviours = TagBehaviours(inc);
+  return true;
+}
+
+}  // namespace harmlens

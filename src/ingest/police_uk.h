@@ -1,0 +1,59 @@
+// The police.uk street-level crime adapter: the national open CSV format (12 columns,
+// month-only dates, anonymised "snap point" locations). Turns one record into an
+// Incident or a QuarantinedRow with a reason a person can act on. Pure: no I/O, no
+// store; one parser per thread (it keeps per-file state for duplicate ASB rows).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "base/csv.h"
+#include "base/status.h"
+#include "geo/reference_geography.h"
+#include "model/incident.h"
+#include "model/load.h"
+
+namespace harmlens {
+
+inline constexpr std::string_view kPoliceUkFeed = "police-uk";
+inline constexpr std::string_view kPoliceUkHeader =
+    "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,"
+    "Crime type,Last outcome category,Context";
+inline constexpr int kPoliceUkColumnCount = 12;
+
+// OK if `bytes` start with the police.uk street header (a UTF-8 BOM and CRLF allowed);
+// otherwise RejectedInput naming `file` and the expected header.
+Status CheckPoliceUkHeader(const std::string& file, std::string_view bytes);
+
+class PoliceUkParser {
+ public:
+  // `geography` must outlive the parser.
+  PoliceUkParser(std::string file, const ReferenceGeography& geography);
+
+  // One data record (not the header): fills `incident` and returns true, or fills
+  // `rejected` and returns false. Every field of `incident` is overwritten, so callers
+  // may reuse one object (and its string capacity) for row after row.
+  bool Parse(const CsvRecord& record, Incident* incident, QuarantinedRow* rejected);
+
+ private:
+  bool Reject(const CsvRecord& record, int column, std::string_view value, std::string reason,
+              QuarantinedRow* rejected) const;
+
+  std::string file_;
+  const ReferenceGeography& geography_;
+  // Identical anti-social-behaviour rows in one file are distinct reports: the n-th copy
+  // gets occurrence n, so a reload of the same file maps each copy to the same key.
+  std::unordered_map<std::string, int> asb_occurrences_;
+  // police.uk snaps every point to one of a limited set of map points, so the polygon
+  // lookup for each distinct point is done once per file.
+  struct PointHash {
+    size_t operator()(const std::pair<double, double>& p) const {
+      return std::hash<double>()(p.first) * 1000003u ^ std::hash<double>()(p.second);
+    }
+  };
+  std::unordered_map<std::pair<double, double>, const Lsoa*, PointHash> lsoa_by_point_;
+};
+
+}  // namespace harmlens

@@ -1,0 +1,654 @@
+#include "store/sqlite_store.h"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <cstring>
+#include <string_view>
+#include <utility>
+
+#include "base/env.h"
+#include "store/incident_key.h"
+#include "store/incident_segment.h"
+
+namespace harmlens {
+namespace {
+
+// Schema migrations, applied in order; entry i takes the schema from version i to i+1.
+// Never edit a released entry: add a new one and bump kSqliteSchemaVersion.
+const char* const kMigrations[] = {
+    // 0 -> 1: the first schema.
+    R"sql(
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE crime_types(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+CREATE TABLE loads(
+  id INTEGER PRIMARY KEY,
+  feed TEXT NOT NULL,
+  file TEXT NOT NULL,
+  content_hash TEXT,
+  bytes INTEGER NOT NULL,
+  rules_version TEXT NOT NULL,
+  started_at TEXT NOT NULL,
+  finished_at TEXT,
+  rows_read INTEGER NOT NULL DEFAULT 0,
+  rows_stored INTEGER NOT NULL DEFAULT 0,
+  rows_present INTEGER NOT NULL DEFAULT 0,
+  rows_quarantined INTEGER NOT NULL DEFAULT 0,
+  rows_with_point INTEGER NOT NULL DEFAULT 0,
+  rows_point_in_reported_lsoa INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE load_batches(
+  load_id INTEGER NOT NULL REFERENCES loads(id),
+  batch_no INTEGER NOT NULL,
+  first_line INTEGER NOT NULL,
+  last_line INTEGER NOT NULL,
+  rows_read INTEGER NOT NULL,
+  rows_stored INTEGER NOT NULL,
+  rows_present INTEGER NOT NULL,
+  rows_quarantined INTEGER NOT NULL,
+  committed_at TEXT NOT NULL,
+  PRIMARY KEY(load_id, batch_no)) WITHOUT ROWID;
+CREATE TABLE incident_segments(
+  id INTEGER PRIMARY KEY,
+  load_id INTEGER NOT NULL REFERENCES loads(id),
+  batch_no INTEGER NOT NULL,
+  first_incident_id INTEGER NOT NULL,
+  row_count INTEGER NOT NULL,
+  min_minute INTEGER NOT NULL,
+  max_minute INTEGER NOT NULL,
+  format_version INTEGER NOT NULL,
+  keys BLOB NOT NULL,
+  columns BLOB NOT NULL,
+  UNIQUE(load_id, batch_no));
+CREATE TABLE persons(
+  id INTEGER PRIMARY KEY,
+  agency TEXT NOT NULL,
+  person_key TEXT NOT NULL,
+  UNIQUE(agency, person_key));
+CREATE TABLE involvements(
+  incident_id INTEGER NOT NULL,
+  person_id INTEGER NOT NULL REFERENCES persons(id),
+  role INTEGER NOT NULL CHECK(role BETWEEN 0 AND 3),
+  age_years INTEGER,
+  sex INTEGER NOT NULL CHECK(sex BETWEEN 0 AND 3),
+  PRIMARY KEY(incident_id, person_id, role)) WITHOUT ROWID;
+CREATE INDEX involvements_by_person ON involvements(person_id);
+CREATE TABLE quarantine(
+  id INTEGER PRIMARY KEY,
+  load_id INTEGER NOT NULL REFERENCES loads(id),
+  batch_no INTEGER NOT NULL,
+  file TEXT NOT NULL,
+  line INTEGER NOT NULL,
+  column_name TEXT NOT NULL,
+  column_index INTEGER NOT NULL,
+  value TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  raw TEXT NOT NULL);
+INSERT INTO meta(key, value) VALUES ('application', 'harmlens'), ('schema_version', '0');
+)sql",
+};
+static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSqliteSchemaVersion);
+
+// A prepared statement, reset after every use.
+class Statement {
+ public:
+  Statement() = default;
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  ~Statement() { sqlite3_finalize(stmt_); }
+
+  Status Prepare(sqlite3* db, const char* sql) {
+    sqlite3_finalize(stmt_);
+    stmt_ = nullptr;
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) {
+      return Status::Internal(std::string("store: cannot prepare statement: ") + sqlite3_errmsg(db));
+    }
+    return Status::Ok();
+  }
+  sqlite3_stmt* get() const { return stmt_; }
+  void Reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+  void Bind(int i, int64_t v) { sqlite3_bind_int64(stmt_, i, v); }
+  void Bind(int i, double v) { sqlite3_bind_double(stmt_, i, v); }
+  void Bind(int i, std::string_view v) {
+    sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+  }
+  void BindNull(int i) { sqlite3_bind_null(stmt_, i); }
+  // Empty text is stored as NULL: "not given" reads better in SQL than "".
+  void BindTextOrNull(int i, std::string_view v) {
+    if (v.empty()) {
+      BindNull(i);
+    } else {
+      Bind(i, v);
+    }
+  }
+  std::string_view Text(int col) const {
+    const unsigned char* p = sqlite3_column_text(stmt_, col);
+    return p ? std::string_view(reinterpret_cast<const char*>(p),
+                                static_cast<size_t>(sqlite3_column_bytes(stmt_, col)))
+             : std::string_view();
+  }
+  int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
+  std::string_view Blob(int col) const {
+    const void* p = sqlite3_column_blob(stmt_, col);
+    return p ? std::string_view(static_cast<const char*>(p), static_cast<size_t>(sqlite3_column_bytes(stmt_, col)))
+             : std::string_view();
+  }
+  void BindBlob(int i, std::string_view v) {
+    sqlite3_bind_blob(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+  }
+
+ private:
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+class SqliteStore final : public Store {
+ public:
+  explicit SqliteStore(std::string path) : path_(std::move(path)) {}
+  ~SqliteStore() override {
+    // Statements must be finalised before the connection closes.
+    statements_.reset();
+    sqlite3_close_v2(db_);
+  }
+
+  Status Open(const SqliteOptions& options) {
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+    if (options.create_if_missing) flags |= SQLITE_OPEN_CREATE;
+    if (sqlite3_open_v2(path_.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
+      std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
+      return Status::IoError("store " + path_ + ": cannot open: " + msg);
+    }
+    sqlite3_extended_result_codes(db_, 1);
+    sqlite3_busy_timeout(db_, 10000);
+    HL_RETURN_IF_ERROR(Exec("PRAGMA foreign_keys = ON"));
+    // Large pages suit a store of large segment blobs: 16 times fewer pages to
+    // checksum, journal and checkpoint than the 4 KB default. Only takes effect when
+    // the file is created.
+    HL_RETURN_IF_ERROR(Exec("PRAGMA page_size = 65536"));
+    // A file that is not SQLite fails here, on the first read of the header.
+    Status wal = Exec("PRAGMA journal_mode = WAL");
+    if (!wal.ok()) {
+      return Status::Corruption("store " + path_ + " is not a harmlens store (" + wal.message() + ")");
+    }
+    HL_RETURN_IF_ERROR(Exec("PRAGMA synchronous = FULL"));
+    HL_RETURN_IF_ERROR(Exec("PRAGMA cache_size = -" + std::to_string(options.cache_mebibytes * 1024)));
+    HL_RETURN_IF_ERROR(Exec("PRAGMA temp_store = MEMORY"));
+    HL_RETURN_IF_ERROR(Migrate());
+    return PrepareStatements();
+  }
+
+  Result<int64_t> BeginLoad(const LoadStart& start) override {
+    Statement st;
+    HL_RETURN_IF_ERROR(st.Prepare(db_,
+                                  "INSERT INTO loads(feed, file, bytes, rules_version, started_at) "
+                                  "VALUES (?, ?, ?, ?, ?)"));
+    st.Bind(1, start.feed);
+    st.Bind(2, start.file);
+    st.Bind(3, start.bytes);
+    st.Bind(4, start.rules_version);
+    st.Bind(5, FormatUtcTimestamp(Env::Default()->NowUnixSeconds()));
+    HL_RETURN_IF_ERROR(StepDone(st, "record the load"));
+    return static_cast<int64_t>(sqlite3_last_insert_rowid(db_));
+  }
+
+  Result<LoadCounts> WriteBatch(const IncidentBatch& batch) override {
+    HL_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+    Result<LoadCounts> counts = WriteBatchInTransaction(batch);
+    Status commit = counts.ok() ? Exec("COMMIT") : counts.status();
+    if (!commit.ok()) {
+      // After a failed write or commit (e.g. a failed fsync) roll back, and forget the
+      // keys this batch added: they are rebuilt from the file on the next batch.
+      (void)Exec("ROLLBACK");
+      known_keys_ = IncidentKeySet();
+      last_segment_seen_ = 0;
+      return commit;
+    }
+    return counts;
+  }
+
+  Status FinishLoad(int64_t load_id, const std::string& content_hash) override {
+    Statement st;
+    HL_RETURN_IF_ERROR(st.Prepare(db_, "UPDATE loads SET finished_at = ?, content_hash = ? WHERE id = ?"));
+    st.Bind(1, FormatUtcTimestamp(Env::Default()->NowUnixSeconds()));
+    st.Bind(2, content_hash);
+    st.Bind(3, load_id);
+    return StepDone(st, "finish the load");
+  }
+
+  Result<std::vector<LoadRecord>> ListLoads() override {
+    Statement st;
+    HL_RETURN_IF_ERROR(st.Prepare(
+        db_,
+        "SELECT id, feed, file, coalesce(content_hash, ''), bytes, rules_version, started_at, "
+        "coalesce(finished_at, ''), rows_read, rows_stored, rows_present, rows_quarantined, "
+        "rows_with_point, rows_point_in_reported_lsoa FROM loads ORDER BY id"));
+    std::vector<LoadRecord> loads;
+    int rc;
+    while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
+      LoadRecord r;
+      r.id = st.Int(0);
+      r.start.feed = st.Text(1);
+      r.start.file = st.Text(2);
+      r.content_hash = st.Text(3);
+      r.start.bytes = st.Int(4);
+      r.start.rules_version = st.Text(5);
+      r.started_at = st.Text(6);
+      r.finished_at = st.Text(7);
+      r.complete = !r.finished_at.empty();
+      r.counts = {st.Int(8), st.Int(9), st.Int(10), st.Int(11)};
+      r.rows_with_point = st.Int(12);
+      r.rows_point_in_reported_lsoa = st.Int(13);
+      loads.push_back(std::move(r));
+    }
+    if (rc != SQLITE_DONE) return Error("list loads");
+    return loads;
+  }
+
+  Result<std::vector<QuarantinedRow>> ListQuarantine(std::optional<int64_t> load_id) override {
+    Statement st;
+    HL_RETURN_IF_ERROR(st.Prepare(
+        db_,
+        "SELECT q.file, q.line, q.column_name, q.column_index, q.value, q.reason, q.raw, l.feed "
+        "FROM quarantine q JOIN loads l ON l.id = q.load_id "
+        "WHERE ?1 IS NULL OR q.load_id = ?1 ORDER BY q.load_id, q.line"));
+    if (load_id) {
+      st.Bind(1, *load_id);
+    } else {
+      st.BindNull(1);
+    }
+    std::vector<QuarantinedRow> rows;
+    int rc;
+    while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
+      QuarantinedRow q;
+      q.source.file = st.Text(0);
+      q.source.line = st.Int(1);
+      q.column = st.Text(2);
+      q.column_index = static_cast<int>(st.Int(3));
+      q.value = st.Text(4);
+      q.reason = st.Text(5);
+      q.raw = st.Text(6);
+      rows.push_back(std::move(q));
+    }
+    if (rc != SQLITE_DONE) return Error("list quarantined rows");
+    return rows;
+  }
+
+  Result<int64_t> CountIncidents() override {
+    Statement st;
+    HL_RETURN_IF_ERROR(st.Prepare(db_, "SELECT coalesce(sum(row_count), 0) FROM incident_segments"));
+    if (sqlite3_step(st.get()) != SQLITE_ROW) return Error("count incidents");
+    return st.Int(0);
+  }
+
+  Status ScanIncidents(const IncidentScan& scan,
+                       const std::function<void(const IncidentRow&)>& visit) override {
+    IncidentRow row;
+    return ForEachSegment(scan, [&](const SegmentReader& segment, int64_t first_id, const std::string&,
+                                    int64_t from, int64_t to) {
+      for (uint32_t i = 0; i < segment.row_count(); ++i) {
+        row.occurred = segment.occurred(i);
+        if (row.occurred.local_minute < from || row.occurred.local_minute >= to) continue;
+        row.id = first_id + i;
+        row.crime_type = segment.crime_type(i);
+        row.behaviours = segment.behaviours(i);
+        row.csp_area = segment.csp_area(i);
+        row.lsoa_reported = segment.lsoa_reported(i);
+        row.lsoa_by_point = segment.lsoa_by_point(i);
+        visit(row);
+      }
+    });
+  }
+
+  Status ReadIncidents(const IncidentScan& scan,
+                       const std::function<void(int64_t, const Incident&)>& visit) override {
+    return ForEachSegment(scan, [&](const SegmentReader& segment, int64_t first_id, const std::string& file,
+                                    int64_t from, int64_t to) {
+      for (uint32_t i = 0; i < segment.row_count(); ++i) {
+        int64_t minute = segment.occurred(i).local_minute;
+        if (minute < from || minute >= to) continue;
+        visit(first_id + i, segment.ToIncident(i, file));
+      }
+    });
+  }
+
+  Result<std::vector<Involvement>> InvolvementsOf(int64_t incident_id) override {
+    Statement st;
+    HL_RETURN_IF_ERROR(st.Prepare(
+        db_,
+        "SELECT p.person_key, v.role, v.age_years, v.sex FROM involvements v "
+        "JOIN persons p ON p.id = v.person_id WHERE v.incident_id = ? ORDER BY v.role, p.person_key"));
+    st.Bind(1, incident_id);
+    std::vector<Involvement> out;
+    int rc;
+    while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
+      Involvement inv;
+      inv.person_key = st.Text(0);
+      inv.role = static_cast<Role>(st.Int(1));
+      if (sqlite3_column_type(st.get(), 2) != SQLITE_NULL) inv.age_years = static_cast<int>(st.Int(2));
+      inv.sex = static_cast<Sex>(st.Int(3));
+      out.push_back(std::move(inv));
+    }
+    if (rc != SQLITE_DONE) return Error("read involvements");
+    return out;
+  }
+
+  Status CheckIntegrity() override {
+    Statement st;
+    HL_RETURN_IF_ERROR(st.Prepare(db_, "PRAGMA integrity_check"));
+    std::string problems;
+    while (sqlite3_step(st.get()) == SQLITE_ROW) {
+      std::string_view line = st.Text(0);
+      if (line != "ok") problems += std::string(line) + "; ";
+    }
+    if (!problems.empty()) return Status::Corruption("store " + path_ + ": " + problems);
+    Statement fk;
+    HL_RETURN_IF_ERROR(fk.Prepare(db_, "PRAGMA foreign_key_check"));
+    if (sqlite3_step(fk.get()) == SQLITE_ROW) {
+      return Status::Corruption("store " + path_ + ": a row refers to a missing parent in table " +
+                                std::string(fk.Text(0)));
+    }
+    return Status::Ok();
+  }
+
+ private:
+  Status Exec(const std::string& sql) {
+    char* err = nullptr;
+    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+      std::string msg = err ? err : sqlite3_errmsg(db_);
+      sqlite3_free(err);
+      return Status::IoError("store " + path_ + ": " + msg);
+    }
+    return Status::Ok();
+  }
+
+  Status Error(const std::string& what) {
+    return Status::IoError("store " + path_ + ": cannot " + what + ": " + sqlite3_errmsg(db_));
+  }
+
+  Status StepDone(Statement& st, const std::string& what) {
+    int rc = sqlite3_step(st.get());
+    Status s = (rc == SQLITE_DONE || rc == SQLITE_ROW) ? Status::Ok() : Error(what);
+    st.Reset();
+    return s;
+  }
+
+  Result<int> SchemaVersion() {
+    Statement probe;
+    HL_RETURN_IF_ERROR(probe.Prepare(db_, "SELECT count(*) FROM sqlite_master"));
+    if (sqlite3_step(probe.get()) != SQLITE_ROW) {
+      return Status::Corruption("store " + path_ + " is not a SQLite database: " + sqlite3_errmsg(db_));
+    }
+    if (probe.Int(0) == 0) return 0;  // a new, empty file
+    Statement st;
+    if (!st.Prepare(db_, "SELECT key, value FROM meta WHERE key IN ('application', 'schema_version')").ok()) {
+      return Status::Corruption("store " + path_ + " is a SQLite file but not a harmlens store (no meta table)");
+    }
+    std::string application, version;
+    while (sqlite3_step(st.get()) == SQLITE_ROW) {
+      if (st.Text(0) == "application") application = st.Text(1);
+      if (st.Text(0) == "schema_version") version = st.Text(1);
+    }
+    if (application != "harmlens" || version.empty()) {
+      return Status::Corruption("store " + path_ + " is a SQLite file but not a harmlens store");
+    }
+    return std::stoi(version);
+  }
+
+  Status Migrate() {
+    HL_ASSIGN_OR_RETURN(int version, SchemaVersion());
+    if (version > kSqliteSchemaVersion) {
+      return Status::Corruption("store " + path_ + " has schema version " + std::to_string(version) +
+                                ", newer than this harmlens understands (" +
+                                std::to_string(kSqliteSchemaVersion) + "): upgrade harmlens");
+    }
+    if (version == kSqliteSchemaVersion) return Status::Ok();
+    HL_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+    for (int v = version; v < kSqliteSchemaVersion; ++v) {
+      Status s = Exec(kMigrations[v]);
+      if (!s.ok()) {
+        (void)Exec("ROLLBACK");
+        return s.WithPrefix("migration to schema " + std::to_string(v + 1) + " failed: ");
+      }
+    }
+    std::string seed = "UPDATE meta SET value = '" + std::to_string(kSqliteSchemaVersion) +
+                       "' WHERE key = 'schema_version'; INSERT OR IGNORE INTO crime_types(id, name) VALUES ";
+    bool first = true;
+    for (CrimeType t : AllCrimeTypes()) {
+      // Names are compile-time constants without quotes; no user text reaches this SQL.
+      seed += (first ? "(" : ",(") + std::to_string(static_cast<int>(t)) + ",'" +
+              std::string(CrimeTypeName(t)) + "')";
+      first = false;
+    }
+    Status s = Exec(seed);
+    if (!s.ok()) {
+      (void)Exec("ROLLBACK");
+      return s;
+    }
+    return Exec("COMMIT");
+  }
+
+  // Segments overlapping [from, to) in commit order, with the first incident id and
+  // the source file of each.
+  Status ForEachSegment(const IncidentScan& scan,
+                        const std::function<void(const SegmentReader&, int64_t, const std::string&, int64_t,
+                                                 int64_t)>& visit) {
+    int64_t from = scan.from_minute.value_or(INT64_MIN);
+    int64_t to = scan.to_minute.value_or(INT64_MAX);
+    Statement st;
+    HL_RETURN_IF_ERROR(st.Prepare(
+        db_,
+        "SELECT s.id, s.first_incident_id, s.format_version, s.columns, l.file FROM incident_segments s "
+        "JOIN loads l ON l.id = s.load_id WHERE s.max_minute >= ?1 AND s.min_minute < ?2 ORDER BY s.id"));
+    st.Bind(1, from);
+    st.Bind(2, to);
+    int rc;
+    while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
+      if (st.Int(2) != kSegmentFormatVersion) {
+        return Status::Corruption("store " + path_ + ": segment " + std::to_string(st.Int(0)) +
+                                  " has format version " + std::to_string(st.Int(2)) + ", expected " +
+                                  std::to_string(kSegmentFormatVersion));
+      }
+      auto segment = SegmentReader::Open(st.Blob(3));
+      if (!segment.ok()) {
+        return segment.status().WithPrefix("store " + path_ + ": segment " + std::to_string(st.Int(0)) + ": ");
+      }
+      visit(*segment, st.Int(1), std::string(st.Text(4)), from, to);
+    }
+    if (rc != SQLITE_DONE) return Error("read incident segments");
+    return Status::Ok();
+  }
+
+  // The statements every batch uses, prepared once.
+  struct BatchStatements {
+    Statement upsert_person, find_person, insert_involvement, insert_quarantine, insert_segment,
+        insert_batch, update_totals, next_incident_id;
+  };
+
+  Status PrepareStatements() {
+    statements_ = std::make_unique<BatchStatements>();
+    BatchStatements& s = *statements_;
+    HL_RETURN_IF_ERROR(s.upsert_person.Prepare(
+        db_, "INSERT INTO persons(agency, person_key) VALUES (?, ?) ON CONFLICT DO NOTHING"));
+    HL_RETURN_IF_ERROR(s.find_person.Prepare(db_, "SELECT id FROM persons WHERE agency = ? AND person_key = ?"));
+    HL_RETURN_IF_ERROR(s.insert_involvement.Prepare(
+        db_,
+        "INSERT INTO involvements(incident_id, person_id, role, age_years, sex) VALUES (?,?,?,?,?) "
+        "ON CONFLICT DO NOTHING"));
+    HL_RETURN_IF_ERROR(s.insert_quarantine.Prepare(
+        db_,
+        "INSERT INTO quarantine(load_id, batch_no, file, line, column_name, column_index, value, reason, raw) "
+        "VALUES (?,?,?,?,?,?,?,?,?)"));
+    HL_RETURN_IF_ERROR(s.insert_segment.Prepare(
+        db_,
+        "INSERT INTO incident_segments(load_id, batch_no, first_incident_id, row_count, min_minute, "
+        "max_minute, format_version, keys, columns) VALUES (?,?,?,?,?,?,?,?,?)"));
+    HL_RETURN_IF_ERROR(s.insert_batch.Prepare(
+        db_,
+        "INSERT INTO load_batches(load_id, batch_no, first_line, last_line, rows_read, rows_stored, "
+        "rows_present, rows_quarantined, committed_at) VALUES (?,?,?,?,?,?,?,?,?)"));
+    HL_RETURN_IF_ERROR(s.update_totals.Prepare(
+        db_,
+        "UPDATE loads SET rows_read = rows_read + ?, rows_stored = rows_stored + ?, "
+        "rows_present = rows_present + ?, rows_quarantined = rows_quarantined + ?, "
+        "rows_with_point = rows_with_point + ?, "
+        "rows_point_in_reported_lsoa = rows_point_in_reported_lsoa + ? WHERE id = ?"));
+    HL_RETURN_IF_ERROR(s.next_incident_id.Prepare(
+        db_, "SELECT coalesce(max(first_incident_id + row_count), 1) FROM incident_segments"));
+    return Status::Ok();
+  }
+
+  // Brings the in-memory key set up to date with every committed segment, including
+  // those other processes wrote since we last looked. Called inside the write
+  // transaction, so no segment can appear between this and our commit.
+  Status RefreshKeys() {
+    Statement st;
+    HL_RETURN_IF_ERROR(st.Prepare(db_, "SELECT id, keys FROM incident_segments WHERE id > ? ORDER BY id"));
+    st.Bind(1, last_segment_seen_);
+    int rc;
+    while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
+      std::string_view keys = st.Blob(1);
+      if (keys.size() % sizeof(IncidentKey::bytes) != 0) {
+        return Status::Corruption("store " + path_ + ": segment " + std::to_string(st.Int(0)) +
+                                  " has a damaged key list");
+      }
+      for (size_t off = 0; off < keys.size(); off += sizeof(IncidentKey::bytes)) {
+        IncidentKey key;
+        std::memcpy(key.bytes.data(), keys.data() + off, key.bytes.size());
+        known_keys_.Insert(key);
+      }
+      last_segment_seen_ = st.Int(0);
+    }
+    if (rc != SQLITE_DONE) return Error("read incident keys");
+    return Status::Ok();
+  }
+
+  Status InsertInvolvements(const Incident& inc, int64_t incident_id) {
+    BatchStatements& s = *statements_;
+    std::string_view agency = AgencyName(inc.source.agency);
+    for (const Involvement& inv : inc.involvements) {
+      s.upsert_person.Bind(1, agency);
+      s.upsert_person.Bind(2, inv.person_key);
+      HL_RETURN_IF_ERROR(StepDone(s.upsert_person, "store a person"));
+      s.find_person.Bind(1, agency);
+      s.find_person.Bind(2, inv.person_key);
+      if (sqlite3_step(s.find_person.get()) != SQLITE_ROW) {
+        s.find_person.Reset();
+        return Error("find a person");
+      }
+      int64_t person_id = s.find_person.Int(0);
+      s.find_person.Reset();
+      s.insert_involvement.Bind(1, incident_id);
+      s.insert_involvement.Bind(2, person_id);
+      s.insert_involvement.Bind(3, static_cast<int64_t>(inv.role));
+      if (inv.age_years) s.insert_involvement.Bind(4, static_cast<int64_t>(*inv.age_years));
+      s.insert_involvement.Bind(5, static_cast<int64_t>(inv.sex));
+      HL_RETURN_IF_ERROR(StepDone(s.insert_involvement, "store an involvement"));
+    }
+    return Status::Ok();
+  }
+
+  Result<LoadCounts> WriteBatchInTransaction(const IncidentBatch& batch) {
+    BatchStatements& s = *statements_;
+    HL_RETURN_IF_ERROR(RefreshKeys());
+    LoadCounts counts;
+    counts.read = static_cast<int64_t>(batch.incidents.size() + batch.quarantined.size());
+    const bool keys_given = batch.keys.size() == batch.incidents.size();
+    std::vector<const Incident*> fresh;
+    std::string fresh_keys;
+    int64_t min_minute = INT64_MAX, max_minute = INT64_MIN;
+    for (size_t i = 0; i < batch.incidents.size(); ++i) {
+      const Incident& inc = batch.incidents[i];
+      IncidentKey key = keys_given ? batch.keys[i] : KeyOf(inc.source.agency, inc.source_id);
+      if (!known_keys_.Insert(key)) {
+        ++counts.already_present;
+        continue;
+      }
+      fresh.push_back(&inc);
+      fresh_keys.append(reinterpret_cast<const char*>(key.bytes.data()), key.bytes.size());
+      min_minute = std::min(min_minute, inc.occurred.local_minute);
+      max_minute = std::max(max_minute, inc.occurred.local_minute);
+    }
+    counts.stored = static_cast<int64_t>(fresh.size());
+    if (!fresh.empty()) {
+      if (sqlite3_step(s.next_incident_id.get()) != SQLITE_ROW) {
+        s.next_incident_id.Reset();
+        return Error("number new incidents");
+      }
+      int64_t first_id = s.next_incident_id.Int(0);
+      s.next_incident_id.Reset();
+      std::string columns = EncodeSegment(fresh);
+      Statement& seg = s.insert_segment;
+      seg.Bind(1, batch.load_id);
+      seg.Bind(2, batch.batch_no);
+      seg.Bind(3, first_id);
+      seg.Bind(4, counts.stored);
+      seg.Bind(5, min_minute);
+      seg.Bind(6, max_minute);
+      seg.Bind(7, static_cast<int64_t>(kSegmentFormatVersion));
+      seg.BindBlob(8, fresh_keys);
+      seg.BindBlob(9, columns);
+      HL_RETURN_IF_ERROR(StepDone(seg, "store incidents"));
+      last_segment_seen_ = sqlite3_last_insert_rowid(db_);
+      for (size_t i = 0; i < fresh.size(); ++i) {
+        HL_RETURN_IF_ERROR(InsertInvolvements(*fresh[i], first_id + static_cast<int64_t>(i)));
+      }
+    }
+    for (const QuarantinedRow& q : batch.quarantined) {
+      Statement& st = s.insert_quarantine;
+      st.Bind(1, batch.load_id);
+      st.Bind(2, batch.batch_no);
+      st.Bind(3, q.source.file);
+      st.Bind(4, q.source.line);
+      st.Bind(5, q.column);
+      st.Bind(6, static_cast<int64_t>(q.column_index));
+      st.Bind(7, q.value);
+      st.Bind(8, q.reason);
+      st.Bind(9, q.raw);
+      HL_RETURN_IF_ERROR(StepDone(st, "quarantine a row"));
+      ++counts.quarantined;
+    }
+    Statement& record = s.insert_batch;
+    record.Bind(1, batch.load_id);
+    record.Bind(2, batch.batch_no);
+    record.Bind(3, batch.first_line);
+    record.Bind(4, batch.last_line);
+    record.Bind(5, counts.read);
+    record.Bind(6, counts.stored);
+    record.Bind(7, counts.already_present);
+    record.Bind(8, counts.quarantined);
+    record.Bind(9, FormatUtcTimestamp(Env::Default()->NowUnixSeconds()));
+    HL_RETURN_IF_ERROR(StepDone(record, "record the batch"));
+    Statement& totals = s.update_totals;
+    totals.Bind(1, counts.read);
+    totals.Bind(2, counts.stored);
+    totals.Bind(3, counts.already_present);
+    totals.Bind(4, counts.quarantined);
+    totals.Bind(5, batch.rows_with_point);
+    totals.Bind(6, batch.rows_point_in_reported_lsoa);
+    totals.Bind(7, batch.load_id);
+    HL_RETURN_IF_ERROR(StepDone(totals, "update the load totals"));
+    if (sqlite3_changes(db_) != 1) {
+      return Status::InvalidArgument("store: batch refers to load " + std::to_string(batch.load_id) +
+                                     ", which does not exist");
+    }
+    return counts;
+  }
+
+  std::string path_;
+  sqlite3* db_ = nullptr;
+  std::unique_ptr<BatchStatements> statements_;
+  // Keys of every stored incident, for deduplication without a per-row index.
+  IncidentKeySet known_keys_;
+  int64_t last_segment_seen_ = 0;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, SqliteOptions options) {
+  auto store = std::make_unique<SqliteStore>(path);
+  HL_RETURN_IF_ERROR(store->Open(options));
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace harmlens

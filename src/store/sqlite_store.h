@@ -1,0 +1,24 @@
+// The embedded store: one SQLite file, WAL journal with synchronous=FULL, one
+// transaction per batch, bound parameters only. The schema is versioned in the `meta`
+// table and migrated forward on open; a newer or foreign file is refused.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "store/store.h"
+
+namespace harmlens {
+
+inline constexpr int kSqliteSchemaVersion = 1;
+
+struct SqliteOptions {
+  bool create_if_missing = true;
+  // Page cache for big loads; SQLite's default (2 MB) makes index inserts seek.
+  int cache_mebibytes = 256;
+};
+
+// Opens (and if needed creates and migrates) the store at `path`.
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, SqliteOptions options = {});
+
+}  // namespace harmlens

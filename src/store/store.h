@@ -1,0 +1,106 @@
+// The record of everything harmlens has accepted: incidents, the people in them, every
+// load and every quarantined row. One narrow interface, two implementations (SQLite,
+// embedded, the default; PostgreSQL, the server store). Ingest writes through it, the
+// engine reads through it; nothing else touches SQL. A Store is used from one thread at
+// a time; open one per thread if you need more.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+#include "model/incident.h"
+#include "model/load.h"
+#include "store/incident_key.h"
+
+namespace harmlens {
+
+// What a load is, recorded before its first batch.
+struct LoadStart {
+  std::string feed;            // "police-uk", ...
+  std::string file;            // path as given
+  int64_t bytes = 0;
+  std::string rules_version;   // behaviour rules the load applied
+};
+
+struct LoadRecord {
+  int64_t id = 0;
+  LoadStart start;
+  std::string content_hash;  // BLAKE2b-256 of the file's bytes, hex; "" until finished
+  std::string started_at;   // UTC, ISO 8601
+  std::string finished_at;  // "" while running (or if the process died)
+  bool complete = false;
+  LoadCounts counts;        // the sum of the committed batches
+  int64_t rows_with_point = 0;     // rows that carried coordinates
+  int64_t rows_point_in_reported_lsoa = 0;  // ... whose polygon LSOA equals the reported one
+};
+
+// One unit of atomic work: every row of the batch is either wholly visible after
+// WriteBatch returns OK, or (on any error or crash) none of it is.
+struct IncidentBatch {
+  int64_t load_id = 0;
+  int64_t batch_no = 0;      // 0-based within the load
+  int64_t first_line = 0;    // physical lines the batch covers
+  int64_t last_line = 0;
+  std::vector<Incident> incidents;
+  std::vector<QuarantinedRow> quarantined;
+  // KeyOf() of each incident, computed by the caller (off the writing thread) or, if
+  // left empty, by the store.
+  std::vector<IncidentKey> keys;
+  int64_t rows_with_point = 0;
+  int64_t rows_point_in_reported_lsoa = 0;
+};
+
+// A compact, read-only view of a stored incident for analysis. String views are valid
+// only during the callback that receives the row.
+struct IncidentRow {
+  int64_t id = 0;
+  OccurredTime occurred;
+  CrimeType crime_type = CrimeType::kOtherCrime;
+  BehaviourSet behaviours;
+  std::string_view csp_area;        // "" = outside LLR or no location
+  std::string_view lsoa_reported;
+  std::string_view lsoa_by_point;
+};
+
+// Which incidents to scan: [from_minute, to_minute) on the occurred time.
+struct IncidentScan {
+  std::optional<int64_t> from_minute;
+  std::optional<int64_t> to_minute;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Records that a load has started; returns its id.
+  virtual Result<int64_t> BeginLoad(const LoadStart& start) = 0;
+  // Stores a batch atomically and returns how its rows were accounted for
+  // (read = stored + already present + quarantined).
+  virtual Result<LoadCounts> WriteBatch(const IncidentBatch& batch) = 0;
+  // Marks a load complete and records the hash of the bytes it read. Counts are
+  // already kept by WriteBatch.
+  virtual Status FinishLoad(int64_t load_id, const std::string& content_hash) = 0;
+
+  virtual Result<std::vector<LoadRecord>> ListLoads() = 0;
+  // Quarantined rows of one load, or of all loads, in file and line order.
+  virtual Result<std::vector<QuarantinedRow>> ListQuarantine(std::optional<int64_t> load_id) = 0;
+  virtual Result<int64_t> CountIncidents() = 0;
+  virtual Status ScanIncidents(const IncidentScan& scan,
+                               const std::function<void(const IncidentRow&)>& visit) = 0;
+  // Every field of each incident in the scan, with its stored id, in id order.
+  virtual Status ReadIncidents(const IncidentScan& scan,
+                               const std::function<void(int64_t id, const Incident&)>& visit) = 0;
+  // The involvements stored for an incident, with the partner's person key.
+  virtual Result<std::vector<Involvement>> InvolvementsOf(int64_t incident_id) = 0;
+
+  // A full consistency check of the stored data (SQLite: PRAGMA integrity_check).
+  virtual Status CheckIntegrity() = 0;
+};
+
+}  // namespace harmlens
