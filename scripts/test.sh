@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# Every test: install, build the optimised and the sanitizer (ASan + UBSan) builds,
-# and run the whole suite under both.
+# Every test: install, then build and run the whole suite three ways — optimised,
+# under AddressSanitizer + UndefinedBehaviorSanitizer, and the libFuzzer targets
+# (short seeded runs over their committed corpora).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
 scripts/setup.sh
-for preset in default asan; do
-  echo "== $preset build"
+for preset in default asan fuzz; do
+  echo "== $preset: build"
   cmake --preset "$preset" >/dev/null
   cmake --build --preset "$preset"
-  echo "== $preset tests"
+  echo "== $preset: tests"
   ctest --preset "$preset"
 done
