@@ -3,11 +3,15 @@
 #include <nlohmann/json.hpp>
 
 #include <charconv>
+#include <limits>
 
 #include "base/csv.h"
 
 namespace harmlens {
 namespace {
+
+// IoD2019 ranks every LSOA in England: 1 (most deprived) to 32,844.
+constexpr int kImdLsoaCount = 32844;
 
 // A small CSV table with columns found by name.
 struct Table {
@@ -54,8 +58,9 @@ Result<Table> ReadTable(Env* env, const std::string& path) {
   return table;
 }
 
-// Integers as the IoD files write them, thousands separators included ("1,928").
-Result<int> ReadCount(const Table& table, size_t row, size_t column) {
+// Integers as the IoD files write them, thousands separators included ("1,928"), and
+// within [min, max]: a decile of 11 or a negative population is refused, not loaded.
+Result<int> ReadCount(const Table& table, size_t row, size_t column, int min, int max) {
   std::string digits;
   for (char c : table.rows[row][column]) {
     if (c != ',') digits += c;
@@ -65,6 +70,11 @@ Result<int> ReadCount(const Table& table, size_t row, size_t column) {
   if (ec != std::errc() || ptr != digits.data() + digits.size() || digits.empty()) {
     return Status::RejectedInput(
         "cannot read \"" + table.rows[row][column] + "\" as a whole number",
+        {table.path, table.lines[row], table.header[column]});
+  }
+  if (value < min || value > max) {
+    return Status::RejectedInput(
+        "\"" + table.rows[row][column] + "\" is outside " + std::to_string(min) + ".." + std::to_string(max),
         {table.path, table.lines[row], table.header[column]});
   }
   return value;
@@ -95,18 +105,30 @@ Result<std::vector<ZonePolygon>> ReadLsoaPolygons(Env* env, const std::string& p
   }
   std::vector<ZonePolygon> zones;
   size_t feature_no = 0;
+  // Members are looked up without json::value(), which throws when the holder is not an
+  // object (GeoJSON allows "geometry": null) or the member has another type.
+  auto member = [](const nlohmann::json& holder, const char* key) -> const nlohmann::json& {
+    static const nlohmann::json kAbsent;
+    if (!holder.is_object()) return kAbsent;
+    auto it = holder.find(key);
+    return it == holder.end() ? kAbsent : *it;
+  };
   for (const auto& feature : doc["features"]) {
     ++feature_no;
     std::string where = "feature " + std::to_string(feature_no) + ": ";
-    const auto props = feature.value("properties", nlohmann::json::object());
-    const auto geometry = feature.value("geometry", nlohmann::json::object());
-    if (!props.contains("LSOA11CD") || !props["LSOA11CD"].is_string()) {
+    if (!feature.is_object()) {
+      return Status::RejectedInput(where + "not a GeoJSON Feature object", {path, 0, ""});
+    }
+    const nlohmann::json& code = member(member(feature, "properties"), "LSOA11CD");
+    if (!code.is_string()) {
       return Status::RejectedInput(where + "no LSOA11CD property", {path, 0, "LSOA11CD"});
     }
     ZonePolygon zone;
-    zone.code = props["LSOA11CD"].get<std::string>();
-    std::string type = geometry.value("type", "");
-    const auto coords = geometry.value("coordinates", nlohmann::json::array());
+    zone.code = code.get<std::string>();
+    const nlohmann::json& geometry = member(feature, "geometry");
+    const nlohmann::json& type_json = member(geometry, "type");
+    std::string type = type_json.is_string() ? type_json.get<std::string>() : "";
+    const nlohmann::json& coords = member(geometry, "coordinates");
     Status status;
     if (type == "Polygon") {
       status = AddRings(coords, &zone);
@@ -169,7 +191,9 @@ Result<std::shared_ptr<const ReferenceGeography>> ReferenceGeography::Load(Env* 
                                        std::string(kLsoaBoundariesFile),
                                    {lookup.path, lookup.lines[r], "LSOA11CD"});
     }
-    if (!FindCspArea(lookup.rows[r][lk_lad])) {
+    // The code exactly: FindCspArea also accepts names and any case.
+    std::optional<CspArea> area = FindCspArea(lookup.rows[r][lk_lad]);
+    if (!area || area->code != lookup.rows[r][lk_lad]) {
       return Status::RejectedInput("\"" + lookup.rows[r][lk_lad] + "\" is not an LLR district code",
                                    {lookup.path, lookup.lines[r], "LAD19CD"});
     }
@@ -185,8 +209,8 @@ Result<std::shared_ptr<const ReferenceGeography>> ReferenceGeography::Load(Env* 
   for (size_t r = 0; r < imd.rows.size(); ++r) {
     auto it = geo->by_code_.find(imd.rows[r][imd_code]);
     if (it == geo->by_code_.end()) continue;  // national rows are allowed; we keep LLR
-    HL_ASSIGN_OR_RETURN(geo->lsoas_[it->second].imd_rank, ReadCount(imd, r, imd_rank));
-    HL_ASSIGN_OR_RETURN(geo->lsoas_[it->second].imd_decile, ReadCount(imd, r, imd_decile));
+    HL_ASSIGN_OR_RETURN(geo->lsoas_[it->second].imd_rank, ReadCount(imd, r, imd_rank, 1, kImdLsoaCount));
+    HL_ASSIGN_OR_RETURN(geo->lsoas_[it->second].imd_decile, ReadCount(imd, r, imd_decile, 1, 10));
   }
 
   HL_ASSIGN_OR_RETURN(Table pop, ReadTable(env, path(kPopulationFile)));
@@ -195,7 +219,8 @@ Result<std::shared_ptr<const ReferenceGeography>> ReferenceGeography::Load(Env* 
   for (size_t r = 0; r < pop.rows.size(); ++r) {
     auto it = geo->by_code_.find(pop.rows[r][pop_code]);
     if (it == geo->by_code_.end()) continue;
-    HL_ASSIGN_OR_RETURN(geo->lsoas_[it->second].population, ReadCount(pop, r, pop_count));
+    HL_ASSIGN_OR_RETURN(geo->lsoas_[it->second].population,
+                        ReadCount(pop, r, pop_count, 1, std::numeric_limits<int>::max()));
   }
 
   for (const Lsoa& lsoa : geo->lsoas_) {
