@@ -27,6 +27,8 @@ Result<std::vector<SummaryRow>> Summarise(Store* store, const SummaryQuery& quer
     if (query.behaviour && !row.behaviours.Has(*query.behaviour)) return;
     int slot = kNoLocationSlot;
     if (!row.csp_area.empty()) {
+      // A district code that is not one of the nine is still a location: outside LLR.
+      slot = kOutsideSlot;
       for (int a = 0; a < kCspAreaCount; ++a) {
         if (areas[a].code == row.csp_area) {
           slot = a;
