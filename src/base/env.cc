@@ -11,6 +11,7 @@
 #include <cstring>
 #include <ctime>
 #include <filesystem>
+#include <utility>
 
 namespace harmlens {
 namespace {
@@ -32,6 +33,60 @@ class MappedFile final : public FileContents {
  private:
   void* base_;
   size_t size_;
+};
+
+// Writes to "<path>.tmp" and renames it over `path` on Close().
+class PosixWritableFile final : public WritableFile {
+ public:
+  PosixWritableFile(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
+  ~PosixWritableFile() override {
+    if (fd_ >= 0) {
+      ::close(fd_);
+      ::unlink((path_ + ".tmp").c_str());
+    }
+  }
+  PosixWritableFile(const PosixWritableFile&) = delete;
+  PosixWritableFile& operator=(const PosixWritableFile&) = delete;
+
+  Status Append(std::string_view bytes) override {
+    if (fd_ < 0) return Status::IoError(path_ + ": write after close");
+    size_t done = 0;
+    while (done < bytes.size()) {
+      ssize_t n = ::write(fd_, bytes.data() + done, bytes.size() - done);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return Status::IoError(path_ + ".tmp: write failed: " + ErrnoText(errno));
+      }
+      done += static_cast<size_t>(n);
+    }
+    return Status::Ok();
+  }
+
+  Status Close() override {
+    if (fd_ < 0) return Status::IoError(path_ + ": closed twice");
+    int fd = fd_;
+    fd_ = -1;
+    std::string tmp = path_ + ".tmp";
+    if (::fsync(fd) != 0) {
+      int err = errno;
+      ::close(fd);
+      ::unlink(tmp.c_str());
+      return Status::IoError(tmp + ": fsync failed: " + ErrnoText(err));
+    }
+    if (::close(fd) != 0) {
+      int err = errno;
+      ::unlink(tmp.c_str());
+      return Status::IoError(tmp + ": close failed: " + ErrnoText(err));
+    }
+    if (::rename(tmp.c_str(), path_.c_str()) != 0) {
+      return Status::IoError(path_ + ": rename failed: " + ErrnoText(errno));
+    }
+    return Status::Ok();
+  }
+
+ private:
+  std::string path_;
+  int fd_;
 };
 
 class PosixEnv final : public Env {
@@ -96,6 +151,23 @@ class PosixEnv final : public Env {
     return Status::Ok();
   }
 
+  Result<std::unique_ptr<WritableFile>> NewWritableFile(const std::string& path) override {
+    std::string tmp = path + ".tmp";
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) return Status::IoError(tmp + ": cannot create: " + ErrnoText(errno));
+    return std::unique_ptr<WritableFile>(std::make_unique<PosixWritableFile>(path, fd));
+  }
+
+  Status CreateDirectories(const std::string& path) override {
+    std::error_code ec;
+    std::filesystem::create_directories(path, ec);
+    if (ec) return Status::IoError(path + ": cannot create directory: " + ec.message());
+    if (!std::filesystem::is_directory(path, ec)) {
+      return Status::IoError(path + ": exists and is not a directory");
+    }
+    return Status::Ok();
+  }
+
   bool IsDirectory(const std::string& path) override {
     std::error_code ec;
     return std::filesystem::is_directory(path, ec);
@@ -132,6 +204,14 @@ class PosixEnv final : public Env {
 };
 
 }  // namespace
+
+Result<std::unique_ptr<WritableFile>> Env::NewWritableFile(const std::string& path) {
+  return Status::IoError(path + ": this Env cannot stream writes");
+}
+
+Status Env::CreateDirectories(const std::string& path) {
+  return Status::IoError(path + ": this Env cannot create directories");
+}
 
 Env* Env::Default() {
   static PosixEnv env;

@@ -20,6 +20,16 @@ class FileContents {
   virtual std::string_view bytes() const = 0;
 };
 
+// A file being written front to back. Not thread-safe: one writer per file.
+class WritableFile {
+ public:
+  virtual ~WritableFile() = default;
+  virtual Status Append(std::string_view bytes) = 0;
+  // Syncs and closes. Until it returns OK the file is not at its final path, so a reader
+  // never sees half a file; a file destroyed without Close() is discarded.
+  virtual Status Close() = 0;
+};
+
 class Env {
  public:
   virtual ~Env() = default;
@@ -30,6 +40,11 @@ class Env {
   // Maps (or reads) a whole file. NotFound if it does not exist, IoError otherwise.
   virtual Result<std::unique_ptr<FileContents>> ReadFile(const std::string& path) = 0;
   virtual Status WriteFile(const std::string& path, std::string_view bytes) = 0;
+  // Creates (or truncates) `path` for streaming writes. The default Env refuses (IoError);
+  // tests that need it substitute their own.
+  virtual Result<std::unique_ptr<WritableFile>> NewWritableFile(const std::string& path);
+  // Creates `path` and any missing parents; OK if it already exists as a directory.
+  virtual Status CreateDirectories(const std::string& path);
   virtual bool IsDirectory(const std::string& path) = 0;
   virtual bool Exists(const std::string& path) = 0;
   // Regular files below `dir`, recursively, sorted by path so loads are reproducible.

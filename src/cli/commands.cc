@@ -10,6 +10,8 @@
 #include "model/behaviour_rules.h"
 #include "model/geography.h"
 #include "store/sqlite_store.h"
+#include "synth/generator.h"
+#include "model/time.h"
 
 namespace harmlens {
 namespace {
@@ -185,6 +187,38 @@ int RunRules(OutputFormat format) {
                           std::string(rule.when)});
   }
   WriteTable(table, format, std::cout);
+  return 0;
+}
+
+int RunSynth(Env* env, const SynthCommand& command) {
+  std::optional<YearMonth> start = ParseYearMonth(command.start);
+  synth::SynthOptions options;
+  options.seed = command.seed;
+  options.years = command.years;
+  options.scale = command.scale;
+  options.start_year = start ? start->year : 0;
+  options.start_month = start ? start->month : 0;
+  options.data_dir = command.data_dir;
+  options.out_dir = command.out;
+  if (command.progress) {
+    options.on_progress = [](const synth::SynthProgress& p) {
+      std::fprintf(stderr, "\rsynth: day %lld of %lld, %lld incidents, %.0f incidents/s ",
+                   static_cast<long long>(p.days_done), static_cast<long long>(p.days_total),
+                   static_cast<long long>(p.incidents),
+                   p.elapsed_seconds > 0 ? static_cast<double>(p.incidents) / p.elapsed_seconds : 0.0);
+      std::fflush(stderr);
+    };
+  }
+  auto report = synth::GenerateSyntheticLlr(env, options);
+  if (command.progress) std::fprintf(stderr, "\n");
+  if (!report.ok()) return Fail("synth: ", report.status());
+  std::printf("synthetic LLR (%s, seed %llu) in %s: %lld residents, %lld police incidents, %lld involvements, "
+              "%lld A&E attendances (%lld unknown to police), %lld agency records, %.1f s\n",
+              std::string(synth::kSynthVersion).c_str(), static_cast<unsigned long long>(command.seed),
+              command.out.c_str(), static_cast<long long>(report->residents), static_cast<long long>(report->incidents),
+              static_cast<long long>(report->involvements), static_cast<long long>(report->attendances),
+              static_cast<long long>(report->attendances_unknown_to_police),
+              static_cast<long long>(report->agency_records), report->seconds);
   return 0;
 }
 

@@ -29,7 +29,19 @@ struct SummaryCommand {
   std::string behaviour;
 };
 
+struct SynthCommand {
+  uint64_t seed = 1;
+  int years = 1;
+  double scale = 1.0;
+  std::string start = "2023-01";  // YYYY-MM, checked by main.cc
+  std::string out;
+  std::string data_dir;
+  bool progress = false;  // draw progress on stderr
+};
+
 int RunIngestPoliceUk(Env* env, const IngestCommand& command);
+// Writes a synthetic LLR (docs/synthetic-llr.md) into command.out.
+int RunSynth(Env* env, const SynthCommand& command);
 int RunSummary(Env* env, const std::string& db, const SummaryCommand& command, OutputFormat format);
 int RunLoads(Env* env, const std::string& db, OutputFormat format);
 int RunQuarantine(Env* env, const std::string& db, std::optional<int64_t> load_id, OutputFormat format);

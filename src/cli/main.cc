@@ -137,6 +137,19 @@ int main(int argc, char** argv) {
   geography_cmd->add_option("--data", data_dir, "reference geography folder (data/)")->capture_default_str();
   AddFormatOption(geography_cmd, &format);
 
+  // synth
+  SynthCommand synth;
+  CLI::App* synth_cmd = app.add_subcommand(
+      "synth", "write a synthetic LLR (police extract, ISTV A&E, agency records) with ground truth");
+  synth_cmd->add_option("--seed", synth.seed, "seed: same seed and version, byte-identical files")->capture_default_str();
+  synth_cmd->add_option("--years", synth.years, "years to simulate")->check(CLI::Range(1, 100))->capture_default_str();
+  synth_cmd->add_option("--scale", synth.scale, "1.0 = LLR-sized (~1.1M residents, ~100k incidents a year)")
+      ->check(CLI::Range(0.0001, 1000.0))
+      ->capture_default_str();
+  synth_cmd->add_option("--start", synth.start, "first month, YYYY-MM")->check(kYearMonth)->capture_default_str();
+  synth_cmd->add_option("--out", synth.out, "output folder (created if missing)")->required();
+  synth_cmd->add_option("--data", data_dir, "bundled data folder (data/)")->capture_default_str();
+
   // rules
   CLI::App* rules_cmd = app.add_subcommand("rules", "the harmful-behaviour rule table in force");
   AddFormatOption(rules_cmd, &format);
@@ -168,5 +181,10 @@ int main(int argc, char** argv) {
   }
   if (geography_cmd->parsed()) return RunGeography(env, data_dir, out);
   if (rules_cmd->parsed()) return RunRules(out);
+  if (synth_cmd->parsed()) {
+    synth.data_dir = data_dir;
+    synth.progress = isatty(STDERR_FILENO) != 0;
+    return RunSynth(env, synth);
+  }
   return kExitUsage;
 }

@@ -33,6 +33,8 @@ class ReferenceGeography {
   const Lsoa* FindLsoa(std::string_view code) const;
   // The LSOA whose polygon contains the point, or nullptr (outside LLR).
   const Lsoa* LsoaContaining(GeoPoint point) const;
+  // The polygon of lsoas()[i] (the same order), e.g. to place points inside an LSOA.
+  const ZonePolygon& Polygon(size_t i) const { return index_.zones()[i]; }
 
  private:
   std::vector<Lsoa> lsoas_;  // in boundary-file order; index_ zones share the order
