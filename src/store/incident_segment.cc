@@ -196,7 +196,8 @@ Result<SegmentReader> SegmentReader::Open(std::string_view blob) {
           if (off < previous || (d == 0 && off != 0)) return corrupt(name + " has unordered offsets");
           previous = off;
         }
-        if (!need(previous + 1)) return corrupt(name + " text is truncated");
+        // In size_t: a last offset of 0xFFFFFFFF must not wrap round to need(0).
+        if (!need(static_cast<size_t>(previous) + 1)) return corrupt(name + " text is truncated");
         t.bytes = reinterpret_cast<const char*>(p);
         p += previous;
         t.code_width = *p++;

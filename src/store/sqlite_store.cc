@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cstring>
 #include <string_view>
 #include <utility>
@@ -166,15 +167,15 @@ class SqliteStore final : public Store {
     // checksum, journal and checkpoint than the 4 KB default. Only takes effect when
     // the file is created.
     HL_RETURN_IF_ERROR(Exec("PRAGMA page_size = 65536"));
-    // A file that is not SQLite fails here, on the first read of the header.
-    Status wal = Exec("PRAGMA journal_mode = WAL");
-    if (!wal.ok()) {
-      return Status::Corruption("store " + path_ + " is not a harmlens store (" + wal.message() + ")");
-    }
+    // Classify the file before changing anything in it: switching to WAL is written to
+    // the file's header, and a foreign or newer file must be refused untouched.
+    HL_ASSIGN_OR_RETURN(int version, SchemaVersion());
+    if (version > kSqliteSchemaVersion) return NewerSchema(version);
+    HL_RETURN_IF_ERROR(SwitchToWal());
     HL_RETURN_IF_ERROR(Exec("PRAGMA synchronous = FULL"));
     HL_RETURN_IF_ERROR(Exec("PRAGMA cache_size = -" + std::to_string(options.cache_mebibytes * 1024)));
     HL_RETURN_IF_ERROR(Exec("PRAGMA temp_store = MEMORY"));
-    HL_RETURN_IF_ERROR(Migrate());
+    if (version < kSqliteSchemaVersion) HL_RETURN_IF_ERROR(Migrate());
     return PrepareStatements();
   }
 
@@ -373,11 +374,35 @@ class SqliteStore final : public Store {
     return s;
   }
 
+  // Switching a new file from the rollback journal to WAL needs an exclusive lock, and
+  // SQLite does not wait for it through the busy handler: when several processes create
+  // the same store at once, all but one get SQLITE_BUSY at once. So wait here, as long
+  // as the busy timeout would. (A file already in WAL needs no lock for this.)
+  Status SwitchToWal() {
+    constexpr int kWaitMilliseconds = 10, kAttempts = 1000;  // 10 s, as sqlite3_busy_timeout
+    for (int attempt = 1;; ++attempt) {
+      Statement st;
+      HL_RETURN_IF_ERROR(st.Prepare(db_, "PRAGMA journal_mode = WAL"));
+      int rc = sqlite3_step(st.get());
+      if (rc == SQLITE_ROW) {
+        std::string mode(st.Text(0));
+        if (mode == "wal") return Status::Ok();
+        return Status::IoError("store " + path_ + ": cannot switch to the WAL journal (still \"" + mode + "\")");
+      }
+      if ((rc & 0xFF) != SQLITE_BUSY || attempt == kAttempts) return Error("switch to the WAL journal");
+      sqlite3_sleep(kWaitMilliseconds);
+    }
+  }
+
+  // The schema version recorded in the file, 0 for a new empty file. Only reads.
   Result<int> SchemaVersion() {
     Statement probe;
-    HL_RETURN_IF_ERROR(probe.Prepare(db_, "SELECT count(*) FROM sqlite_master"));
-    if (sqlite3_step(probe.get()) != SQLITE_ROW) {
-      return Status::Corruption("store " + path_ + " is not a SQLite database: " + sqlite3_errmsg(db_));
+    // A file that is not SQLite fails here, on the first read of its header.
+    if (!probe.Prepare(db_, "SELECT count(*) FROM sqlite_master").ok() || sqlite3_step(probe.get()) != SQLITE_ROW) {
+      if ((sqlite3_errcode(db_) & 0xFF) == SQLITE_NOTADB) {
+        return Status::Corruption("store " + path_ + " is not a SQLite database: " + sqlite3_errmsg(db_));
+      }
+      return Error("read the schema");
     }
     if (probe.Int(0) == 0) return 0;  // a new, empty file
     Statement st;
@@ -392,18 +417,34 @@ class SqliteStore final : public Store {
     if (application != "harmlens" || version.empty()) {
       return Status::Corruption("store " + path_ + " is a SQLite file but not a harmlens store");
     }
-    return std::stoi(version);
+    // Text from the file: a damaged or hand-edited value must be refused, not thrown
+    // (std::stoi) or used to index the migrations (a negative number).
+    int number = -1;
+    auto [end, error] = std::from_chars(version.data(), version.data() + version.size(), number);
+    if (error != std::errc() || end != version.data() + version.size() || number < 0) {
+      return Status::Corruption("store " + path_ + " has an unreadable schema version \"" + version +
+                                "\" in its meta table");
+    }
+    return number;
+  }
+
+  Status NewerSchema(int version) {
+    return Status::Corruption("store " + path_ + " has schema version " + std::to_string(version) +
+                              ", newer than this harmlens understands (" + std::to_string(kSqliteSchemaVersion) +
+                              "): upgrade harmlens");
   }
 
   Status Migrate() {
-    HL_ASSIGN_OR_RETURN(int version, SchemaVersion());
-    if (version > kSqliteSchemaVersion) {
-      return Status::Corruption("store " + path_ + " has schema version " + std::to_string(version) +
-                                ", newer than this harmlens understands (" +
-                                std::to_string(kSqliteSchemaVersion) + "): upgrade harmlens");
-    }
-    if (version == kSqliteSchemaVersion) return Status::Ok();
     HL_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+    // Read again under the write lock: another process may have migrated the file
+    // since Open looked, and running the first migration twice would fail.
+    Result<int> current = SchemaVersion();
+    if (!current.ok() || *current >= kSqliteSchemaVersion) {
+      (void)Exec("ROLLBACK");
+      if (!current.ok()) return current.status();
+      return *current > kSqliteSchemaVersion ? NewerSchema(*current) : Status::Ok();
+    }
+    const int version = *current;
     for (int v = version; v < kSqliteSchemaVersion; ++v) {
       Status s = Exec(kMigrations[v]);
       if (!s.ok()) {
@@ -570,6 +611,23 @@ class SqliteStore final : public Store {
       max_minute = std::max(max_minute, inc.occurred.local_minute);
     }
     counts.stored = static_cast<int64_t>(fresh.size());
+    counts.quarantined = static_cast<int64_t>(batch.quarantined.size());
+    // The totals first: updating no row means the load does not exist, which is the
+    // caller's mistake to report as such (the inserts below would only fail on a
+    // foreign key). Any later failure rolls this back with the rest of the batch.
+    Statement& totals = s.update_totals;
+    totals.Bind(1, counts.read);
+    totals.Bind(2, counts.stored);
+    totals.Bind(3, counts.already_present);
+    totals.Bind(4, counts.quarantined);
+    totals.Bind(5, batch.rows_with_point);
+    totals.Bind(6, batch.rows_point_in_reported_lsoa);
+    totals.Bind(7, batch.load_id);
+    HL_RETURN_IF_ERROR(StepDone(totals, "update the load totals"));
+    if (sqlite3_changes(db_) != 1) {
+      return Status::InvalidArgument("store: batch refers to load " + std::to_string(batch.load_id) +
+                                     ", which does not exist");
+    }
     if (!fresh.empty()) {
       if (sqlite3_step(s.next_incident_id.get()) != SQLITE_ROW) {
         s.next_incident_id.Reset();
@@ -606,7 +664,6 @@ class SqliteStore final : public Store {
       st.Bind(8, q.reason);
       st.Bind(9, q.raw);
       HL_RETURN_IF_ERROR(StepDone(st, "quarantine a row"));
-      ++counts.quarantined;
     }
     Statement& record = s.insert_batch;
     record.Bind(1, batch.load_id);
@@ -619,19 +676,6 @@ class SqliteStore final : public Store {
     record.Bind(8, counts.quarantined);
     record.Bind(9, FormatUtcTimestamp(Env::Default()->NowUnixSeconds()));
     HL_RETURN_IF_ERROR(StepDone(record, "record the batch"));
-    Statement& totals = s.update_totals;
-    totals.Bind(1, counts.read);
-    totals.Bind(2, counts.stored);
-    totals.Bind(3, counts.already_present);
-    totals.Bind(4, counts.quarantined);
-    totals.Bind(5, batch.rows_with_point);
-    totals.Bind(6, batch.rows_point_in_reported_lsoa);
-    totals.Bind(7, batch.load_id);
-    HL_RETURN_IF_ERROR(StepDone(totals, "update the load totals"));
-    if (sqlite3_changes(db_) != 1) {
-      return Status::InvalidArgument("store: batch refers to load " + std::to_string(batch.load_id) +
-                                     ", which does not exist");
-    }
     return counts;
   }
 

@@ -1,0 +1,109 @@
+// Tests of incident identity: KeyOf is BLAKE2b-128 over (agency, 0x1f, source id), and
+// IncidentKeySet finds every inserted key and refuses duplicates as it grows.
+#include "store/incident_key.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace harmlens {
+namespace {
+
+std::string Hex(const IncidentKey& key) {
+  static const char* kDigits = "0123456789abcdef";
+  std::string out;
+  for (uint8_t b : key.bytes) {
+    out += kDigits[b >> 4];
+    out += kDigits[b & 15];
+  }
+  return out;
+}
+
+// A key whose first 8 bytes (the part IncidentKeySet uses to pick a slot) are all equal,
+// so every such key lands in the same probe chain.
+IncidentKey CollidingKey(uint32_t n) {
+  IncidentKey key;
+  key.bytes.fill(0xAB);
+  key.bytes[12] = static_cast<uint8_t>(n);
+  key.bytes[13] = static_cast<uint8_t>(n >> 8);
+  key.bytes[14] = static_cast<uint8_t>(n >> 16);
+  return key;
+}
+
+TEST(KeyOf, matches_blake2b_128_computed_independently) {
+  // Known answers from Python 3.11 hashlib:
+  //   hashlib.blake2b(bytes([agency, 0x1f]) + source_id, digest_size=16).hexdigest()
+  EXPECT_EQ(Hex(KeyOf(Agency::kPoliceUk, "2022-10/abc")), "758b18a09c880579fb1a86c4be235330");
+  EXPECT_EQ(Hex(KeyOf(Agency::kPoliceExtract, "2022-10/abc")), "8ca01188924d85ce9bf2a9d69a0e785b");
+  EXPECT_EQ(Hex(KeyOf(Agency::kPoliceUk, "")), "bdb43880f0034570defd694869bd8579");
+}
+
+TEST(KeyOf, differs_by_agency_for_the_same_source_id) {
+  EXPECT_NE(KeyOf(Agency::kPoliceUk, "LE/1"), KeyOf(Agency::kPoliceExtract, "LE/1"));
+  EXPECT_NE(KeyOf(Agency::kEmergencyDepartment, "LE/1"), KeyOf(Agency::kPartnerAgency, "LE/1"));
+}
+
+TEST(KeyOf, differs_by_source_id_and_is_stable) {
+  EXPECT_NE(KeyOf(Agency::kPoliceUk, "LE/1"), KeyOf(Agency::kPoliceUk, "LE/2"));
+  EXPECT_NE(KeyOf(Agency::kPoliceUk, "LE/1"), KeyOf(Agency::kPoliceUk, "LE/1 "));
+  EXPECT_EQ(KeyOf(Agency::kPoliceUk, "LE/1"), KeyOf(Agency::kPoliceUk, std::string("LE/1")));
+}
+
+TEST(IncidentKeySet, an_empty_set_contains_nothing) {
+  IncidentKeySet set;
+  EXPECT_EQ(set.size(), 0u);
+  EXPECT_FALSE(set.Contains(KeyOf(Agency::kPoliceUk, "x")));
+}
+
+TEST(IncidentKeySet, insert_accepts_a_new_key_once_and_refuses_it_after) {
+  IncidentKeySet set;
+  IncidentKey key = KeyOf(Agency::kPoliceUk, "2022-10/abc");
+  EXPECT_TRUE(set.Insert(key));
+  EXPECT_FALSE(set.Insert(key));
+  EXPECT_TRUE(set.Contains(key));
+  EXPECT_EQ(set.size(), 1u);
+}
+
+TEST(IncidentKeySet, finds_every_key_and_no_other_across_growth) {
+  IncidentKeySet set;
+  constexpr int kKeys = 200000;  // many doublings from the first 1024 slots
+  for (int i = 0; i < kKeys; ++i) {
+    ASSERT_TRUE(set.Insert(KeyOf(Agency::kPoliceUk, std::to_string(i)))) << i;
+  }
+  EXPECT_EQ(set.size(), static_cast<size_t>(kKeys));
+  int missing = 0, duplicates_accepted = 0, strangers_found = 0;
+  for (int i = 0; i < kKeys; ++i) {
+    if (!set.Contains(KeyOf(Agency::kPoliceUk, std::to_string(i)))) ++missing;
+    if (set.Insert(KeyOf(Agency::kPoliceUk, std::to_string(i)))) ++duplicates_accepted;
+    if (set.Contains(KeyOf(Agency::kPoliceExtract, std::to_string(i)))) ++strangers_found;
+  }
+  EXPECT_EQ(missing, 0);
+  EXPECT_EQ(duplicates_accepted, 0);
+  EXPECT_EQ(strangers_found, 0);
+  EXPECT_EQ(set.size(), static_cast<size_t>(kKeys));
+}
+
+TEST(IncidentKeySet, keys_that_share_a_slot_are_all_kept_through_growth) {
+  IncidentKeySet set;
+  constexpr uint32_t kKeys = 3000;  // one probe chain, longer than the first table
+  for (uint32_t i = 0; i < kKeys; ++i) ASSERT_TRUE(set.Insert(CollidingKey(i))) << i;
+  for (uint32_t i = 0; i < kKeys; ++i) {
+    EXPECT_TRUE(set.Contains(CollidingKey(i))) << i;
+    EXPECT_FALSE(set.Insert(CollidingKey(i))) << i;
+  }
+  EXPECT_FALSE(set.Contains(CollidingKey(kKeys)));
+  EXPECT_EQ(set.size(), kKeys);
+}
+
+TEST(IncidentKeySet, reserve_keeps_the_keys_already_inserted) {
+  IncidentKeySet set;
+  for (int i = 0; i < 100; ++i) ASSERT_TRUE(set.Insert(KeyOf(Agency::kPoliceUk, std::to_string(i))));
+  set.Reserve(100000);
+  EXPECT_EQ(set.size(), 100u);
+  for (int i = 0; i < 100; ++i) EXPECT_TRUE(set.Contains(KeyOf(Agency::kPoliceUk, std::to_string(i)))) << i;
+  EXPECT_TRUE(set.Insert(KeyOf(Agency::kPoliceUk, "100")));
+  EXPECT_EQ(set.size(), 101u);
+}
+
+}  // namespace
+}  // namespace harmlens

@@ -1,0 +1,627 @@
+// Tests of the embedded SQLite store: opening (new, existing, foreign, newer), batch
+// accounting and deduplication (within a batch, across batches, across two Store objects
+// on one file), involvements, load totals, scans, and that a failed batch leaves nothing.
+// Stored state is checked through the public interface and, where the interface cannot
+// see it (meta, persons, load_batches), with the SQLite C API directly.
+#include "store/sqlite_store.h"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <fstream>
+#include <latch>
+#include <map>
+#include <ostream>
+#include <sstream>
+#include <thread>
+
+#include "support/testing.h"
+
+namespace harmlens {
+
+// How GoogleTest shows LoadCounts in a failed expectation (found by argument-dependent
+// lookup, so it lives in harmlens; static, so no other test file can clash with it).
+[[maybe_unused]] static void PrintTo(const LoadCounts& c, std::ostream* os) {
+  *os << "read " << c.read << " = stored " << c.stored << " + already present " << c.already_present
+      << " + quarantined " << c.quarantined;
+}
+
+namespace {
+
+using testing::ScratchDir;
+
+// A plain SQLite connection for looking at (or tampering with) a store's file.
+class RawDb {
+ public:
+  explicit RawDb(const std::string& path) {
+    if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
+      ADD_FAILURE() << "cannot open " << path << ": " << sqlite3_errmsg(db_);
+    }
+    sqlite3_busy_timeout(db_, 10000);
+  }
+  ~RawDb() { sqlite3_close_v2(db_); }
+  RawDb(const RawDb&) = delete;
+  RawDb& operator=(const RawDb&) = delete;
+
+  void Exec(const std::string& sql) {
+    char* err = nullptr;
+    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+      ADD_FAILURE() << sql << ": " << (err ? err : "?");
+    }
+    sqlite3_free(err);
+  }
+  // The first column of the first row, as text ("" if there is no row).
+  std::string Text(const std::string& sql) {
+    sqlite3_stmt* st = nullptr;
+    std::string out;
+    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) {
+      ADD_FAILURE() << sql << ": " << sqlite3_errmsg(db_);
+      return out;
+    }
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0)) {
+      out = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+    }
+    sqlite3_finalize(st);
+    return out;
+  }
+  int64_t Int(const std::string& sql) {
+    std::string text = Text(sql);
+    return text.empty() ? -1 : std::stoll(text);
+  }
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+std::string ReadBytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+int64_t MonthMinute(int year, int month) { return DaysFromCivil(year, month, 1) * 1440; }
+
+Incident MakeIncident(const std::string& source_id, int64_t minute = MonthMinute(2022, 1)) {
+  Incident inc;
+  inc.source = {Agency::kPoliceUk, "f.csv", 2};
+  inc.source_id = source_id;
+  inc.occurred = {minute, TimePrecision::kMonth};
+  inc.crime_type = CrimeType::kBurglary;
+  inc.location.description = "On or near " + source_id + " Street";
+  inc.location.csp_area = "E06000016";
+  return inc;
+}
+
+QuarantinedRow MakeQuarantined(int64_t line) {
+  QuarantinedRow q;
+  q.source = {Agency::kPoliceUk, "f.csv", line};
+  q.column = "Month";
+  q.column_index = 1;
+  q.value = "2022-13";
+  q.reason = "cannot read \"2022-13\" as a month (expected YYYY-MM)";
+  q.raw = "x,2022-13,y";
+  return q;
+}
+
+IncidentBatch MakeBatch(int64_t load_id, int64_t batch_no, std::vector<Incident> incidents,
+                        std::vector<QuarantinedRow> quarantined = {}) {
+  IncidentBatch batch;
+  batch.load_id = load_id;
+  batch.batch_no = batch_no;
+  batch.first_line = 2 + batch_no * 100;
+  batch.last_line = batch.first_line + static_cast<int64_t>(incidents.size() + quarantined.size()) - 1;
+  batch.incidents = std::move(incidents);
+  batch.quarantined = std::move(quarantined);
+  return batch;
+}
+
+LoadCounts Counts(int64_t read, int64_t stored, int64_t present, int64_t quarantined) {
+  return {read, stored, present, quarantined};
+}
+
+class SqliteStoreTest : public ::testing::Test {
+ protected:
+  ScratchDir scratch_;  // before path_, which is made from it
+  std::string path_ = scratch_.File("harmlens.db");
+
+  std::unique_ptr<Store> Open() {
+    auto store = OpenSqliteStore(path_);
+    EXPECT_TRUE(store.ok()) << store.status().ToString();
+    return store.ok() ? std::move(*store) : nullptr;
+  }
+  int64_t Begin(Store* store, const std::string& file = "f.csv") {
+    auto id = store->BeginLoad({"police-uk", file, 1234, "rules-test"});
+    EXPECT_TRUE(id.ok()) << id.status().ToString();
+    return id.ok() ? *id : -1;
+  }
+  LoadCounts Write(Store* store, const IncidentBatch& batch) {
+    auto counts = store->WriteBatch(batch);
+    EXPECT_TRUE(counts.ok()) << counts.status().ToString();
+    return counts.ok() ? *counts : LoadCounts{};
+  }
+  // Every stored incident, by stored id.
+  std::map<int64_t, Incident> ReadAll(Store* store, IncidentScan scan = {}) {
+    std::map<int64_t, Incident> out;
+    Status s = store->ReadIncidents(scan, [&](int64_t id, const Incident& inc) { out.emplace(id, inc); });
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    return out;
+  }
+};
+
+// --- Opening ---------------------------------------------------------------------
+
+TEST_F(SqliteStoreTest, creating_a_new_store_records_schema_version_1_in_wal_mode) {
+  ASSERT_NE(Open(), nullptr);
+  RawDb raw(path_);
+  EXPECT_EQ(raw.Text("SELECT value FROM meta WHERE key = 'schema_version'"), "1");
+  EXPECT_EQ(raw.Text("SELECT value FROM meta WHERE key = 'application'"), "harmlens");
+  EXPECT_EQ(raw.Text("PRAGMA journal_mode"), "wal");
+  EXPECT_EQ(raw.Int("PRAGMA page_size"), 65536);
+  EXPECT_EQ(raw.Int("SELECT count(*) FROM crime_types"), kCrimeTypeCount);
+}
+
+TEST_F(SqliteStoreTest, reopening_a_store_keeps_its_data_and_schema) {
+  {
+    auto store = Open();
+    int64_t load = Begin(store.get());
+    Write(store.get(), MakeBatch(load, 0, {MakeIncident("a"), MakeIncident("b")}));
+  }
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(*store->CountIncidents(), 2);
+  RawDb raw(path_);
+  EXPECT_EQ(raw.Text("SELECT value FROM meta WHERE key = 'schema_version'"), "1");
+  EXPECT_EQ(raw.Int("SELECT count(*) FROM meta"), 2);
+}
+
+TEST_F(SqliteStoreTest, refuses_a_missing_file_when_asked_not_to_create_one) {
+  SqliteOptions options;
+  options.create_if_missing = false;
+  auto store = OpenSqliteStore(path_, options);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), StatusCode::kIoError);
+  EXPECT_EQ(store.status().message(), "store " + path_ + ": cannot open: unable to open database file");
+  EXPECT_FALSE(std::filesystem::exists(path_));
+}
+
+TEST_F(SqliteStoreTest, refuses_a_file_that_is_not_sqlite_and_leaves_it_alone) {
+  const std::string text = "Crime ID,Month,Reported by\nabc,2022-10,Leicestershire Police\n";
+  std::string path = scratch_.Write("police.csv", text);
+  auto store = OpenSqliteStore(path);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), StatusCode::kCorruption);
+  EXPECT_EQ(store.status().message(), "store " + path + " is not a SQLite database: file is not a database");
+  EXPECT_TRUE(ReadBytes(path) == text) << "refusing the file changed it";
+  EXPECT_FALSE(std::filesystem::exists(path + "-wal"));
+}
+
+TEST_F(SqliteStoreTest, refuses_a_sqlite_file_without_harmlens_meta_and_leaves_it_alone) {
+  {
+    RawDb raw(path_);
+    raw.Exec("CREATE TABLE patients(id INTEGER PRIMARY KEY, name TEXT); INSERT INTO patients VALUES (1, 'x')");
+  }
+  const std::string before = ReadBytes(path_);
+  auto store = OpenSqliteStore(path_);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), StatusCode::kCorruption);
+  EXPECT_EQ(store.status().message(),
+            "store " + path_ + " is a SQLite file but not a harmlens store (no meta table)");
+  // Refusing a file must not change it: not even its journal mode.
+  EXPECT_TRUE(ReadBytes(path_) == before) << "refusing the file changed it";
+  RawDb raw(path_);
+  EXPECT_EQ(raw.Text("PRAGMA journal_mode"), "delete");
+}
+
+TEST_F(SqliteStoreTest, refuses_a_sqlite_file_whose_meta_names_another_application) {
+  {
+    RawDb raw(path_);
+    raw.Exec("CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+             "INSERT INTO meta VALUES ('application', 'other'), ('schema_version', '1')");
+  }
+  auto store = OpenSqliteStore(path_);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), StatusCode::kCorruption);
+  EXPECT_EQ(store.status().message(), "store " + path_ + " is a SQLite file but not a harmlens store");
+}
+
+TEST_F(SqliteStoreTest, refuses_a_store_whose_schema_is_newer_than_this_harmlens) {
+  ASSERT_NE(Open(), nullptr);
+  {
+    RawDb raw(path_);
+    raw.Exec("UPDATE meta SET value = '99' WHERE key = 'schema_version'");
+  }
+  auto store = OpenSqliteStore(path_);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), StatusCode::kCorruption);
+  EXPECT_EQ(store.status().message(), "store " + path_ +
+                                          " has schema version 99, newer than this harmlens understands (1): "
+                                          "upgrade harmlens");
+}
+
+TEST_F(SqliteStoreTest, refuses_a_store_whose_schema_version_is_not_a_version_number) {
+  ASSERT_NE(Open(), nullptr);
+  for (const char* version : {"one", "-1", "1x", "99999999999999999999"}) {
+    SCOPED_TRACE(version);
+    {
+      RawDb raw(path_);
+      raw.Exec(std::string("UPDATE meta SET value = '") + version + "' WHERE key = 'schema_version'");
+    }
+    auto store = OpenSqliteStore(path_);
+    ASSERT_FALSE(store.ok());
+    EXPECT_EQ(store.status().code(), StatusCode::kCorruption);
+    EXPECT_EQ(store.status().message(),
+              "store " + path_ + " has an unreadable schema version \"" + version + "\" in its meta table");
+  }
+}
+
+TEST_F(SqliteStoreTest, stores_opened_at_once_on_a_new_file_all_open_and_migrate_it_once) {
+  constexpr int kRounds = 10, kOpeners = 6;
+  for (int round = 0; round < kRounds; ++round) {
+    const std::string path = scratch_.File("race-" + std::to_string(round) + ".db");
+    std::latch start(kOpeners);
+    std::vector<Status> outcomes(kOpeners);
+    std::vector<std::thread> openers;
+    for (int i = 0; i < kOpeners; ++i) {
+      openers.emplace_back([&, i] {
+        start.arrive_and_wait();  // all look at the empty file together
+        auto store = OpenSqliteStore(path);
+        outcomes[i] = store.status();
+      });
+    }
+    for (std::thread& t : openers) t.join();
+    for (int i = 0; i < kOpeners; ++i) {
+      EXPECT_TRUE(outcomes[i].ok()) << "round " << round << " opener " << i << ": " << outcomes[i].ToString();
+    }
+    RawDb raw(path);
+    EXPECT_EQ(raw.Text("SELECT value FROM meta WHERE key = 'schema_version'"), "1");
+    EXPECT_EQ(raw.Int("SELECT count(*) FROM crime_types"), kCrimeTypeCount);
+  }
+}
+
+// --- Writing batches -------------------------------------------------------------
+
+TEST_F(SqliteStoreTest, a_batch_counts_duplicates_inside_it_as_already_present) {
+  auto store = Open();
+  int64_t load = Begin(store.get());
+  LoadCounts counts = Write(store.get(), MakeBatch(load, 0, {MakeIncident("a"), MakeIncident("b"), MakeIncident("a")},
+                                                   {MakeQuarantined(9)}));
+  EXPECT_EQ(counts, Counts(4, 2, 1, 1));
+  EXPECT_EQ(*store->CountIncidents(), 2);
+  std::map<int64_t, Incident> stored = ReadAll(store.get());
+  ASSERT_EQ(stored.size(), 2u);
+  EXPECT_EQ(stored.at(1).source_id, "a");  // the first copy is kept
+  EXPECT_EQ(stored.at(2).source_id, "b");
+}
+
+TEST_F(SqliteStoreTest, a_later_batch_counts_incidents_stored_by_an_earlier_one) {
+  auto store = Open();
+  int64_t load = Begin(store.get());
+  Write(store.get(), MakeBatch(load, 0, {MakeIncident("a"), MakeIncident("b")}));
+  LoadCounts second = Write(store.get(), MakeBatch(load, 1, {MakeIncident("b"), MakeIncident("c")}));
+  EXPECT_EQ(second, Counts(2, 1, 1, 0));
+  int64_t other_load = Begin(store.get(), "g.csv");
+  LoadCounts third = Write(store.get(), MakeBatch(other_load, 0, {MakeIncident("a"), MakeIncident("c")}));
+  EXPECT_EQ(third, Counts(2, 0, 2, 0));
+  EXPECT_EQ(*store->CountIncidents(), 3);
+}
+
+TEST_F(SqliteStoreTest, the_same_source_id_from_two_agencies_is_two_incidents) {
+  auto store = Open();
+  int64_t load = Begin(store.get());
+  Incident police = MakeIncident("LE/1");
+  Incident extract = MakeIncident("LE/1");
+  extract.source.agency = Agency::kPoliceExtract;
+  EXPECT_EQ(Write(store.get(), MakeBatch(load, 0, {police, extract})), Counts(2, 2, 0, 0));
+}
+
+TEST_F(SqliteStoreTest, keys_computed_by_the_caller_and_by_the_store_deduplicate_alike) {
+  auto store = Open();
+  int64_t load = Begin(store.get());
+  IncidentBatch given = MakeBatch(load, 0, {MakeIncident("a"), MakeIncident("b")});
+  for (const Incident& inc : given.incidents) given.keys.push_back(KeyOf(inc.source.agency, inc.source_id));
+  EXPECT_EQ(Write(store.get(), given), Counts(2, 2, 0, 0));
+  IncidentBatch computed = MakeBatch(load, 1, {MakeIncident("b"), MakeIncident("c")});
+  EXPECT_EQ(Write(store.get(), computed), Counts(2, 1, 1, 0));
+}
+
+TEST_F(SqliteStoreTest, a_second_store_on_the_same_file_sees_keys_the_first_wrote) {
+  auto first = Open();
+  auto second = Open();
+  ASSERT_NE(first, nullptr);
+  ASSERT_NE(second, nullptr);
+  int64_t load_one = Begin(first.get(), "one.csv");
+  int64_t load_two = Begin(second.get(), "two.csv");
+  EXPECT_EQ(Write(first.get(), MakeBatch(load_one, 0, {MakeIncident("a"), MakeIncident("b")})), Counts(2, 2, 0, 0));
+  EXPECT_EQ(Write(second.get(), MakeBatch(load_two, 0, {MakeIncident("a"), MakeIncident("c")})),
+            Counts(2, 1, 1, 0));
+  // And back: the first must see what the second wrote after its own last write.
+  EXPECT_EQ(Write(first.get(), MakeBatch(load_one, 1, {MakeIncident("c"), MakeIncident("d")})),
+            Counts(2, 1, 1, 0));
+  EXPECT_EQ(*first->CountIncidents(), 4);
+  EXPECT_EQ(*second->CountIncidents(), 4);
+  // Incident ids stay unique and dense across the two writers.
+  std::map<int64_t, Incident> stored = ReadAll(second.get());
+  ASSERT_EQ(stored.size(), 4u);
+  EXPECT_EQ(stored.begin()->first, 1);
+  EXPECT_EQ(stored.rbegin()->first, 4);
+}
+
+TEST_F(SqliteStoreTest, involvements_round_trip_and_one_person_key_is_one_person) {
+  auto store = Open();
+  int64_t load = Begin(store.get());
+  Incident first = MakeIncident("a");
+  first.involvements = {{"P-1", Role::kVictim, 30, Sex::kFemale},
+                        {"P-2", Role::kSuspect, std::nullopt, Sex::kUnknown},
+                        {"P-2", Role::kSuspect, std::nullopt, Sex::kUnknown}};  // listed twice
+  Incident second = MakeIncident("b");
+  second.involvements = {{"P-1", Role::kOffender, 31, Sex::kFemale}};
+  Incident other_agency = MakeIncident("c");
+  other_agency.source.agency = Agency::kEmergencyDepartment;
+  other_agency.involvements = {{"P-1", Role::kVictim, 30, Sex::kFemale}};  // the ED's own P-1
+  Write(store.get(), MakeBatch(load, 0, {first, second, other_agency}));
+
+  auto of_first = store->InvolvementsOf(1);
+  ASSERT_TRUE(of_first.ok()) << of_first.status().ToString();
+  ASSERT_EQ(of_first->size(), 2u);
+  EXPECT_EQ((*of_first)[0].person_key, "P-1");
+  EXPECT_EQ((*of_first)[0].role, Role::kVictim);
+  EXPECT_EQ((*of_first)[0].age_years, 30);
+  EXPECT_EQ((*of_first)[0].sex, Sex::kFemale);
+  EXPECT_EQ((*of_first)[1].person_key, "P-2");
+  EXPECT_EQ((*of_first)[1].role, Role::kSuspect);
+  EXPECT_EQ((*of_first)[1].age_years, std::nullopt);
+  EXPECT_EQ((*of_first)[1].sex, Sex::kUnknown);
+  auto of_second = store->InvolvementsOf(2);
+  ASSERT_TRUE(of_second.ok());
+  ASSERT_EQ(of_second->size(), 1u);
+  EXPECT_EQ((*of_second)[0].role, Role::kOffender);
+  EXPECT_EQ((*of_second)[0].age_years, 31);
+  EXPECT_TRUE(store->InvolvementsOf(99)->empty());
+
+  RawDb raw(path_);
+  EXPECT_EQ(raw.Int("SELECT count(*) FROM persons"), 3);  // police P-1, police P-2, ED P-1
+  EXPECT_EQ(raw.Int("SELECT count(DISTINCT v.incident_id) FROM involvements v JOIN persons p ON p.id = v.person_id "
+                    "WHERE p.person_key = 'P-1' AND p.agency = '" +
+                    std::string(AgencyName(Agency::kPoliceUk)) + "'"),
+            2);
+}
+
+TEST_F(SqliteStoreTest, involvements_of_an_already_present_incident_are_not_added_again) {
+  auto store = Open();
+  int64_t load = Begin(store.get());
+  Incident first = MakeIncident("a");
+  first.involvements = {{"P-1", Role::kVictim, 30, Sex::kFemale}};
+  Write(store.get(), MakeBatch(load, 0, {first}));
+  Incident again = first;
+  again.involvements = {{"P-9", Role::kWitness, 50, Sex::kMale}};
+  EXPECT_EQ(Write(store.get(), MakeBatch(load, 1, {again})), Counts(1, 0, 1, 0));
+  auto involvements = store->InvolvementsOf(1);
+  ASSERT_TRUE(involvements.ok());
+  ASSERT_EQ(involvements->size(), 1u);
+  EXPECT_EQ((*involvements)[0].person_key, "P-1");
+}
+
+TEST_F(SqliteStoreTest, load_totals_equal_the_sum_of_their_batches) {
+  auto store = Open();
+  int64_t load = Begin(store.get(), "2022-01.csv");
+  int64_t unfinished = Begin(store.get(), "2022-02.csv");
+  IncidentBatch b0 = MakeBatch(load, 0, {MakeIncident("a"), MakeIncident("b")}, {MakeQuarantined(4)});
+  b0.rows_with_point = 2;
+  b0.rows_point_in_reported_lsoa = 1;
+  IncidentBatch b1 = MakeBatch(load, 1, {MakeIncident("b"), MakeIncident("c"), MakeIncident("d")},
+                               {MakeQuarantined(7), MakeQuarantined(8)});
+  b1.rows_with_point = 3;
+  b1.rows_point_in_reported_lsoa = 3;
+  IncidentBatch b2 = MakeBatch(load, 2, {});
+  Write(store.get(), b0);
+  Write(store.get(), b1);
+  Write(store.get(), b2);
+  Write(store.get(), MakeBatch(unfinished, 0, {MakeIncident("e")}));
+  ASSERT_TRUE(store->FinishLoad(load, "feedc0de").ok());
+
+  auto loads = store->ListLoads();
+  ASSERT_TRUE(loads.ok()) << loads.status().ToString();
+  ASSERT_EQ(loads->size(), 2u);
+  const LoadRecord& r = (*loads)[0];
+  EXPECT_EQ(r.id, load);
+  EXPECT_EQ(r.start.feed, "police-uk");
+  EXPECT_EQ(r.start.file, "2022-01.csv");
+  EXPECT_EQ(r.start.bytes, 1234);
+  EXPECT_EQ(r.start.rules_version, "rules-test");
+  EXPECT_EQ(r.content_hash, "feedc0de");
+  EXPECT_TRUE(r.complete);
+  EXPECT_FALSE(r.started_at.empty());
+  EXPECT_FALSE(r.finished_at.empty());
+  EXPECT_EQ(r.counts, Counts(8, 4, 1, 3));
+  EXPECT_TRUE(r.counts.Balanced());
+  EXPECT_EQ(r.rows_with_point, 5);
+  EXPECT_EQ(r.rows_point_in_reported_lsoa, 4);
+  const LoadRecord& u = (*loads)[1];
+  EXPECT_FALSE(u.complete);
+  EXPECT_EQ(u.finished_at, "");
+  EXPECT_EQ(u.content_hash, "");
+  EXPECT_EQ(u.counts, Counts(1, 1, 0, 0));
+
+  RawDb raw(path_);
+  EXPECT_EQ(raw.Int("SELECT count(*) FROM load_batches WHERE load_id = " + std::to_string(load)), 3);
+  EXPECT_EQ(raw.Int("SELECT sum(rows_read) FROM load_batches WHERE load_id = " + std::to_string(load)), 8);
+  auto quarantined = store->ListQuarantine(load);
+  ASSERT_TRUE(quarantined.ok());
+  ASSERT_EQ(quarantined->size(), 3u);
+  EXPECT_EQ((*quarantined)[0].source.line, 4);
+  EXPECT_EQ((*quarantined)[2].source.line, 8);
+  EXPECT_EQ((*quarantined)[0].reason, MakeQuarantined(4).reason);
+  EXPECT_EQ((*quarantined)[0].raw, "x,2022-13,y");
+  EXPECT_TRUE(store->ListQuarantine(unfinished)->empty());
+}
+
+// --- Reading ---------------------------------------------------------------------
+
+TEST_F(SqliteStoreTest, scan_keeps_incidents_from_the_first_minute_up_to_but_not_including_the_last) {
+  auto store = Open();
+  int64_t load = Begin(store.get());
+  const int64_t jan = MonthMinute(2022, 1), feb = MonthMinute(2022, 2), mar = MonthMinute(2022, 3);
+  // One segment spanning January to March, one wholly in March, one wholly before.
+  Write(store.get(), MakeBatch(load, 0, {MakeIncident("jan", jan), MakeIncident("feb", feb),
+                                         MakeIncident("feb-last", mar - 1), MakeIncident("mar", mar)}));
+  Write(store.get(), MakeBatch(load, 1, {MakeIncident("mar-2", mar)}));
+  Write(store.get(), MakeBatch(load, 2, {MakeIncident("dec", MonthMinute(2021, 12))}));
+  auto ids_in = [&](IncidentScan scan) {
+    std::vector<std::string> ids;
+    Status s = store->ScanIncidents(scan, [&](const IncidentRow& row) {
+      ids.push_back(std::to_string(row.id) + ":" + std::string(row.csp_area));
+    });
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    return ids;
+  };
+  EXPECT_EQ(ids_in({feb, mar}), (std::vector<std::string>{"2:E06000016", "3:E06000016"}));
+  EXPECT_EQ(ids_in({mar, std::nullopt}), (std::vector<std::string>{"4:E06000016", "5:E06000016"}));
+  EXPECT_EQ(ids_in({std::nullopt, feb}), (std::vector<std::string>{"1:E06000016", "6:E06000016"}));
+  EXPECT_EQ(ids_in({}).size(), 6u);
+  EXPECT_TRUE(ids_in({jan, jan}).empty());
+  std::map<int64_t, Incident> read = ReadAll(store.get(), {feb, mar});
+  ASSERT_EQ(read.size(), 2u);
+  EXPECT_EQ(read.at(2).source_id, "feb");
+  EXPECT_EQ(read.at(3).source_id, "feb-last");
+}
+
+TEST_F(SqliteStoreTest, read_incidents_returns_every_field) {
+  auto store = Open();
+  int64_t load = Begin(store.get(), "extract/2025-06.csv");
+  Incident full;
+  full.source = {Agency::kPoliceExtract, "extract/2025-06.csv", 77};
+  full.source_id = "LE/12345/25";
+  full.occurred = {DaysFromCivil(2025, 6, 14) * 1440 + 23 * 60 + 17, TimePrecision::kMinute};
+  full.crime_type = CrimeType::kViolenceAndSexualOffences;
+  full.offence_code = "008/01";
+  full.weapon = Weapon::kKnifeOrSharp;
+  full.domestic = false;
+  full.behaviours.Add(HarmfulBehaviour::kSeriousViolence);
+  full.behaviours.Add(HarmfulBehaviour::kNightTimeEconomy);
+  full.location = {GeoPoint{-1.131, 52.634}, "On or near Granby Street — “café”", "E01013648", "E01013649",
+                   "E06000016"};
+  full.outcome = "Awaiting court outcome";
+  Incident bare = MakeIncident("bare");
+  bare.source.file = "extract/2025-06.csv";
+  bare.source.line = 78;
+  bare.location = {};
+  bare.domestic = true;
+  Write(store.get(), MakeBatch(load, 0, {full, bare}));
+
+  std::map<int64_t, Incident> read = ReadAll(store.get());
+  ASSERT_EQ(read.size(), 2u);
+  for (const auto& [id, want] : std::map<int64_t, Incident>{{1, full}, {2, bare}}) {
+    SCOPED_TRACE(want.source_id);
+    const Incident& got = read.at(id);
+    EXPECT_EQ(got.source.agency, want.source.agency);
+    EXPECT_EQ(got.source.file, want.source.file);
+    EXPECT_EQ(got.source.line, want.source.line);
+    EXPECT_EQ(got.source_id, want.source_id);
+    EXPECT_EQ(got.occurred, want.occurred);
+    EXPECT_EQ(got.crime_type, want.crime_type);
+    EXPECT_EQ(got.offence_code, want.offence_code);
+    EXPECT_EQ(got.weapon, want.weapon);
+    EXPECT_EQ(got.domestic, want.domestic);
+    EXPECT_EQ(got.behaviours, want.behaviours);
+    ASSERT_EQ(got.location.point.has_value(), want.location.point.has_value());
+    if (want.location.point) {
+      EXPECT_EQ(got.location.point->longitude, want.location.point->longitude);
+      EXPECT_EQ(got.location.point->latitude, want.location.point->latitude);
+    }
+    EXPECT_EQ(got.location.description, want.location.description);
+    EXPECT_EQ(got.location.lsoa_reported, want.location.lsoa_reported);
+    EXPECT_EQ(got.location.lsoa_by_point, want.location.lsoa_by_point);
+    EXPECT_EQ(got.location.csp_area, want.location.csp_area);
+    EXPECT_EQ(got.outcome, want.outcome);
+  }
+}
+
+TEST_F(SqliteStoreTest, a_damaged_segment_is_reported_not_read) {
+  auto store = Open();
+  int64_t load = Begin(store.get());
+  Write(store.get(), MakeBatch(load, 0, {MakeIncident("a")}));
+  {
+    RawDb raw(path_);
+    raw.Exec("UPDATE incident_segments SET columns = substr(columns, 1, 20)");
+  }
+  Status s = store->ScanIncidents({}, [](const IncidentRow&) { ADD_FAILURE() << "a damaged row was visited"; });
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.code(), StatusCode::kCorruption);
+  EXPECT_EQ(s.message(), "store " + path_ + ": segment 1: incident segment is damaged: column 1 is truncated");
+}
+
+TEST_F(SqliteStoreTest, integrity_check_passes_on_a_new_and_on_a_written_store) {
+  auto store = Open();
+  EXPECT_TRUE(store->CheckIntegrity().ok());
+  int64_t load = Begin(store.get());
+  Write(store.get(), MakeBatch(load, 0, {MakeIncident("a")}, {MakeQuarantined(3)}));
+  Status s = store->CheckIntegrity();
+  EXPECT_TRUE(s.ok()) << s.ToString();
+}
+
+// --- Failed batches leave nothing ------------------------------------------------
+
+struct StoredState {
+  int64_t incidents, segments, batches, quarantined, persons, involvements;
+  std::string loads;
+  bool operator==(const StoredState&) const = default;
+};
+
+StoredState StateOf(const std::string& path) {
+  RawDb raw(path);
+  return {raw.Int("SELECT coalesce(sum(row_count), 0) FROM incident_segments"),
+          raw.Int("SELECT count(*) FROM incident_segments"),
+          raw.Int("SELECT count(*) FROM load_batches"),
+          raw.Int("SELECT count(*) FROM quarantine"),
+          raw.Int("SELECT count(*) FROM persons"),
+          raw.Int("SELECT count(*) FROM involvements"),
+          raw.Text("SELECT group_concat(id || ':' || rows_read || ',' || rows_stored || ',' || rows_present || ',' || "
+                   "rows_quarantined, ';') FROM loads")};
+}
+
+TEST_F(SqliteStoreTest, a_batch_for_a_load_that_does_not_exist_fails_and_stores_nothing) {
+  auto store = Open();
+  int64_t load = Begin(store.get());
+  Write(store.get(), MakeBatch(load, 0, {MakeIncident("a")}));
+  const StoredState before = StateOf(path_);
+  Incident with_person = MakeIncident("b");
+  with_person.involvements = {{"P-1", Role::kVictim, 30, Sex::kFemale}};
+  auto counts = store->WriteBatch(MakeBatch(42, 0, {with_person, MakeIncident("c")}, {MakeQuarantined(5)}));
+  ASSERT_FALSE(counts.ok());
+  EXPECT_EQ(counts.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(counts.status().message(), "store: batch refers to load 42, which does not exist");
+  EXPECT_EQ(StateOf(path_), before);
+  // The failed batch's keys were not kept: the same incidents are new to a real load.
+  EXPECT_EQ(Write(store.get(), MakeBatch(load, 1, {with_person, MakeIncident("c"), MakeIncident("a")})),
+            Counts(3, 2, 1, 0));
+  EXPECT_TRUE(store->CheckIntegrity().ok());
+}
+
+TEST_F(SqliteStoreTest, a_quarantine_only_batch_for_a_missing_load_fails_the_same_way) {
+  auto store = Open();
+  const StoredState before = StateOf(path_);
+  auto counts = store->WriteBatch(MakeBatch(7, 0, {}, {MakeQuarantined(5)}));
+  ASSERT_FALSE(counts.ok());
+  EXPECT_EQ(counts.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(counts.status().message(), "store: batch refers to load 7, which does not exist");
+  EXPECT_EQ(StateOf(path_), before);
+}
+
+TEST_F(SqliteStoreTest, a_batch_number_written_twice_fails_and_the_second_write_stores_nothing) {
+  auto store = Open();
+  int64_t load = Begin(store.get());
+  Write(store.get(), MakeBatch(load, 0, {MakeIncident("a")}));
+  const StoredState before = StateOf(path_);
+  auto counts = store->WriteBatch(MakeBatch(load, 0, {MakeIncident("b")}, {MakeQuarantined(5)}));
+  ASSERT_FALSE(counts.ok());
+  EXPECT_EQ(counts.status().code(), StatusCode::kIoError);
+  EXPECT_NE(counts.status().message().find("UNIQUE constraint failed"), std::string::npos)
+      << counts.status().message();
+  EXPECT_EQ(StateOf(path_), before);
+  EXPECT_EQ(Write(store.get(), MakeBatch(load, 1, {MakeIncident("b")})), Counts(1, 1, 0, 0));
+}
+
+}  // namespace
+}  // namespace harmlens
