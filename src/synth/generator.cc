@@ -28,6 +28,7 @@ enum Tag : uint64_t {
   kTagHotspots = 0x202,
   kTagPersonKey = 0x203,
   kTagExPartner = 0x204,
+  kTagPersonEvents = 0x205,
 };
 
 // ---- Planted parameters (docs/synthetic-llr.md gives each one and why) ----
@@ -130,10 +131,10 @@ constexpr const char* kAgeBands[] = {"0-9", "10-14", "15-17", "18-24", "25-34", 
 // Victim weight by age band (as AgeBandIndex), per profile. Under-25s carry the most
 // violence (ONS CSEW: 16-24s have the highest rates of violent victimisation).
 constexpr double kVictimAge[][9] = {
-    {0.08, 0.6, 1.6, 2.0, 1.4, 1.0, 0.7, 0.35, 0.15},  // violence
+    {0.05, 0.8, 2.6, 3.0, 1.5, 1.0, 0.6, 0.3, 0.12},   // violence
     {0.02, 1.0, 2.5, 2.0, 1.0, 0.6, 0.4, 0.3, 0.3},    // robbery
     {0.05, 0.3, 0.8, 1.2, 1.2, 1.0, 0.9, 0.8, 0.6},    // theft
-    {0.05, 0.8, 2.0, 2.0, 1.2, 0.7, 0.4, 0.15, 0.05},  // sexual
+    {0.05, 1.0, 2.6, 2.6, 1.2, 0.7, 0.4, 0.15, 0.05},  // sexual
     {0, 0.05, 0.4, 3.0, 2.0, 1.0, 0.5, 0.15, 0.05},    // night-time economy
     {0, 0, 0, 0, 0, 0, 0, 0, 0},                      // offender-only offences have no victim
 };
@@ -150,7 +151,8 @@ double OffenderAgeWeight(int age) {
   if (age < 65) return 0.06;
   return 0.015;
 }
-constexpr double kOffenderLevelWeight[3] = {0, 1, 5};
+// Share of identified offenders drawn from the prolific pool (offending level 2).
+constexpr double kProlificShare = 0.4;
 
 // ---- Outcomes ----------------------------------------------------------------------
 struct OutcomeShare {
@@ -325,7 +327,7 @@ class Generator {
   Status EmitAgencyRecord(int agency, const char* event_type, int64_t event_day, const Person& person,
                           const std::string& trigger, Rng& rng);
   Status AgencyTriggers(const Draft& draft, const std::string& incident_id, int64_t day, Rng& rng);
-  Status DailyAgencyProcesses(int64_t day, Rng& rng);
+  Status PersonAgencyEvents(const Person& person);
 
   // People.
   int32_t NearbyLsoa(int32_t lsoa, double same, double district, Rng& rng) const;
@@ -611,6 +613,7 @@ Status Generator::WritePersonsTruth() {
         out.Field(static_cast<int64_t>(p.household_domestic_abuse ? 1 : 0));
         out.Field(static_cast<int64_t>(p.offending_level));
         HL_RETURN_IF_ERROR(out.End());
+        HL_RETURN_IF_ERROR(PersonAgencyEvents(p));
       }
       id += size;
     }
@@ -717,35 +720,40 @@ int64_t Generator::SelectVictim(int32_t lsoa, AgeProfile profile, const OffenceC
 }
 
 int64_t Generator::SelectOffender(int32_t lsoa, int64_t day, bool male_only, Rng& rng) const {
-  const double w_max = kOffenderLevelWeight[2];
+  // Two pools: prolific offenders (level 2) commit kProlificShare of identified offences,
+  // occasional ones (level 1) the rest; within a pool, by the age-crime curve.
+  const uint8_t level = rng.Chance(kProlificShare) ? 2 : 1;
+  const double bound = level == 2 ? kProlificOffending * kOffendingSexMale * (1 + kOffendingAceStep * kOffendingAceCap)
+                                  : kOffendingUniformBound;
   int64_t fallback = -1;
-  for (int attempt = 0; attempt < 4000; ++attempt) {
+  for (int attempt = 0; attempt < 20000; ++attempt) {
     int32_t home = NearbyLsoa(lsoa, 0.55, 0.35, rng);
     int64_t id = AnyoneIn(home, rng);
-    // Cheap pre-test: most people can never offend in this model.
-    if (OffendingUniform(options_.seed, id) >= kOffendingUniformBound) continue;
+    // Cheap pre-test on the person's offending uniform, before computing the household.
+    if (OffendingUniform(options_.seed, id) >= bound) continue;
     Person p = population_.Get(id);
-    if (p.offending_level == 0) continue;
+    if (p.offending_level != level) continue;
     if (male_only && p.sex != Sex::kMale) continue;
     int age = p.AgeOn(day);
     if (fallback < 0 && age >= 16) fallback = id;
-    double w = OffenderAgeWeight(age) * kOffenderLevelWeight[p.offending_level];
-    if (rng.Uniform() * w_max < w) return id;
+    if (rng.Uniform() < OffenderAgeWeight(age)) return id;
   }
   return fallback >= 0 ? fallback : AdultIn(lsoa, day, rng);
 }
 
 int64_t Generator::SelectDomesticVictim(int32_t lsoa, int64_t day, Rng& rng) const {
   if (population_.LsoaSize(lsoa) <= 0) return -1;
-  for (int attempt = 0; attempt < 600; ++attempt) {
-    int64_t id = AnyoneIn(lsoa, rng);
-    Person p = population_.Get(id);
-    if (!p.household_domestic_abuse || p.is_child || p.member > 1) continue;
-    if (p.kind == HouseholdKind::kLoneParent && p.member != 0) continue;
-    if (p.AgeOn(day) < 16) continue;
+  for (int attempt = 0; attempt < 2000; ++attempt) {
+    int size = 0;
+    int64_t household = population_.HouseholdOf(AnyoneIn(lsoa, rng), &size);
+    if (CurrentAbuseUniform(options_.seed, household) >= kCurrentAbuseBound) continue;
+    Person first = population_.Get(household);
+    if (!first.household_domestic_abuse) continue;
     // The first partner (usually the woman) is the victim four times in five.
-    if (p.member == 1 && !rng.Chance(0.25)) continue;
-    return id;
+    bool couple = first.kind == HouseholdKind::kCouple || first.kind == HouseholdKind::kCoupleWithChildren;
+    int64_t victim = couple && rng.Chance(0.2) ? household + 1 : household;
+    if (population_.Get(victim).AgeOn(day) < 16) continue;
+    return victim;
   }
   return -1;
 }
@@ -1257,20 +1265,21 @@ Status Generator::AgencyTriggers(const Draft& d, const std::string& incident_id,
   return Status::Ok();
 }
 
-struct DailyProcess {
+// Agency contacts that no police incident triggers: for each eligible person, events at
+// a rate per eligible person-year (docs/synthetic-llr.md), drawn once per person.
+struct PersonProcess {
   int agency;
-  double per_year;  // events a year at scale 1
+  double per_year;  // events a year per eligible person
   bool school_days_only;
   std::array<std::pair<const char*, double>, 4> events;
 };
 
-// Events not triggered by a police incident; who is eligible is in `Eligible` below.
-constexpr DailyProcess kDailyProcesses[] = {
-    {kExclusions, 9000, true, {{{"suspension", 0.98}, {"permanent_exclusion", 0.02}, {"", 0}, {"", 0}}}},
-    {kCsc, 2500, false, {{{"missing_episode", 0.6}, {"looked_after_start", 0.2}, {"looked_after_end", 0.2}, {"", 0}}}},
-    {kCsc, 800, false, {{{"missing_episode", 0.7}, {"referral", 0.3}, {"", 0}, {"", 0}}}},
-    {kSubstance, 3600, false, {{{"referral", 0.4}, {"treatment_start", 0.35}, {"treatment_exit", 0.25}, {"", 0}}}},
-    {kMentalHealth, 6000, false, {{{"referral", 0.45}, {"crisis_contact", 0.3}, {"admission", 0.1}, {"discharge", 0.15}}}},
+constexpr PersonProcess kPersonProcesses[] = {
+    {kExclusions, 1.7, true, {{{"suspension", 0.98}, {"permanent_exclusion", 0.02}, {"", 0}, {"", 0}}}},
+    {kCsc, 0.7, false, {{{"missing_episode", 0.6}, {"looked_after_start", 0.2}, {"looked_after_end", 0.2}, {"", 0}}}},
+    {kCsc, 0.15, false, {{{"missing_episode", 0.7}, {"referral", 0.3}, {"", 0}, {"", 0}}}},
+    {kSubstance, 0.06, false, {{{"referral", 0.4}, {"treatment_start", 0.35}, {"treatment_exit", 0.25}, {"", 0}}}},
+    {kMentalHealth, 0.05, false, {{{"referral", 0.45}, {"crisis_contact", 0.3}, {"admission", 0.1}, {"discharge", 0.15}}}},
 };
 
 bool Eligible(size_t process, const Person& p, int age) {
@@ -1293,24 +1302,26 @@ bool IsSchoolDay(int64_t day) {
   return true;
 }
 
-Status Generator::DailyAgencyProcesses(int64_t day, Rng& rng) {
-  for (size_t k = 0; k < std::size(kDailyProcesses); ++k) {
-    const DailyProcess& process = kDailyProcesses[k];
-    // School-day processes run on about 190 days a year.
-    double days = process.school_days_only ? 190.0 : 365.25;
-    if (process.school_days_only && !IsSchoolDay(day)) continue;
-    int64_t count = rng.Poisson(process.per_year / days * options_.scale);
+Status Generator::PersonAgencyEvents(const Person& p) {
+  if (p.aces == 0 && p.offending_level < 2) return Status::Ok();
+  Rng rng(Hash(options_.seed, kTagPersonEvents, static_cast<uint64_t>(p.id)));
+  const int64_t days = end_day_ - start_day_;
+  for (size_t k = 0; k < std::size(kPersonProcesses); ++k) {
+    const PersonProcess& process = kPersonProcesses[k];
+    // Eligible at some point of the period? (Ages change by at most `years`.)
+    int first_age = p.AgeOn(start_day_), last_age = p.AgeOn(end_day_ - 1);
+    if (!Eligible(k, p, first_age) && !Eligible(k, p, last_age) && !Eligible(k, p, (first_age + last_age) / 2)) continue;
+    int64_t count = rng.Poisson(process.per_year * static_cast<double>(days) / 365.25);
     for (int64_t i = 0; i < count; ++i) {
-      for (int attempt = 0; attempt < 5000; ++attempt) {
-        int64_t id = AnyoneIn(static_cast<int32_t>(residents_alias_.Draw(rng)), rng);
-        Person p = population_.Get(id);
-        if (!Eligible(k, p, p.AgeOn(day))) continue;
-        double weights[4];
-        for (int e = 0; e < 4; ++e) weights[e] = process.events[e].second;
-        const char* event = process.events[rng.Pick(weights)].first;
-        HL_RETURN_IF_ERROR(EmitAgencyRecord(process.agency, event, day, p, "", rng));
-        break;
+      int64_t day = start_day_ + static_cast<int64_t>(rng.Below(static_cast<uint64_t>(days)));
+      for (int redraw = 0; process.school_days_only && !IsSchoolDay(day) && redraw < 20; ++redraw) {
+        day = start_day_ + static_cast<int64_t>(rng.Below(static_cast<uint64_t>(days)));
       }
+      double weights[4];
+      for (int e = 0; e < 4; ++e) weights[e] = process.events[e].second;
+      const char* event = process.events[rng.Pick(weights)].first;
+      if (!Eligible(k, p, p.AgeOn(day)) || (process.school_days_only && !IsSchoolDay(day))) continue;
+      HL_RETURN_IF_ERROR(EmitAgencyRecord(process.agency, event, day, p, "", rng));
     }
   }
   return Status::Ok();
@@ -1517,8 +1528,7 @@ Status Generator::SimulateDay(int64_t day) {
     }
   }
 
-  HL_RETURN_IF_ERROR(SpawnUnknownAttendances(day, rng));
-  return DailyAgencyProcesses(day, rng);
+  return SpawnUnknownAttendances(day, rng);
 }
 
 // ---- Run ---------------------------------------------------------------------------------

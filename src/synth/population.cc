@@ -24,29 +24,38 @@ enum Tag : uint64_t {
   kTagHome = 0x109,
   kTagMove = 0x10A,
   kTagOutward = 0x10B,
+  kTagCurrentAbuse = 0x10C,
 };
 
 constexpr int kBlockSize = kMaxHouseholdSize;
 
 // Households by size, England 2019 (ONS Families and households, rounded):
-// 1: 29%, 2: 35%, 3: 16%, 4: 14%, 5: 4.5%, 6: 1.5%.
-constexpr double kHouseholdSizeWeights[] = {0, 29, 35, 16, 14, 4.5, 1.5};
+// 1: 29%, 2: 35%, 3: 16%, 4: 14%, 5: 4.5%, 6: 1.5%; as cumulative shares.
+constexpr double kHouseholdSizeCumulative[] = {0.29, 0.64, 0.80, 0.94, 0.985, 1.0};
+
+int DrawHouseholdSize(Rng& rng) {
+  double u = rng.Uniform();
+  int size = 1;
+  while (size < 6 && u >= kHouseholdSizeCumulative[size - 1]) ++size;
+  return size;
+}
 
 struct AgeBand {
   int lo, hi;  // inclusive years
   double weight;
 };
 
+// Band weights are in percent and sum to 100.
 int DrawAge(Rng& rng, std::span<const AgeBand> bands) {
-  double weights[16];
-  for (size_t i = 0; i < bands.size(); ++i) weights[i] = bands[i].weight;
-  const AgeBand& band = bands[rng.Pick(std::span<const double>(weights, bands.size()))];
-  return static_cast<int>(rng.Between(band.lo, band.hi));
+  double u = rng.Uniform() * 100;
+  size_t i = 0;
+  while (i + 1 < bands.size() && u >= bands[i].weight) u -= bands[i++].weight;
+  return static_cast<int>(rng.Between(bands[i].lo, bands[i].hi));
 }
 
-constexpr AgeBand kSingleAges[] = {{18, 24, 12}, {25, 34, 18}, {35, 49, 19}, {50, 64, 21}, {65, 79, 18}, {80, 97, 12}};
-constexpr AgeBand kCoupleAges[] = {{18, 24, 5}, {25, 34, 18}, {35, 49, 13}, {50, 64, 29}, {65, 79, 27}, {80, 95, 8}};
-constexpr AgeBand kSharerAges[] = {{18, 24, 55}, {25, 34, 30}, {35, 64, 15}};
+constexpr AgeBand kSingleAges[] = {{18, 24, 8}, {25, 34, 14}, {35, 49, 16}, {50, 64, 22}, {65, 79, 22}, {80, 97, 18}};
+constexpr AgeBand kCoupleAges[] = {{18, 24, 4}, {25, 34, 14}, {35, 49, 12}, {50, 64, 32}, {65, 79, 29}, {80, 95, 9}};
+constexpr AgeBand kSharerAges[] = {{18, 24, 45}, {25, 34, 30}, {35, 64, 25}};
 
 // Outward codes that really serve each district (a few each); inward codes are invented.
 const std::map<std::string, std::vector<std::string>, std::less<>>& OutwardCodesByDistrict() {
@@ -96,6 +105,7 @@ Population::Population(const ReferenceGeography& geography, const NameTables& na
     : geography_(geography), names_(names), options_(options) {
   const auto& lsoas = geography.lsoas();
   lsoa_start_.assign(lsoas.size() + 1, 0);
+  std::vector<std::string> district_codes;
   for (size_t i = 0; i < lsoas.size(); ++i) {
     auto residents = static_cast<int64_t>(std::llround(lsoas[i].population * options.scale));
     lsoa_start_[i + 1] = lsoa_start_[i] + residents;
@@ -105,6 +115,14 @@ Population::Population(const ReferenceGeography& geography, const NameTables& na
     // One outward code per LSOA, as postcode districts mostly nest LSOAs.
     size_t pick = Hash(options.seed, kTagOutward, i) % codes.size();
     outward_codes_.push_back({codes[pick]});
+    size_t d = 0;
+    while (d < district_codes.size() && district_codes[d] != lsoas[i].csp_area) ++d;
+    if (d == district_codes.size()) {
+      district_codes.push_back(lsoas[i].csp_area);
+      district_lsoas_.emplace_back();
+    }
+    district_of_lsoa_.push_back(static_cast<int32_t>(d));
+    district_lsoas_[d].push_back(static_cast<int32_t>(i));
   }
 }
 
@@ -118,12 +136,16 @@ Population::Block Population::BlockPartition(int32_t lsoa, int64_t block) const 
   int64_t remaining = std::min<int64_t>(kBlockSize, LsoaSize(lsoa) - block * kBlockSize);
   Rng rng(Hash(options_.seed, kTagBlock, static_cast<uint64_t>(lsoa), static_cast<uint64_t>(block)));
   while (remaining > 0) {
-    int size = static_cast<int>(rng.Pick(kHouseholdSizeWeights));
+    int size = DrawHouseholdSize(rng);
     if (size > remaining) size = static_cast<int>(remaining);
     out.sizes[out.count++] = size;
     remaining -= size;
   }
   return out;
+}
+
+double CurrentAbuseUniform(uint64_t seed, int64_t household) {
+  return UnitFromBits(Hash(seed, kTagCurrentAbuse, static_cast<uint64_t>(household)));
 }
 
 double OffendingUniform(uint64_t seed, int64_t id) {
@@ -139,7 +161,7 @@ void Population::BuildHousehold(int32_t lsoa, int64_t household, int size, Perso
     kind = u < 0.68 ? HouseholdKind::kCouple : u < 0.88 ? HouseholdKind::kLoneParent : HouseholdKind::kSharers;
   } else if (size >= 3) {
     double u = rng.Uniform();
-    kind = u < 0.72 ? HouseholdKind::kCoupleWithChildren : u < 0.90 ? HouseholdKind::kLoneParent : HouseholdKind::kSharers;
+    kind = u < 0.66 ? HouseholdKind::kCoupleWithChildren : u < 0.82 ? HouseholdKind::kLoneParent : HouseholdKind::kSharers;
   }
   int ages[kMaxHouseholdSize];
   Sex sexes[kMaxHouseholdSize];
@@ -202,9 +224,12 @@ void Population::BuildHousehold(int32_t lsoa, int64_t household, int size, Perso
     double p_mid = 0.20 + 0.10 * deprivation;
     return u < p_high ? 4.2 : u < p_high + p_mid ? 1.4 : 0.45;
   };
-  auto draw_parental = [&](Rng& r, double m, bool lone) {
+  // `abuse_u` >= 0: the household's own abuse uniform decides domestic abuse, so that
+  // current abuse (a subset) can be pre-tested from the household id alone.
+  auto draw_parental = [&](Rng& r, double m, bool lone, double abuse_u) {
     uint8_t bits = 0;
-    if (r.Chance(std::min(0.9, 0.112 * m * (lone ? 1.3 : 1.0)))) bits |= kAceDomesticAbuse;
+    double p_abuse = std::min(0.9, 0.112 * m * (lone ? 1.3 : 1.0));
+    if (abuse_u >= 0 ? abuse_u < p_abuse : r.Chance(p_abuse)) bits |= kAceDomesticAbuse;
     if (r.Chance(std::min(0.9, 0.036 * m * (lone ? 1.6 : 1.0)))) bits |= kAceParentalImprisonment;
     if (r.Chance(std::min(0.9, 0.105 * m))) bits |= kAceParentalSubstanceMisuse;
     if (r.Chance(std::min(0.9, 0.115 * m))) bits |= kAceParentalMentalIllness;
@@ -222,13 +247,17 @@ void Population::BuildHousehold(int32_t lsoa, int64_t household, int size, Perso
   };
 
   bool family = kind == HouseholdKind::kCoupleWithChildren || kind == HouseholdKind::kLoneParent;
+  bool lone = kind == HouseholdKind::kLoneParent;
   double household_m = adversity_multiplier(rng);
-  uint8_t household_parental = family ? draw_parental(rng, household_m, kind == HouseholdKind::kLoneParent) : 0;
+  // Abuse between the adults now has its own uniform, so selection can pre-test it cheaply.
+  double abuse_u = CurrentAbuseUniform(options_.seed, household);
+  uint8_t household_parental = family ? draw_parental(rng, household_m, lone, abuse_u) : 0;
   bool current_abuse = false;
   if (family) {
-    current_abuse = (household_parental & kAceDomesticAbuse) && rng.Chance(0.55);
+    // Abuse still going on in 80% of the families whose children live with it.
+    current_abuse = abuse_u < 0.8 * std::min(0.9, 0.112 * household_m * (lone ? 1.3 : 1.0));
   } else if (kind == HouseholdKind::kCouple) {
-    current_abuse = rng.Chance(std::min(0.9, 0.05 * household_m));
+    current_abuse = abuse_u < std::min(kCurrentAbuseBound, 0.08 * household_m);
   }
 
   for (int m = 0; m < size; ++m) {
@@ -250,7 +279,7 @@ void Population::BuildHousehold(int32_t lsoa, int64_t household, int size, Perso
     } else {
       // An adult's own childhood happened elsewhere: drawn for the person alone.
       double m_own = adversity_multiplier(own);
-      p.aces = draw_own(own, m_own, draw_parental(own, m_own, own.Chance(0.25)), p.sex);
+      p.aces = draw_own(own, m_own, draw_parental(own, m_own, own.Chance(0.25), -1), p.sex);
     }
     if (ages[m] < 12) p.aces &= static_cast<uint8_t>(~kAceSchoolExclusion);
     // Latent offending: rarer in women, about sevenfold with four or more ACEs.
@@ -261,6 +290,23 @@ void Population::BuildHousehold(int32_t lsoa, int64_t household, int size, Perso
                         : u < kOccasionalOffending * sex_factor * ace_factor ? 1
                                                                              : 0;
   }
+}
+
+int64_t Population::HouseholdOf(int64_t id, int* size) const {
+  int32_t lsoa = LsoaOf(id);
+  int64_t local = id - lsoa_start_[lsoa];
+  int64_t block = local / kBlockSize;
+  Block partition = BlockPartition(lsoa, block);
+  int64_t offset = block * kBlockSize;
+  for (int h = 0; h < partition.count; ++h) {
+    if (local < offset + partition.sizes[h]) {
+      *size = partition.sizes[h];
+      return lsoa_start_[lsoa] + offset;
+    }
+    offset += partition.sizes[h];
+  }
+  *size = 0;
+  return -1;
 }
 
 int Population::HouseholdMembers(int64_t household, Person* members) const {
@@ -362,16 +408,9 @@ Identity Population::IdentityOf(const Person& p) const {
   uint64_t move = Hash(options_.seed, kTagMove, static_cast<uint64_t>(p.household));
   if (UnitFromBits(move) < 0.35) {
     // Moved here from another LSOA of the same district.
-    const auto& lsoas = geography_.lsoas();
-    const std::string& district = lsoas[p.lsoa].csp_area;
-    int32_t from = static_cast<int32_t>(Mix64(move) % lsoas.size());
-    for (size_t step = 0; step < lsoas.size(); ++step) {
-      int32_t candidate = static_cast<int32_t>((from + step) % lsoas.size());
-      if (candidate != p.lsoa && lsoas[candidate].csp_area == district) {
-        from = candidate;
-        break;
-      }
-    }
+    const std::vector<int32_t>& district = district_lsoas_[district_of_lsoa_[p.lsoa]];
+    int32_t from = district[Mix64(move) % district.size()];
+    if (from == p.lsoa && district.size() > 1) from = district[(Mix64(move) + 1) % district.size()];
     out.previous_postcode = PostcodeOf(from, Mix64(move ^ 0x5bd1e995) % 1000);
   }
   return out;

@@ -55,6 +55,12 @@ inline constexpr double kOffendingUniformBound =
 // The uniform u of person `id` (a cheap pre-test before computing the household).
 double OffendingUniform(uint64_t seed, int64_t id);
 
+// Abuse between a household's adults now (Person::household_domestic_abuse) needs the
+// household's abuse uniform below this bound (the largest probability any household has:
+// 0.8 x 0.112 x 4.2 x 1.3 for a lone parent of the highest adversity).
+inline constexpr double kCurrentAbuseBound = 0.49;
+double CurrentAbuseUniform(uint64_t seed, int64_t household);
+
 // What selection needs: cheap to compute (no names).
 struct Person {
   int64_t id = -1;
@@ -98,6 +104,8 @@ class Population {
   int32_t LsoaOf(int64_t id) const;
 
   Person Get(int64_t id) const;
+  // The household (its first member's id) that person `id` belongs to, and its size.
+  int64_t HouseholdOf(int64_t id, int* size) const;
   // Fills `members` (up to kMaxHouseholdSize) with every member of `household`.
   int HouseholdMembers(int64_t household, Person* members) const;
   Identity IdentityOf(const Person& person) const;
@@ -125,7 +133,9 @@ class Population {
   PopulationOptions options_;
   std::vector<int64_t> lsoa_start_;          // prefix sums, size lsoas + 1
   std::vector<int> lsoa_deprivation_;        // IMD decile per LSOA
-  std::vector<std::vector<std::string>> outward_codes_;  // per LSOA: candidate outward codes
+  std::vector<std::vector<std::string>> outward_codes_;  // per LSOA: its outward code
+  std::vector<int32_t> district_of_lsoa_;                // index into district_lsoas_
+  std::vector<std::vector<int32_t>> district_lsoas_;     // LSOAs of each district
 };
 
 }  // namespace harmlens::synth

@@ -29,7 +29,8 @@ constexpr uint64_t Hash(uint64_t a, uint64_t b, uint64_t c, uint64_t d) { return
 // [0, 1) with 53 random bits.
 constexpr double UnitFromBits(uint64_t bits) { return static_cast<double>(bits >> 11) * 0x1.0p-53; }
 
-// e^x for x <= 0, to about 1e-15 relative, by halving into [−1/16, 0], a Taylor series
+// e^x for x <= 0, to about 1e-13 relative for x >= -50 (the error doubles with each
+// squaring), by halving into [-1/16, 0], a Taylor series
 // and repeated squaring; exact IEEE arithmetic only, so identical everywhere.
 double DeterministicExpNegative(double x);
 
