@@ -28,6 +28,19 @@ void Put(std::string* out, T value) {
   out->append(buf, sizeof(T));
 }
 
+// Appends one fixed-width value per incident, growing the buffer once.
+template <typename T, typename Field>
+void PutColumn(std::string* out, const std::vector<const Incident*>& incidents, Field field) {
+  size_t at = out->size();
+  out->resize(at + incidents.size() * sizeof(T));
+  char* dst = out->data() + at;
+  for (const Incident* inc : incidents) {
+    T value = field(*inc);
+    std::memcpy(dst, &value, sizeof(T));
+    dst += sizeof(T);
+  }
+}
+
 template <typename T>
 T Get(const uint8_t* p) {
   T v;
@@ -50,14 +63,31 @@ void PutUniqueText(std::string* out, const std::vector<const Incident*>& inciden
   Put<uint8_t>(out, 0);
 }
 
-// Distinct values of one column in first-seen order. Open addressing over FNV-1a:
-// the node-based std::unordered_map cost most of the encoding time.
+// A fast, non-cryptographic hash of short text, eight bytes at a time. Only used to
+// place dictionary entries; equality is always checked on the text itself.
+uint64_t HashText(std::string_view text) {
+  constexpr uint64_t kMul = 0x9E3779B97F4A7C15ull;
+  uint64_t h = text.size() * kMul;
+  size_t i = 0;
+  for (; i + 8 <= text.size(); i += 8) {
+    uint64_t word;
+    std::memcpy(&word, text.data() + i, 8);
+    h = (h ^ word) * kMul;
+    h ^= h >> 29;
+  }
+  uint64_t tail = 0;
+  std::memcpy(&tail, text.data() + i, text.size() - i);
+  h = (h ^ tail) * kMul;
+  return h ^ (h >> 32);
+}
+
+// Distinct values of one column in first-seen order, by open addressing: the
+// node-based std::unordered_map cost most of the encoding time.
 class TextDictionary {
  public:
   explicit TextDictionary(size_t rows) : slots_(std::bit_ceil(rows * 2 + 16), kEmpty) {}
   uint32_t CodeOf(std::string_view value) {
-    uint64_t h = 1469598103934665603ull;
-    for (unsigned char c : value) h = (h ^ c) * 1099511628211ull;
+    uint64_t h = HashText(value);
     size_t mask = slots_.size() - 1;
     for (size_t i = h & mask;; i = (i + 1) & mask) {
       if (slots_[i] == kEmpty) {
@@ -111,28 +141,20 @@ std::string EncodeSegment(const std::vector<const Incident*>& incidents) {
   out.append(kMagic, sizeof kMagic);
   Put<uint32_t>(&out, static_cast<uint32_t>(incidents.size()));
   Put<uint32_t>(&out, SegmentReader::kColumnCount);
-  auto each_u8 = [&](uint8_t (*f)(const Incident&)) {
-    for (const Incident* inc : incidents) Put<uint8_t>(&out, f(*inc));
-  };
-  auto each_i64 = [&](int64_t (*f)(const Incident&)) {
-    for (const Incident* inc : incidents) Put<int64_t>(&out, f(*inc));
-  };
-  auto each_f64 = [&](double (*f)(const Incident&)) {
-    for (const Incident* inc : incidents) Put<double>(&out, f(*inc));
-  };
-  each_u8([](const Incident& i) { return static_cast<uint8_t>(i.source.agency); });
-  PutUniqueText(&out, incidents, [](const Incident& i) { return std::string_view(i.source_id); });
-  each_i64([](const Incident& i) { return i.source.line; });
-  each_i64([](const Incident& i) { return i.occurred.local_minute; });
-  each_u8([](const Incident& i) { return static_cast<uint8_t>(i.occurred.precision); });
-  each_u8([](const Incident& i) { return static_cast<uint8_t>(i.crime_type); });
-  each_u8([](const Incident& i) { return static_cast<uint8_t>(i.weapon); });
-  each_u8([](const Incident& i) -> uint8_t { return i.domestic ? (*i.domestic ? 2 : 1) : 0; });
-  for (const Incident* inc : incidents) Put<uint32_t>(&out, inc->behaviours.bits());
-  each_f64([](const Incident& i) {
+  const auto& rows = incidents;
+  PutColumn<uint8_t>(&out, rows, [](const Incident& i) { return static_cast<uint8_t>(i.source.agency); });
+  PutUniqueText(&out, rows, [](const Incident& i) { return std::string_view(i.source_id); });
+  PutColumn<int64_t>(&out, rows, [](const Incident& i) { return i.source.line; });
+  PutColumn<int64_t>(&out, rows, [](const Incident& i) { return i.occurred.local_minute; });
+  PutColumn<uint8_t>(&out, rows, [](const Incident& i) { return static_cast<uint8_t>(i.occurred.precision); });
+  PutColumn<uint8_t>(&out, rows, [](const Incident& i) { return static_cast<uint8_t>(i.crime_type); });
+  PutColumn<uint8_t>(&out, rows, [](const Incident& i) { return static_cast<uint8_t>(i.weapon); });
+  PutColumn<uint8_t>(&out, rows, [](const Incident& i) -> uint8_t { return i.domestic ? (*i.domestic ? 2 : 1) : 0; });
+  PutColumn<uint32_t>(&out, rows, [](const Incident& i) { return i.behaviours.bits(); });
+  PutColumn<double>(&out, rows, [](const Incident& i) {
     return i.location.point ? i.location.point->longitude : std::numeric_limits<double>::quiet_NaN();
   });
-  each_f64([](const Incident& i) {
+  PutColumn<double>(&out, rows, [](const Incident& i) {
     return i.location.point ? i.location.point->latitude : std::numeric_limits<double>::quiet_NaN();
   });
   PutText(&out, incidents, [](const Incident& i) { return std::string_view(i.location.description); });
