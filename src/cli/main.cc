@@ -161,7 +161,12 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForAllHelp& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::string where = app.get_subcommands().empty() ? "harmlens" : "harmlens " + app.get_subcommands()[0]->get_name();
+    // Point at the help of the innermost subcommand given ("harmlens ingest police-uk").
+    std::string where = "harmlens";
+    for (CLI::App* cmd = &app; !cmd->get_subcommands().empty();) {
+      cmd = cmd->get_subcommands()[0];
+      where += " " + cmd->get_name();
+    }
     std::cerr << "harmlens: " << e.what() << " (see '" << where << " --help')\n";
     return kExitUsage;
   }

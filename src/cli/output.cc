@@ -45,7 +45,9 @@ void WriteTable(const OutputTable& table, OutputFormat format, std::ostream& out
         }
         rows.push_back(std::move(obj));
       }
-      out << rows.dump(2) << '\n';
+      // Stored text comes from partner files and command lines and may not be valid
+      // UTF-8; replace bad bytes with U+FFFD rather than throw.
+      out << rows.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
       break;
     }
     case OutputFormat::kTable: {

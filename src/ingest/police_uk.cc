@@ -87,8 +87,15 @@ std::string ContentHash(const CsvRecord& record) {
 
 std::string QuotedForMessage(std::string_view value) {
   constexpr size_t kMax = 60;
-  std::string shown(value.substr(0, kMax));
-  if (value.size() > kMax) shown += "...";
+  size_t cut = value.size();
+  if (cut > kMax) {
+    // Cut before a character, never inside one: a message must stay valid UTF-8 (JSON
+    // output refuses anything else).
+    cut = kMax;
+    while (cut > 0 && (static_cast<unsigned char>(value[cut]) & 0xC0) == 0x80) --cut;
+  }
+  std::string shown(value.substr(0, cut));
+  if (cut < value.size()) shown += "...";
   return "\"" + shown + "\"";
 }
 
