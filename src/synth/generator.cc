@@ -527,6 +527,13 @@ void Generator::PlantHotspots() {
     h.radius_m = rng.Uniform(150, 300);
     h.per_month = rng.Uniform(8, 20);
     hotspots_.push_back(h);
+    // The hot spot's incidents (about per_month on average over the period) come out of
+    // its crime type's base rate, so type totals still follow police.uk.
+    int t = static_cast<int>(h.type) - 1;
+    double mean = 0;
+    for (double month : type_month_[t]) mean += month / 12;
+    double keep = mean > 0 ? std::max(0.5, 1 - h.per_month / mean) : 1;
+    for (double& month : type_month_[t]) month *= keep;
   }
 }
 

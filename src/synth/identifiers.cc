@@ -129,6 +129,10 @@ HeldIdentifiers HoldIdentifiers(const Person& person, const Identity& identity, 
       held.errors |= kErrGivenTypo;
     }
   }
+  // A typo can undo a variant ("Aliyah" back to "Aaliyah"): then the name is right.
+  if (held.given_name == names.given_names[identity.given_name]) {
+    held.errors &= static_cast<uint16_t>(~(kErrGivenVariant | kErrGivenTypo));
+  }
   // Surname.
   held.surname = names.surnames[identity.surname];
   if (identity.birth_surname != identity.surname && rng.Chance(rates.surname_former)) {
@@ -141,6 +145,9 @@ HeldIdentifiers HoldIdentifiers(const Person& person, const Identity& identity, 
       held.surname = std::move(typo);
       held.errors |= kErrSurnameTypo;
     }
+  }
+  if (held.surname == names.surnames[identity.surname]) {
+    held.errors &= static_cast<uint16_t>(~(kErrSurnameFormer | kErrSurnameTypo));
   }
   // Date of birth.
   CivilDate dob = CivilFromDays(person.birth_day);
