@@ -61,6 +61,9 @@ void DrawProgress(const IngestProgress& p) {
 int RunIngestPoliceUk(Env* env, const IngestCommand& command) {
   auto geography = ReferenceGeography::Load(env, command.data_dir + "/reference");
   if (!geography.ok()) return Fail("reference geography: ", geography.status());
+  // A command that will be refused must not leave even an empty store behind.
+  Status inputs = CheckPoliceUkInputs(env, command.paths);
+  if (!inputs.ok()) return Fail("ingest: ", inputs);
   auto store = OpenSqliteStore(command.db);
   if (!store.ok()) return Fail("", store.status());
 
@@ -80,17 +83,17 @@ int RunIngestPoliceUk(Env* env, const IngestCommand& command) {
   if (command.progress && !command.quiet) std::fprintf(stderr, "\n");
   if (!report.ok()) return Fail("ingest: ", report.status());
 
-  int64_t with_point = 0, agree = 0;
+  int64_t checked = 0, agree = 0;
   for (const FileLoadReport& f : report->files) {
-    with_point += f.rows_with_point;
-    agree += f.rows_point_in_reported_lsoa;
+    checked += f.rows_lsoa_checked;
+    agree += f.rows_lsoa_agreed;
     if (!command.quiet) std::printf("%s: %s\n", f.file.c_str(), Accounting(f.counts).c_str());
   }
   std::printf("loaded %zu file(s), %.1f MB in %.2f s: %s\n", report->files.size(),
               static_cast<double>(report->bytes) / 1e6, report->seconds, Accounting(report->total).c_str());
-  std::printf("LSOA check: %lld of %lld rows with coordinates (%s) fall inside the polygon of the LSOA "
-              "police.uk gives; summaries use police.uk's LSOA\n",
-              static_cast<long long>(agree), static_cast<long long>(with_point), Percent(agree, with_point).c_str());
+  std::printf("LSOA check: %lld of %lld rows with coordinates and an LLR LSOA (%s) lie inside that LSOA's "
+              "polygon; CSP areas in summaries follow police.uk's LSOA\n",
+              static_cast<long long>(agree), static_cast<long long>(checked), Percent(agree, checked).c_str());
   if (report->total.quarantined > 0) {
     std::printf("%lld row(s) quarantined: see 'harmlens quarantine --db %s'\n",
                 static_cast<long long>(report->total.quarantined), command.db.c_str());
@@ -135,14 +138,14 @@ int RunLoads(Env* env, const std::string& db, OutputFormat format) {
   auto loads = (*store)->ListLoads();
   if (!loads.ok()) return Fail("", loads.status());
   OutputTable table{{"load", "feed", "file", "state", "read", "stored", "already_present", "quarantined",
-                     "rows_with_point", "point_in_reported_lsoa", "started_at", "content_hash"},
+                     "rows_lsoa_checked", "lsoa_agreed", "started_at", "content_hash"},
                     {true, false, false, false, true, true, true, true, true, true, false, false},
                     {}};
   for (const LoadRecord& l : *loads) {
     table.rows.push_back({std::to_string(l.id), l.start.feed, l.start.file, l.complete ? "complete" : "incomplete",
                           std::to_string(l.counts.read), std::to_string(l.counts.stored),
                           std::to_string(l.counts.already_present), std::to_string(l.counts.quarantined),
-                          std::to_string(l.rows_with_point), std::to_string(l.rows_point_in_reported_lsoa),
+                          std::to_string(l.rows_lsoa_checked), std::to_string(l.rows_lsoa_agreed),
                           l.started_at, l.content_hash});
   }
   WriteTable(table, format, std::cout);

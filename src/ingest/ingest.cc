@@ -127,7 +127,7 @@ bool ParseFile(const std::string& path, std::string_view bytes, const ReferenceG
     IncidentBatch& batch = parsed->batch;
     batch.batch_no = batch_no++;
     batch.quarantined.clear();
-    batch.rows_with_point = batch.rows_point_in_reported_lsoa = 0;
+    batch.rows_lsoa_checked = batch.rows_lsoa_agreed = 0;
     size_t stored = 0;  // incidents[0, stored) are this batch's; the rest are spares
     int64_t rows = 0;
     while (rows < batch_rows) {
@@ -144,11 +144,11 @@ bool ParseFile(const std::string& path, std::string_view bytes, const ReferenceG
         batch.quarantined.push_back(std::move(rejected));
         continue;
       }
-      if (inc.location.point) {
-        ++batch.rows_with_point;
-        if (!inc.location.lsoa_by_point.empty() && inc.location.lsoa_by_point == inc.location.lsoa_reported) {
-          ++batch.rows_point_in_reported_lsoa;
-        }
+      // The LSOA check applies to rows with a point and an LLR LSOA label (the CSP area
+      // then comes from the label): only those have a polygon to test the point against.
+      if (inc.location.point && !inc.location.lsoa_reported.empty() && !inc.location.csp_area.empty()) {
+        ++batch.rows_lsoa_checked;
+        if (inc.location.lsoa_by_point == inc.location.lsoa_reported) ++batch.rows_lsoa_agreed;
       }
       ++stored;
     }
@@ -187,6 +187,15 @@ Result<std::vector<std::string>> ExpandInputPaths(Env* env, const std::vector<st
   }
   if (files.empty()) return Status::InvalidArgument("no input files given");
   return files;
+}
+
+Status CheckPoliceUkInputs(Env* env, const std::vector<std::string>& paths) {
+  HL_ASSIGN_OR_RETURN(std::vector<std::string> files, ExpandInputPaths(env, paths));
+  for (const std::string& file : files) {
+    HL_ASSIGN_OR_RETURN(std::unique_ptr<FileContents> contents, env->ReadFile(file));
+    HL_RETURN_IF_ERROR(CheckPoliceUkHeader(file, contents->bytes()));
+  }
+  return Status::Ok();
 }
 
 Result<IngestReport> IngestPoliceUk(Store* store, Env* env, const ReferenceGeography& geography,
@@ -240,8 +249,8 @@ Result<IngestReport> IngestPoliceUk(Store* store, Env* env, const ReferenceGeogr
         break;
       }
       file_report.counts += *counts;
-      file_report.rows_with_point += parsed.batch.rows_with_point;
-      file_report.rows_point_in_reported_lsoa += parsed.batch.rows_point_in_reported_lsoa;
+      file_report.rows_lsoa_checked += parsed.batch.rows_lsoa_checked;
+      file_report.rows_lsoa_agreed += parsed.batch.rows_lsoa_agreed;
       rows_read += counts->read;
       if (options.on_batch_committed) options.on_batch_committed(file_report, parsed.batch, *counts);
       if (options.on_progress) {

@@ -29,8 +29,8 @@ struct FileLoadReport {
   std::string file;
   int64_t load_id = 0;
   LoadCounts counts;
-  int64_t rows_with_point = 0;
-  int64_t rows_point_in_reported_lsoa = 0;
+  int64_t rows_lsoa_checked = 0;
+  int64_t rows_lsoa_agreed = 0;
 };
 
 struct IngestOptions {
@@ -52,6 +52,11 @@ struct IngestReport {
 // Files named directly, plus every *.csv below each directory (sorted). An empty
 // result or a missing path is an error naming the path.
 Result<std::vector<std::string>> ExpandInputPaths(Env* env, const std::vector<std::string>& paths);
+
+// Expands the paths and checks every file's header, storing nothing: the check
+// IngestPoliceUk makes first, for callers that must not even create a store for a
+// command that will be refused.
+Status CheckPoliceUkInputs(Env* env, const std::vector<std::string>& paths);
 
 Result<IngestReport> IngestPoliceUk(Store* store, Env* env, const ReferenceGeography& geography,
                                     const std::vector<std::string>& paths, const IngestOptions& options);

@@ -35,8 +35,8 @@ CREATE TABLE loads(
   rows_stored INTEGER NOT NULL DEFAULT 0,
   rows_present INTEGER NOT NULL DEFAULT 0,
   rows_quarantined INTEGER NOT NULL DEFAULT 0,
-  rows_with_point INTEGER NOT NULL DEFAULT 0,
-  rows_point_in_reported_lsoa INTEGER NOT NULL DEFAULT 0);
+  rows_lsoa_checked INTEGER NOT NULL DEFAULT 0,
+  rows_lsoa_agreed INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE load_batches(
   load_id INTEGER NOT NULL REFERENCES loads(id),
   batch_no INTEGER NOT NULL,
@@ -223,7 +223,7 @@ class SqliteStore final : public Store {
         db_,
         "SELECT id, feed, file, coalesce(content_hash, ''), bytes, rules_version, started_at, "
         "coalesce(finished_at, ''), rows_read, rows_stored, rows_present, rows_quarantined, "
-        "rows_with_point, rows_point_in_reported_lsoa FROM loads ORDER BY id"));
+        "rows_lsoa_checked, rows_lsoa_agreed FROM loads ORDER BY id"));
     std::vector<LoadRecord> loads;
     int rc;
     while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
@@ -238,8 +238,8 @@ class SqliteStore final : public Store {
       r.finished_at = st.Text(7);
       r.complete = !r.finished_at.empty();
       r.counts = {st.Int(8), st.Int(9), st.Int(10), st.Int(11)};
-      r.rows_with_point = st.Int(12);
-      r.rows_point_in_reported_lsoa = st.Int(13);
+      r.rows_lsoa_checked = st.Int(12);
+      r.rows_lsoa_agreed = st.Int(13);
       loads.push_back(std::move(r));
     }
     if (rc != SQLITE_DONE) return Error("list loads");
@@ -532,8 +532,8 @@ class SqliteStore final : public Store {
         db_,
         "UPDATE loads SET rows_read = rows_read + ?, rows_stored = rows_stored + ?, "
         "rows_present = rows_present + ?, rows_quarantined = rows_quarantined + ?, "
-        "rows_with_point = rows_with_point + ?, "
-        "rows_point_in_reported_lsoa = rows_point_in_reported_lsoa + ? WHERE id = ?"));
+        "rows_lsoa_checked = rows_lsoa_checked + ?, "
+        "rows_lsoa_agreed = rows_lsoa_agreed + ? WHERE id = ?"));
     HL_RETURN_IF_ERROR(s.next_incident_id.Prepare(
         db_, "SELECT coalesce(max(first_incident_id + row_count), 1) FROM incident_segments"));
     return Status::Ok();
@@ -620,8 +620,8 @@ class SqliteStore final : public Store {
     totals.Bind(2, counts.stored);
     totals.Bind(3, counts.already_present);
     totals.Bind(4, counts.quarantined);
-    totals.Bind(5, batch.rows_with_point);
-    totals.Bind(6, batch.rows_point_in_reported_lsoa);
+    totals.Bind(5, batch.rows_lsoa_checked);
+    totals.Bind(6, batch.rows_lsoa_agreed);
     totals.Bind(7, batch.load_id);
     HL_RETURN_IF_ERROR(StepDone(totals, "update the load totals"));
     if (sqlite3_changes(db_) != 1) {

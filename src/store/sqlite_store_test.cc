@@ -408,12 +408,12 @@ TEST_F(SqliteStoreTest, load_totals_equal_the_sum_of_their_batches) {
   int64_t load = Begin(store.get(), "2022-01.csv");
   int64_t unfinished = Begin(store.get(), "2022-02.csv");
   IncidentBatch b0 = MakeBatch(load, 0, {MakeIncident("a"), MakeIncident("b")}, {MakeQuarantined(4)});
-  b0.rows_with_point = 2;
-  b0.rows_point_in_reported_lsoa = 1;
+  b0.rows_lsoa_checked = 2;
+  b0.rows_lsoa_agreed = 1;
   IncidentBatch b1 = MakeBatch(load, 1, {MakeIncident("b"), MakeIncident("c"), MakeIncident("d")},
                                {MakeQuarantined(7), MakeQuarantined(8)});
-  b1.rows_with_point = 3;
-  b1.rows_point_in_reported_lsoa = 3;
+  b1.rows_lsoa_checked = 3;
+  b1.rows_lsoa_agreed = 3;
   IncidentBatch b2 = MakeBatch(load, 2, {});
   Write(store.get(), b0);
   Write(store.get(), b1);
@@ -436,8 +436,8 @@ TEST_F(SqliteStoreTest, load_totals_equal_the_sum_of_their_batches) {
   EXPECT_FALSE(r.finished_at.empty());
   EXPECT_EQ(r.counts, Counts(8, 4, 1, 3));
   EXPECT_TRUE(r.counts.Balanced());
-  EXPECT_EQ(r.rows_with_point, 5);
-  EXPECT_EQ(r.rows_point_in_reported_lsoa, 4);
+  EXPECT_EQ(r.rows_lsoa_checked, 5);
+  EXPECT_EQ(r.rows_lsoa_agreed, 4);
   const LoadRecord& u = (*loads)[1];
   EXPECT_FALSE(u.complete);
   EXPECT_EQ(u.finished_at, "");

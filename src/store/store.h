@@ -36,8 +36,8 @@ struct LoadRecord {
   std::string finished_at;  // "" while running (or if the process died)
   bool complete = false;
   LoadCounts counts;        // the sum of the committed batches
-  int64_t rows_with_point = 0;     // rows that carried coordinates
-  int64_t rows_point_in_reported_lsoa = 0;  // ... whose polygon LSOA equals the reported one
+  int64_t rows_lsoa_checked = 0;  // rows with coordinates and an LLR LSOA label
+  int64_t rows_lsoa_agreed = 0;   // ... whose point lies in the polygon of that LSOA
 };
 
 // One unit of atomic work: every row of the batch is either wholly visible after
@@ -52,8 +52,8 @@ struct IncidentBatch {
   // KeyOf() of each incident, computed by the caller (off the writing thread) or, if
   // left empty, by the store.
   std::vector<IncidentKey> keys;
-  int64_t rows_with_point = 0;
-  int64_t rows_point_in_reported_lsoa = 0;
+  int64_t rows_lsoa_checked = 0;
+  int64_t rows_lsoa_agreed = 0;
 };
 
 // A compact, read-only view of a stored incident for analysis. String views are valid

@@ -312,12 +312,11 @@ TEST_F(RealPoliceUkOctober2018, places_about_96_7_percent_of_located_2018_10_row
   EXPECT_LE(share, 97.5);
   EXPECT_GT(kept_both, agree);  // disagreeing rows keep both LSOAs, not just one
 
-  // The load record counts the same agreement over every located row (its share is
-  // lower: rows labelled outside LLR can never agree).
+  // The load record counts the same agreement on the same base.
   ASSERT_EQ(report_->files.size(), 1u);
   const FileLoadReport& october = report_->files[0];
-  EXPECT_EQ(october.rows_with_point, with_point);
-  EXPECT_EQ(october.rows_point_in_reported_lsoa, agree);
+  EXPECT_EQ(october.rows_lsoa_checked, labelled_in_llr);
+  EXPECT_EQ(october.rows_lsoa_agreed, agree);
 }
 
 TEST_F(RealPoliceUkOctober2018, keeps_police_uk_s_lsoa_and_the_polygon_lsoa_on_a_row_where_they_differ) {
