@@ -144,7 +144,7 @@ int main(int argc, char** argv) {
   synth_cmd->add_option("--seed", synth.seed, "seed: same seed and version, byte-identical files")->capture_default_str();
   synth_cmd->add_option("--years", synth.years, "years to simulate")->check(CLI::Range(1, 100))->capture_default_str();
   synth_cmd->add_option("--scale", synth.scale, "1.0 = LLR-sized (~1.1M residents, ~100k incidents a year)")
-      ->check(CLI::Range(0.0001, 1000.0))
+      ->check(CLI::Range(0.001, 1000.0))
       ->capture_default_str();
   synth_cmd->add_option("--start", synth.start, "first month, YYYY-MM")->check(kYearMonth)->capture_default_str();
   synth_cmd->add_option("--out", synth.out, "output folder (created if missing)")->required();

@@ -1629,8 +1629,9 @@ Result<SynthReport> GenerateSyntheticLlr(Env* env, const SynthOptions& options) 
   if (options.years < 1 || options.years > 100) {
     return Status::InvalidArgument("--years must be 1 to 100, not " + std::to_string(options.years));
   }
-  if (!(options.scale > 0) || options.scale > 1000) {
-    return Status::InvalidArgument("--scale must be more than 0 and at most 1000");
+  // Below a thousandth of LLR (about 1,100 residents) most LSOAs would be empty.
+  if (!(options.scale >= 0.001) || options.scale > 1000) {
+    return Status::InvalidArgument("--scale must be from 0.001 to 1000");
   }
   if (options.start_month < 1 || options.start_month > 12 || options.start_year < 1900 || options.start_year > 2150) {
     return Status::InvalidArgument("--start must be a month YYYY-MM from 1900-01 to 2150-12");
