@@ -344,7 +344,7 @@ class Generator {
   GeoPoint PointInDisc(GeoPoint centre, double radius_m, Rng& rng) const;
   const Place* NearestPlace(GeoPoint point, double within_m) const;
   std::string PersonKey(int64_t person) const;
-  IncidentId NextIncidentId(int64_t day);
+  IncidentId NextIncidentId();
 
   Env* env_;
   const SynthOptions& options_;
@@ -386,6 +386,7 @@ class Generator {
       truth_istv_, truth_agency_;
   std::array<std::unique_ptr<CsvOut>, kAgencyCount> agency_;
   std::array<int64_t, kAgencyCount> agency_serial_{};
+  int64_t simulated_day_ = 0;
   int current_year_ = 0;
   int64_t year_serial_ = 0;
   int64_t attendance_serial_ = 0;
@@ -832,8 +833,11 @@ const Place* Generator::NearestPlace(GeoPoint point, double within_m) const {
   return best;
 }
 
-IncidentId Generator::NextIncidentId(int64_t day) {
-  int year = CivilFromDays(day).year;
+IncidentId Generator::NextIncidentId() {
+  // Numbered by the day being simulated (the day the force records it), not the day it
+  // happened: a Friday-night incident after midnight on New Year's Eve keeps the old year
+  // and the ids stay unique.
+  int year = CivilFromDays(simulated_day_).year;
   if (year != current_year_) {
     current_year_ = year;
     year_serial_ = 0;
@@ -846,7 +850,7 @@ IncidentId Generator::NextIncidentId(int64_t day) {
 Status Generator::EmitIncident(Draft& d, int64_t day, Rng& rng) {
   const OffenceCode& code = *d.code;
   const auto& lsoas = geography_.lsoas();
-  IncidentId id = NextIncidentId(day);
+  IncidentId id = NextIncidentId();
   std::string id_text = IncidentIdText(id);
 
   // Outcome and the role of anyone identified.
@@ -1337,6 +1341,7 @@ Status Generator::PersonAgencyEvents(const Person& p) {
 // ---- The day -------------------------------------------------------------------------------
 
 Status Generator::SimulateDay(int64_t day) {
+  simulated_day_ = day;
   Rng rng(Hash(options_.seed, kTagDay, static_cast<uint64_t>(day)));
   const CivilDate date = CivilFromDays(day);
   const int weekday = Weekday(day);

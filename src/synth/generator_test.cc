@@ -131,6 +131,23 @@ TEST(Synth, same_seed_gives_byte_identical_files_and_another_seed_does_not) {
   EXPECT_NE(manifest.find("\"seed\": 11"), std::string::npos);
 }
 
+// 2021-12-31 was a Friday: its night-time-economy incidents after midnight happen in
+// 2022 but are recorded on the 2021 night, and must not restart the 2022 numbering twice.
+TEST(Synth, incident_ids_stay_unique_across_a_new_year_friday_night) {
+  ScratchDir dir;
+  SynthOptions options = Options(dir.path(), 5, 0.2, 2);
+  options.start_year = 2021;
+  ASSERT_TRUE(GenerateSyntheticLlr(Env::Default(), options).ok());
+  Table incidents = Load(dir.File("police_extract_incidents.csv"), {"incident_id", "occurred_from"});
+  std::set<std::string> ids;
+  int crossing = 0;
+  for (const auto& r : incidents.rows) {
+    EXPECT_TRUE(ids.insert(r[0]).second) << "repeated id " << r[0];
+    if (r[0].rfind("LP2021-", 0) == 0 && r[1].rfind("2022-01-01T0", 0) == 0) ++crossing;
+  }
+  EXPECT_GT(crossing, 0) << "no incident of the new-year night was recorded in 2021";
+}
+
 TEST(Synth, refuses_impossible_options_naming_the_option) {
   ScratchDir dir;
   auto years = GenerateSyntheticLlr(Env::Default(), Options(dir.path(), 1, 1, 0));
