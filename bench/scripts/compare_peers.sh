@@ -30,7 +30,7 @@ names=() cmds=()
 if [[ -n $harmlens ]]; then
   db=$workdir/harmlens.db
   names+=(harmlens)
-  cmds+=("rm -f $(printf %q "$db") && $(printf %q "$harmlens") ingest police-uk --db $(printf %q "$db")$files && $(printf %q "$harmlens") summary --db $(printf %q "$db") --format csv > /dev/null")
+  cmds+=("rm -f $(printf %q "$db") && $(printf %q "$harmlens") ingest police-uk --quiet --db $(printf %q "$db")$files > /dev/null && $(printf %q "$harmlens") summary --db $(printf %q "$db") --format csv > /dev/null")
 fi
 names+=(pandas); cmds+=("/usr/bin/python3 $(printf %q "$here/peers/pandas_lsoa_type_month.py")$files > /dev/null")
 if [[ $allcols == 1 ]]; then
