@@ -1156,7 +1156,7 @@ Status Generator::SpawnUnknownAttendances(int64_t day, Rng& rng) {
           point = place->point;
           at = geography_.LsoaContaining(point);
         }
-        lsoa = static_cast<int32_t>(at - geography_.lsoas().data());
+        if (at != nullptr) lsoa = static_cast<int32_t>(at - geography_.lsoas().data());  // else keep the drawn LSOA
         victim = SelectVictim(lsoa, AgeProfile::kNightTimeEconomy, nullptr, day, rng);
       } else {
         point = population_.RandomPointIn(lsoa, rng);
@@ -1467,6 +1467,7 @@ Status Generator::SimulateDay(int64_t day) {
           d.point = d.place->point;
           at = geography_.LsoaContaining(d.point);
         }
+        if (at == nullptr) continue;  // BuildTables keeps only streets inside LLR: unreachable
         d.lsoa = lsoa_index(at);
         int hour = 22 + static_cast<int>(nte_hour_alias_.Draw(rng));
         d.minute = day * 1440 + hour * 60 + rng.Between(0, 59);
