@@ -2,9 +2,12 @@
 
 #include <cstdio>
 #include <iostream>
+#include <map>
 #include <memory>
 
 #include "engine/summary.h"
+#include "geo/gazetteer.h"
+#include "geo/geocode.h"
 #include "geo/reference_geography.h"
 #include "ingest/ingest.h"
 #include "model/behaviour_rules.h"
@@ -178,6 +181,54 @@ int RunGeography(Env* env, const std::string& data_dir, OutputFormat format) {
     }
     table.rows.push_back({std::string(area.code), std::string(area.name), std::to_string(lsoas),
                           std::to_string(population)});
+  }
+  WriteTable(table, format, std::cout);
+  return 0;
+}
+
+int RunGazetteer(Env* env, const GazetteerCommand& command) {
+  auto entries = BuildGazetteer(env, command.data_dir);
+  if (!entries.ok()) return Fail("gazetteer: ", entries.status());
+  Status written = env->WriteFile(command.out, WriteGazetteerCsv(*entries));
+  if (!written.ok()) return Fail("gazetteer: ", written);
+  std::map<std::string_view, int64_t> kinds;
+  for (const GazetteerEntry& e : *entries) ++kinds[PlaceKindName(e.kind)];
+  std::cout << "wrote " << entries->size() << " places to " << command.out << " (";
+  bool first = true;
+  for (const auto& [kind, count] : kinds) {
+    std::cout << (first ? "" : ", ") << count << " " << kind;
+    first = false;
+  }
+  std::cout << ")\n";
+  return 0;
+}
+
+int RunGeocode(Env* env, const GeocodeCommand& command, OutputFormat format) {
+  auto geocoder = Geocoder::Load(env, command.data_dir + "/reference");
+  if (!geocoder.ok()) return Fail("geocode: ", geocoder.status());
+  GeocodeHints hints;
+  if (!command.site_district.empty()) hints.site_district = std::string(FindCspArea(command.site_district)->code);
+  std::vector<std::string> texts = command.texts;
+  if (texts.empty()) {
+    for (std::string line; std::getline(std::cin, line);) {
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      texts.push_back(line);
+    }
+  }
+  OutputTable table{{"text", "method", "matched", "longitude", "latitude", "radius_m", "confidence", "unresolved"},
+                    {false, false, false, true, true, true, true, false},
+                    {}};
+  for (const std::string& text : texts) {
+    GeocodeResult r = (*geocoder)->Geocode(text, hints);
+    char lon[32] = "", lat[32] = "", radius[32] = "", confidence[32] = "";
+    if (r.resolved) {
+      std::snprintf(lon, sizeof lon, "%.6f", r.point.longitude);
+      std::snprintf(lat, sizeof lat, "%.6f", r.point.latitude);
+      std::snprintf(radius, sizeof radius, "%.0f", r.radius_m);
+      std::snprintf(confidence, sizeof confidence, "%.2f", r.confidence);
+    }
+    table.rows.push_back({text, r.MethodLabel(), r.matched_name, lon, lat, radius, confidence,
+                          r.resolved ? "" : std::string(UnresolvedReasonName(r.reason)) + ": " + r.unresolved_reason});
   }
   WriteTable(table, format, std::cout);
   return 0;

@@ -39,7 +39,22 @@ struct SynthCommand {
   bool progress = false;  // draw progress on stderr
 };
 
+struct GazetteerCommand {
+  std::string data_dir;
+  std::string out;
+};
+
+struct GeocodeCommand {
+  std::vector<std::string> texts;  // none: one text per line of standard input
+  std::string data_dir;
+  std::string site_district;       // a district code or name, or ""
+};
+
 int RunIngestPoliceUk(Env* env, const IngestCommand& command);
+// Builds the LLR gazetteer from the bundled data and writes it (docs/formats/gazetteer.md).
+int RunGazetteer(Env* env, const GazetteerCommand& command);
+// Geocodes free-text locations (docs/geocoding.md), one output row per text.
+int RunGeocode(Env* env, const GeocodeCommand& command, OutputFormat format);
 // Writes a synthetic LLR (docs/synthetic-llr.md) into command.out.
 int RunSynth(Env* env, const SynthCommand& command);
 int RunSummary(Env* env, const std::string& db, const SummaryCommand& command, OutputFormat format);

@@ -150,6 +150,24 @@ int main(int argc, char** argv) {
   synth_cmd->add_option("--out", synth.out, "output folder (created if missing)")->required();
   synth_cmd->add_option("--data", data_dir, "bundled data folder (data/)")->capture_default_str();
 
+  // gazetteer
+  GazetteerCommand gazetteer;
+  CLI::App* gazetteer_cmd = app.add_subcommand(
+      "gazetteer", "build the LLR gazetteer (streets, places, wards, towns, districts) from the bundled data");
+  gazetteer_cmd->add_option("--out", gazetteer.out, "the CSV to write (data/reference/gazetteer_llr.csv)")->required();
+  gazetteer_cmd->add_option("--data", data_dir, "bundled data folder (data/)")->capture_default_str();
+
+  // geocode
+  GeocodeCommand geocode;
+  CLI::App* geocode_cmd =
+      app.add_subcommand("geocode", "resolve free-text locations (ISTV) to a point, radius and confidence");
+  geocode_cmd->add_option("texts", geocode.texts, "texts to geocode (none: one per line of standard input)");
+  geocode_cmd->add_option("--site-district", geocode.site_district,
+                          "the treatment site's district (code or name): prefer places in it")
+      ->check(kCsp);
+  geocode_cmd->add_option("--data", data_dir, "bundled data folder (data/)")->capture_default_str();
+  AddFormatOption(geocode_cmd, &format);
+
   // rules
   CLI::App* rules_cmd = app.add_subcommand("rules", "the harmful-behaviour rule table in force");
   AddFormatOption(rules_cmd, &format);
@@ -186,6 +204,14 @@ int main(int argc, char** argv) {
   }
   if (geography_cmd->parsed()) return RunGeography(env, data_dir, out);
   if (rules_cmd->parsed()) return RunRules(out);
+  if (gazetteer_cmd->parsed()) {
+    gazetteer.data_dir = data_dir;
+    return RunGazetteer(env, gazetteer);
+  }
+  if (geocode_cmd->parsed()) {
+    geocode.data_dir = data_dir;
+    return RunGeocode(env, geocode, out);
+  }
   if (synth_cmd->parsed()) {
     synth.data_dir = data_dir;
     synth.progress = isatty(STDERR_FILENO) != 0;
