@@ -108,7 +108,7 @@ std::unique_ptr<Store> StoreWith(const ScratchDir& dir, const std::vector<std::v
     auto counts = (*store)->WriteBatch(batch);
     EXPECT_TRUE(counts.ok()) << counts.status().ToString();
     if (counts.ok()) {
-      EXPECT_EQ(counts->stored, static_cast<int64_t>(incidents.size()));
+      EXPECT_EQ(counts->rows.stored, static_cast<int64_t>(incidents.size()));
     }
   }
   EXPECT_TRUE((*store)->FinishLoad(*load_id, "").ok());

@@ -243,11 +243,12 @@ Result<IngestReport> IngestPoliceUk(Store* store, Env* env, const ReferenceGeogr
       ParsedBatch& parsed = *parsed_ptr;
       content_hash.HashTo(static_cast<size_t>(parsed.bytes_done));
       parsed.batch.load_id = file_report.load_id;
-      Result<LoadCounts> counts = store->WriteBatch(parsed.batch);
-      if (!counts.ok()) {
-        failure = counts.status();
+      Result<BatchCounts> written = store->WriteBatch(parsed.batch);
+      if (!written.ok()) {
+        failure = written.status();
         break;
       }
+      const LoadCounts* counts = &written->rows;
       file_report.counts += *counts;
       file_report.rows_lsoa_checked += parsed.batch.rows_lsoa_checked;
       file_report.rows_lsoa_agreed += parsed.batch.rows_lsoa_agreed;

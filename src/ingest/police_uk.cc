@@ -239,7 +239,14 @@ bool PoliceUkParser::Parse(const CsvRecord& record, Incident* incident, Quaranti
     inc.location.csp_area.clear();
   }
   inc.location.description.assign(f[kLocation]);
+  // police.uk moves every point to an anonymous "snap point" and does not say how far.
+  inc.location.method.assign(point ? kLocationPoliceUkSnapPoint : lsoa.empty() ? kLocationNotGiven : kLocationLsoaOnly);
+  inc.location.radius_metres.reset();
+  inc.location.confidence = point || !lsoa.empty() ? 1.0 : 0.0;
+  inc.location.type = LocationType::kUnknown;
   inc.outcome.assign(f[kLastOutcome]);
+  inc.occurred_note = TimeNote::kNone;
+  inc.attendance = {};
 
   // police.uk republishes a crime in a later month now and then (same Crime ID); each
   // monthly record is kept, as police.uk's own monthly counts do.

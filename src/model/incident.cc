@@ -43,4 +43,56 @@ const char* SexName(Sex sex) {
   return "unknown";
 }
 
+const char* LocationTypeName(LocationType type) {
+  switch (type) {
+    case LocationType::kUnknown: return "unknown";
+    case LocationType::kHome: return "home";
+    case LocationType::kPublicPlace: return "public place";
+    case LocationType::kLicensedPremises: return "licensed premises";
+    case LocationType::kSchoolOrCollege: return "school or college";
+    case LocationType::kWorkplace: return "workplace";
+    case LocationType::kOther: return "other";
+  }
+  return "unknown";
+}
+
+const char* AssaultMethodName(AssaultMethod method) {
+  switch (method) {
+    case AssaultMethod::kUnknown: return "unknown";
+    case AssaultMethod::kBodyPart: return "body part";
+    case AssaultMethod::kBluntObject: return "blunt object";
+    case AssaultMethod::kKnifeOrSharp: return "knife or sharp";
+    case AssaultMethod::kFirearm: return "firearm";
+    case AssaultMethod::kOther: return "other";
+  }
+  return "unknown";
+}
+
+const char* AssailantRelationshipName(AssailantRelationship relationship) {
+  switch (relationship) {
+    case AssailantRelationship::kUnknown: return "unknown";
+    case AssailantRelationship::kStranger: return "stranger";
+    case AssailantRelationship::kAcquaintance: return "acquaintance";
+    case AssailantRelationship::kPartnerOrEx: return "partner or ex-partner";
+    case AssailantRelationship::kFamilyMember: return "family member";
+    case AssailantRelationship::kOther: return "other";
+  }
+  return "unknown";
+}
+
+const char* TimeNoteName(TimeNote note) {
+  switch (note) {
+    case TimeNote::kNone: return "";
+    case TimeNote::kArrivalNotAssault: return "arrival at A&E, not the assault (no assault date recorded)";
+    case TimeNote::kAssaultWeekBeforeArrival: return "assault more than 7 days before arrival at A&E";
+  }
+  return "";
+}
+
+std::string AgeRange::ToString() const {
+  if (IsExact()) return std::to_string(min_years);
+  if (max_years >= kOldestAgeYears) return std::to_string(min_years) + "+";
+  return std::to_string(min_years) + "-" + std::to_string(max_years);
+}
+
 }  // namespace harmlens

@@ -134,5 +134,71 @@ TEST(TimePrecisionName, names_each_precision) {
   EXPECT_STREQ(TimePrecisionName(TimePrecision::kMinute), "minute");
 }
 
+// ---- CivilDate, clock times, local date-times (partner formats) -----------------
+
+TEST(ParseCivilDate, reads_a_real_date) {
+  EXPECT_EQ(ParseCivilDate("2023-01-07"), (CivilDate{2023, 1, 7}));
+  EXPECT_EQ(ParseCivilDate("1900-01-01"), (CivilDate{1900, 1, 1}));
+  EXPECT_EQ(ParseCivilDate("2199-12-31"), (CivilDate{2199, 12, 31}));
+}
+
+TEST(ParseCivilDate, knows_which_years_have_a_29th_of_february) {
+  EXPECT_TRUE(ParseCivilDate("2024-02-29").has_value());
+  EXPECT_TRUE(ParseCivilDate("2000-02-29").has_value());   // divisible by 400
+  EXPECT_FALSE(ParseCivilDate("2023-02-29").has_value());
+  EXPECT_FALSE(ParseCivilDate("1900-02-29").has_value());  // divisible by 100, not 400
+  EXPECT_FALSE(ParseCivilDate("2024-02-30").has_value());
+}
+
+TEST(ParseCivilDate, rejects_impossible_and_malformed_dates) {
+  for (const char* text : {"2023-04-31", "2023-13-01", "2023-00-10", "2023-01-00", "2023-01-32", "1899-12-31",
+                           "2200-01-01", "2023-1-07", "2023/01/07", "07/01/2023", "2023-01-07T00:00", "",
+                           " 2023-01-07", "2023-01-0x", "+023-01-07"}) {
+    EXPECT_FALSE(ParseCivilDate(text).has_value()) << text;
+  }
+}
+
+TEST(CivilDate, prints_and_counts_days_like_days_from_civil) {
+  CivilDate d{2023, 1, 7};
+  EXPECT_EQ(d.ToString(), "2023-01-07");
+  EXPECT_EQ(d.DaysSinceEpoch(), DaysFromCivil(2023, 1, 7));
+  EXPECT_EQ(CivilDate::FromDays(0), (CivilDate{1970, 1, 1}));
+  // Every day from 1900 to 2199 round-trips.
+  for (int64_t day = DaysFromCivil(1900, 1, 1); day <= DaysFromCivil(2199, 12, 31); day += 1) {
+    CivilDate date = CivilDate::FromDays(day);
+    ASSERT_EQ(date.DaysSinceEpoch(), day);
+    ASSERT_EQ(ParseCivilDate(date.ToString()), date);
+  }
+}
+
+TEST(ParseClockTime, reads_the_minute_of_the_day_from_00_00_to_23_59) {
+  EXPECT_EQ(ParseClockTime("00:00"), 0);
+  EXPECT_EQ(ParseClockTime("02:10"), 130);
+  EXPECT_EQ(ParseClockTime("23:59"), 23 * 60 + 59);
+  for (const char* text : {"24:00", "12:60", "2:10", "02:1", "0210", "02.10", "02:10:00", "", "ab:cd"}) {
+    EXPECT_FALSE(ParseClockTime(text).has_value()) << text;
+  }
+}
+
+TEST(ParseLocalDateTime, reads_date_t_time_to_the_minute_and_nothing_else) {
+  EXPECT_EQ(ParseLocalDateTime("2023-01-06T23:41"), DaysFromCivil(2023, 1, 6) * 1440 + 23 * 60 + 41);
+  EXPECT_EQ(ParseLocalDateTime("1970-01-01T00:00"), 0);
+  for (const char* text : {"2023-01-06 23:41", "2023-01-06T23:41:00", "2023-01-06T23:41Z", "2023-02-30T10:00",
+                           "2023-01-06T24:00", "2023-01-06", "2023-01-06T", ""}) {
+    EXPECT_FALSE(ParseLocalDateTime(text).has_value()) << text;
+  }
+}
+
+TEST(OccurredTime, a_window_keeps_its_end_and_every_other_time_ends_where_it_starts) {
+  OccurredTime window = OccurredTime::Window(1000, 5000);
+  EXPECT_EQ(window.precision, TimePrecision::kWindow);
+  EXPECT_EQ(window.local_minute, 1000);
+  EXPECT_EQ(window.end_minute(), 5000);
+  EXPECT_EQ((OccurredTime{1000, TimePrecision::kMinute}).end_minute(), 1000);
+  EXPECT_EQ(OccurredTime::Month({2022, 10}).end_minute(), OccurredTime::Month({2022, 10}).local_minute);
+  EXPECT_NE(window, OccurredTime::Window(1000, 5001));
+  EXPECT_STREQ(TimePrecisionName(TimePrecision::kWindow), "window");
+}
+
 }  // namespace
 }  // namespace harmlens

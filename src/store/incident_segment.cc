@@ -16,7 +16,12 @@ constexpr ColumnKind kKinds[SegmentReader::kColumnCount] = {
     ColumnKind::kU8,   ColumnKind::kText, ColumnKind::kI64, ColumnKind::kI64, ColumnKind::kU8,
     ColumnKind::kU8,   ColumnKind::kU8,   ColumnKind::kU8,  ColumnKind::kU32, ColumnKind::kF64,
     ColumnKind::kF64,  ColumnKind::kText, ColumnKind::kText, ColumnKind::kText, ColumnKind::kText,
-    ColumnKind::kText, ColumnKind::kText};
+    ColumnKind::kText, ColumnKind::kText, ColumnKind::kI64,  ColumnKind::kText, ColumnKind::kF64,
+    ColumnKind::kF64,  ColumnKind::kU8,   ColumnKind::kI64,  ColumnKind::kU8,   ColumnKind::kText,
+    ColumnKind::kU8,   ColumnKind::kU8};
+
+// The "no arrival time" value of the arrival column.
+constexpr int64_t kNoMinute = std::numeric_limits<int64_t>::min();
 
 // All integers are little-endian; this build targets little-endian machines only.
 static_assert(std::endian::native == std::endian::little, "segment format assumes little-endian");
@@ -163,6 +168,18 @@ std::string EncodeSegment(const std::vector<const Incident*>& incidents) {
   PutText(&out, incidents, [](const Incident& i) { return std::string_view(i.location.csp_area); });
   PutText(&out, incidents, [](const Incident& i) { return std::string_view(i.outcome); });
   PutText(&out, incidents, [](const Incident& i) { return std::string_view(i.offence_code); });
+  PutColumn<int64_t>(&out, rows, [](const Incident& i) { return i.occurred.end_minute(); });
+  PutText(&out, incidents, [](const Incident& i) { return std::string_view(i.location.method); });
+  PutColumn<double>(&out, rows, [](const Incident& i) {
+    return i.location.radius_metres.value_or(std::numeric_limits<double>::quiet_NaN());
+  });
+  PutColumn<double>(&out, rows, [](const Incident& i) { return i.location.confidence; });
+  PutColumn<uint8_t>(&out, rows, [](const Incident& i) { return static_cast<uint8_t>(i.location.type); });
+  PutColumn<int64_t>(&out, rows, [](const Incident& i) { return i.attendance.arrival_minute.value_or(kNoMinute); });
+  PutColumn<uint8_t>(&out, rows, [](const Incident& i) { return static_cast<uint8_t>(i.attendance.method); });
+  PutText(&out, incidents, [](const Incident& i) { return std::string_view(i.attendance.method_other); });
+  PutColumn<uint8_t>(&out, rows, [](const Incident& i) { return static_cast<uint8_t>(i.attendance.assailant); });
+  PutColumn<uint8_t>(&out, rows, [](const Incident& i) { return static_cast<uint8_t>(i.occurred_note); });
   return out;
 }
 
@@ -243,9 +260,19 @@ Result<SegmentReader> SegmentReader::Open(std::string_view blob) {
   }
   if (p != end) return corrupt("it has trailing bytes");
   for (size_t i = 0; i < rows; ++i) {
-    if (r.u8_[kTimePrecision][i] > 2 || r.u8_[kCrimeType][i] < 1 || r.u8_[kCrimeType][i] > 14 ||
-        r.u8_[kWeapon][i] > 4 || r.u8_[kDomestic][i] > 2 || r.u8_[kAgency][i] > 3) {
+    const uint8_t precision = r.u8_[kTimePrecision][i];
+    if (precision > 3 || r.u8_[kCrimeType][i] < 1 || r.u8_[kCrimeType][i] > 14 || r.u8_[kWeapon][i] > 4 ||
+        r.u8_[kDomestic][i] > 2 || r.u8_[kAgency][i] > 3 || r.u8_[kLocationType][i] > 6 ||
+        r.u8_[kAssaultMethod][i] > 5 || r.u8_[kAssailantRelationship][i] > 5 || r.u8_[kTimeNote][i] > 2) {
       return corrupt("row " + std::to_string(i) + " has an out-of-range code");
+    }
+    // A window ends after it starts (and its length fits in 64 bits); every other time
+    // ends where it starts.
+    const int64_t from = r.I64(kOccurredMinute, i), to = r.I64(kOccurredEndMinute, i);
+    int64_t length = 0;
+    bool window = precision == static_cast<uint8_t>(TimePrecision::kWindow);
+    if (__builtin_sub_overflow(to, from, &length) || (window ? length <= 0 : length != 0)) {
+      return corrupt("row " + std::to_string(i) + " has an occurred end minute that does not fit its precision");
     }
   }
   return r;
@@ -287,6 +314,17 @@ Incident SegmentReader::ToIncident(size_t i, const std::string& file) const {
   inc.location.lsoa_by_point = std::string(lsoa_by_point(i));
   inc.location.csp_area = std::string(csp_area(i));
   inc.outcome = std::string(Text(kOutcome, i));
+  inc.location.method = std::string(Text(kLocationMethod, i));
+  double radius = F64(kLocationRadius, i);
+  if (!std::isnan(radius)) inc.location.radius_metres = radius;
+  inc.location.confidence = F64(kLocationConfidence, i);
+  inc.location.type = static_cast<LocationType>(u8_[kLocationType][i]);
+  int64_t arrival = I64(kArrivalMinute, i);
+  if (arrival != kNoMinute) inc.attendance.arrival_minute = arrival;
+  inc.attendance.method = static_cast<AssaultMethod>(u8_[kAssaultMethod][i]);
+  inc.attendance.method_other = std::string(Text(kAssaultMethodOther, i));
+  inc.attendance.assailant = static_cast<AssailantRelationship>(u8_[kAssailantRelationship][i]);
+  inc.occurred_note = static_cast<TimeNote>(u8_[kTimeNote][i]);
   return inc;
 }
 

@@ -31,7 +31,8 @@ class SegmentReader {
   std::string_view source_id(size_t i) const { return Text(kSourceId, i); }
   int64_t source_line(size_t i) const { return I64(kSourceLine, i); }
   OccurredTime occurred(size_t i) const {
-    return {I64(kOccurredMinute, i), static_cast<TimePrecision>(u8_[kTimePrecision][i])};
+    int64_t from = I64(kOccurredMinute, i);
+    return {from, static_cast<TimePrecision>(u8_[kTimePrecision][i]), I64(kOccurredEndMinute, i) - from};
   }
   CrimeType crime_type(size_t i) const { return static_cast<CrimeType>(u8_[kCrimeType][i]); }
   BehaviourSet behaviours(size_t i) const;
@@ -61,6 +62,16 @@ class SegmentReader {
     kCspArea,         // text
     kOutcome,         // text
     kOffenceCode,     // text
+    kOccurredEndMinute,     // i64: = occurred_minute unless the precision is window
+    kLocationMethod,        // text
+    kLocationRadius,        // f64, NaN = not known
+    kLocationConfidence,    // f64, 0..1
+    kLocationType,          // u8
+    kArrivalMinute,         // i64, INT64_MIN = none
+    kAssaultMethod,         // u8
+    kAssaultMethodOther,    // text
+    kAssailantRelationship, // u8
+    kTimeNote,              // u8
     kColumnCount
   };
 

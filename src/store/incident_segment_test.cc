@@ -46,6 +46,15 @@ Incident FullIncident() {
   inc.location.lsoa_by_point = "E01013649";
   inc.location.csp_area = "E06000016";
   inc.outcome = "Awaiting court outcome";
+  inc.occurred_note = TimeNote::kAssaultWeekBeforeArrival;
+  inc.location.method = "gazetteer:street";
+  inc.location.radius_metres = 150;
+  inc.location.confidence = 0.8;
+  inc.location.type = LocationType::kLicensedPremises;
+  inc.attendance.arrival_minute = inc.occurred.local_minute + 45;
+  inc.attendance.method = AssaultMethod::kOther;
+  inc.attendance.method_other = "bottle";
+  inc.attendance.assailant = AssailantRelationship::kPartnerOrEx;
   return inc;
 }
 
@@ -54,7 +63,8 @@ Incident FullIncident() {
 std::vector<Incident> VariedIncidents() {
   std::vector<Incident> out;
   const std::optional<bool> domestic_values[] = {std::nullopt, true, false};
-  const TimePrecision precisions[] = {TimePrecision::kMonth, TimePrecision::kDay, TimePrecision::kMinute};
+  const TimePrecision precisions[] = {TimePrecision::kMonth, TimePrecision::kDay, TimePrecision::kMinute,
+                                      TimePrecision::kWindow};
   const Weapon weapons[] = {Weapon::kUnknown, Weapon::kNone, Weapon::kKnifeOrSharp, Weapon::kFirearm,
                             Weapon::kOther};
   const Agency agencies[] = {Agency::kPoliceUk, Agency::kPoliceExtract, Agency::kEmergencyDepartment,
@@ -64,7 +74,15 @@ std::vector<Incident> VariedIncidents() {
     inc.source.agency = agencies[n % 4];
     inc.source.line = 2 + n;
     inc.source_id = "id-" + std::to_string(n);
-    inc.occurred = {-5000 + n * 1000003LL, precisions[n % 3]};
+    inc.occurred = {-5000 + n * 1000003LL, precisions[n % 4]};
+    if (inc.occurred.precision == TimePrecision::kWindow) inc.occurred.window_minutes = 1 + n * 37;
+    inc.occurred_note = static_cast<TimeNote>(n % 3);
+    inc.location.type = static_cast<LocationType>(n % 7);
+    inc.attendance.method = static_cast<AssaultMethod>(n % 6);
+    inc.attendance.assailant = static_cast<AssailantRelationship>(n % 6);
+    if (n % 3 == 0) inc.attendance.arrival_minute.reset();
+    if (n % 3 == 1) inc.location.radius_metres.reset();
+    inc.location.confidence = (n % 11) / 10.0;
     inc.crime_type = AllCrimeTypes()[n % kCrimeTypeCount];
     inc.weapon = weapons[n % 5];
     inc.domestic = domestic_values[n % 3];
@@ -77,7 +95,8 @@ std::vector<Incident> VariedIncidents() {
       inc.location.point = GeoPoint{-1.1 - n * 1e-6, 52.6 + n * 1e-6};
     }
     if (n % 5 == 0) {
-      inc.location = {inc.location.point, "", "", "", ""};
+      inc.location = {inc.location.point, "", "", "", "", "", std::nullopt, 0, LocationType::kUnknown};
+      inc.attendance.method_other.clear();
       inc.outcome.clear();
       inc.offence_code.clear();
     }
@@ -112,6 +131,12 @@ void ExpectSameIncident(const Incident& got, const Incident& want, const std::st
   EXPECT_EQ(got.location.lsoa_by_point, want.location.lsoa_by_point);
   EXPECT_EQ(got.location.csp_area, want.location.csp_area);
   EXPECT_EQ(got.outcome, want.outcome);
+  EXPECT_EQ(got.occurred_note, want.occurred_note);
+  EXPECT_EQ(got.location.method, want.location.method);
+  EXPECT_EQ(got.location.radius_metres, want.location.radius_metres);
+  EXPECT_EQ(got.location.confidence, want.location.confidence);
+  EXPECT_EQ(got.location.type, want.location.type);
+  EXPECT_EQ(got.attendance, want.attendance);
   EXPECT_TRUE(got.involvements.empty());  // involvements are stored outside the segment
 }
 
@@ -141,7 +166,8 @@ bool IsText(int column) {
   return column == SegmentReader::kSourceId || column == SegmentReader::kLocation ||
          column == SegmentReader::kLsoaReported || column == SegmentReader::kLsoaByPoint ||
          column == SegmentReader::kCspArea || column == SegmentReader::kOutcome ||
-         column == SegmentReader::kOffenceCode;
+         column == SegmentReader::kOffenceCode || column == SegmentReader::kLocationMethod ||
+         column == SegmentReader::kAssaultMethodOther;
 }
 
 size_t FixedWidth(int column) {
@@ -150,6 +176,10 @@ size_t FixedWidth(int column) {
     case SegmentReader::kOccurredMinute:
     case SegmentReader::kLongitude:
     case SegmentReader::kLatitude:
+    case SegmentReader::kOccurredEndMinute:
+    case SegmentReader::kLocationRadius:
+    case SegmentReader::kLocationConfidence:
+    case SegmentReader::kArrivalMinute:
       return 8;
     case SegmentReader::kBehaviours:
       return 4;
@@ -196,7 +226,8 @@ size_t TouchEveryField(const SegmentReader& reader) {
     Incident inc = reader.ToIncident(i, "f.csv");
     sum += inc.source_id.size() + inc.location.description.size() + inc.outcome.size() +
            inc.offence_code.size() + reader.csp_area(i).size() + reader.lsoa_reported(i).size() +
-           reader.lsoa_by_point(i).size() + static_cast<size_t>(inc.crime_type);
+           reader.lsoa_by_point(i).size() + static_cast<size_t>(inc.crime_type) + inc.location.method.size() +
+           inc.attendance.method_other.size() + static_cast<size_t>(inc.occurred.end_minute() & 1);
   }
   return sum;
 }
@@ -314,7 +345,7 @@ TEST(IncidentSegment, refuses_a_wrong_magic_or_format_version) {
 TEST(IncidentSegment, refuses_a_wrong_column_count) {
   std::string blob = SmallSegment();
   PutU32At(&blob, 12, SegmentReader::kColumnCount + 1);
-  ExpectDamaged(SegmentReader::Open(blob), "expected 17 columns");
+  ExpectDamaged(SegmentReader::Open(blob), "expected 27 columns");
 }
 
 TEST(IncidentSegment, refuses_a_dictionary_larger_than_the_row_count) {
@@ -410,15 +441,61 @@ TEST(IncidentSegment, refuses_out_of_range_enumerated_values) {
     int column;
     uint8_t value;
   };
-  const Case cases[] = {{SegmentReader::kAgency, 4},        {SegmentReader::kTimePrecision, 3},
-                        {SegmentReader::kCrimeType, 0},     {SegmentReader::kCrimeType, 15},
-                        {SegmentReader::kWeapon, 5},        {SegmentReader::kDomestic, 3}};
+  const Case cases[] = {{SegmentReader::kAgency, 4},         {SegmentReader::kTimePrecision, 4},
+                        {SegmentReader::kCrimeType, 0},      {SegmentReader::kCrimeType, 15},
+                        {SegmentReader::kWeapon, 5},         {SegmentReader::kDomestic, 3},
+                        {SegmentReader::kLocationType, 7},   {SegmentReader::kAssaultMethod, 6},
+                        {SegmentReader::kAssailantRelationship, 6}, {SegmentReader::kTimeNote, 3}};
   for (const Case& c : cases) {
     SCOPED_TRACE("column " + std::to_string(c.column) + " value " + std::to_string(c.value));
     std::string damaged = blob;
     damaged[layout.columns[c.column].start + 1] = static_cast<char>(c.value);
     ExpectDamaged(SegmentReader::Open(damaged), "row 1 has an out-of-range code");
   }
+}
+
+// Writes an i64 into row `row` of a fixed-width column.
+void PutI64At(std::string* blob, const SegmentLayout& layout, int column, size_t row, int64_t v) {
+  std::memcpy(blob->data() + layout.columns[column].start + 8 * row, &v, 8);
+}
+
+TEST(IncidentSegment, keeps_the_end_of_a_window_and_ends_every_other_time_where_it_starts) {
+  std::vector<Incident> incidents(2, FullIncident());
+  incidents[0].occurred = OccurredTime::Window(1000, 1000 + 44640);
+  incidents[1].occurred = {5000, TimePrecision::kDay};
+  std::string blob = EncodeSegment(Pointers(incidents));
+  SegmentLayout layout = LayoutOf(blob);
+  int64_t ends[2];
+  std::memcpy(ends, blob.data() + layout.columns[SegmentReader::kOccurredEndMinute].start, sizeof ends);
+  EXPECT_EQ(ends[0], 1000 + 44640);  // the end minute itself, as docs/formats/incident-segment.md says
+  EXPECT_EQ(ends[1], 5000);
+  auto reader = SegmentReader::Open(blob);
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  EXPECT_EQ(reader->occurred(0), OccurredTime::Window(1000, 1000 + 44640));
+  EXPECT_EQ(reader->occurred(0).end_minute(), 1000 + 44640);
+  EXPECT_EQ(reader->occurred(1), (OccurredTime{5000, TimePrecision::kDay}));
+}
+
+TEST(IncidentSegment, refuses_an_end_minute_that_does_not_fit_the_precision) {
+  std::vector<Incident> incidents(2, FullIncident());
+  incidents[0].occurred = OccurredTime::Window(1000, 2000);
+  incidents[1].occurred = {5000, TimePrecision::kMinute};
+  const std::string blob = EncodeSegment(Pointers(incidents));
+  SegmentLayout layout = LayoutOf(blob);
+  const std::string kMessage = " has an occurred end minute that does not fit its precision";
+  std::string window_ends_at_start = blob;
+  PutI64At(&window_ends_at_start, layout, SegmentReader::kOccurredEndMinute, 0, 1000);
+  ExpectDamaged(SegmentReader::Open(window_ends_at_start), "row 0" + kMessage);
+  std::string window_ends_before_start = blob;
+  PutI64At(&window_ends_before_start, layout, SegmentReader::kOccurredEndMinute, 0, 999);
+  ExpectDamaged(SegmentReader::Open(window_ends_before_start), "row 0" + kMessage);
+  std::string minute_with_an_end = blob;
+  PutI64At(&minute_with_an_end, layout, SegmentReader::kOccurredEndMinute, 1, 5001);
+  ExpectDamaged(SegmentReader::Open(minute_with_an_end), "row 1" + kMessage);
+  std::string overflowing = blob;  // end - start does not fit in 64 bits
+  PutI64At(&overflowing, layout, SegmentReader::kOccurredMinute, 0, INT64_MIN);
+  PutI64At(&overflowing, layout, SegmentReader::kOccurredEndMinute, 0, INT64_MAX);
+  ExpectDamaged(SegmentReader::Open(overflowing), "row 0" + kMessage);
 }
 
 TEST(IncidentSegment, survives_thousands_of_random_byte_flips) {

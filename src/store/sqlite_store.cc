@@ -66,13 +66,31 @@ CREATE TABLE persons(
   person_key TEXT NOT NULL,
   UNIQUE(agency, person_key));
 CREATE TABLE involvements(
+  id INTEGER PRIMARY KEY,
   incident_id INTEGER NOT NULL,
-  person_id INTEGER NOT NULL REFERENCES persons(id),
+  person_id INTEGER REFERENCES persons(id),
   role INTEGER NOT NULL CHECK(role BETWEEN 0 AND 3),
-  age_years INTEGER,
+  age_min INTEGER,
+  age_max INTEGER,
   sex INTEGER NOT NULL CHECK(sex BETWEEN 0 AND 3),
-  PRIMARY KEY(incident_id, person_id, role)) WITHOUT ROWID;
-CREATE INDEX involvements_by_person ON involvements(person_id);
+  CHECK((age_min IS NULL AND age_max IS NULL) OR (age_min >= 0 AND age_max >= age_min)));
+CREATE UNIQUE INDEX involvements_once ON involvements(incident_id, person_id, role) WHERE person_id IS NOT NULL;
+CREATE INDEX involvements_by_incident ON involvements(incident_id);
+CREATE INDEX involvements_by_person ON involvements(person_id) WHERE person_id IS NOT NULL;
+CREATE TABLE agency_records(
+  id INTEGER PRIMARY KEY,
+  load_id INTEGER NOT NULL REFERENCES loads(id),
+  line INTEGER NOT NULL,
+  agency TEXT NOT NULL,
+  record_id TEXT NOT NULL,
+  event_type TEXT NOT NULL,
+  event_date TEXT NOT NULL,
+  given_name TEXT NOT NULL,
+  surname TEXT NOT NULL,
+  date_of_birth TEXT,
+  sex INTEGER NOT NULL CHECK(sex BETWEEN 0 AND 3),
+  postcode TEXT,
+  UNIQUE(agency, record_id));
 CREATE TABLE quarantine(
   id INTEGER PRIMARY KEY,
   load_id INTEGER NOT NULL REFERENCES loads(id),
@@ -193,9 +211,9 @@ class SqliteStore final : public Store {
     return static_cast<int64_t>(sqlite3_last_insert_rowid(db_));
   }
 
-  Result<LoadCounts> WriteBatch(const IncidentBatch& batch) override {
+  Result<BatchCounts> WriteBatch(const IncidentBatch& batch) override {
     HL_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
-    Result<LoadCounts> counts = WriteBatchInTransaction(batch);
+    Result<BatchCounts> counts = WriteBatchInTransaction(batch);
     Status commit = counts.ok() ? Exec("COMMIT") : counts.status();
     if (!commit.ok()) {
       // After a failed write or commit (e.g. a failed fsync) roll back, and forget the
@@ -203,6 +221,17 @@ class SqliteStore final : public Store {
       (void)Exec("ROLLBACK");
       known_keys_ = IncidentKeySet();
       last_segment_seen_ = 0;
+      return commit;
+    }
+    return counts;
+  }
+
+  Result<LoadCounts> WriteAgencyRecords(const AgencyRecordBatch& batch) override {
+    HL_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+    Result<LoadCounts> counts = WriteAgencyRecordsInTransaction(batch);
+    Status commit = counts.ok() ? Exec("COMMIT") : counts.status();
+    if (!commit.ok()) {
+      (void)Exec("ROLLBACK");
       return commit;
     }
     return counts;
@@ -317,8 +346,8 @@ class SqliteStore final : public Store {
     Statement st;
     HL_RETURN_IF_ERROR(st.Prepare(
         db_,
-        "SELECT p.person_key, v.role, v.age_years, v.sex FROM involvements v "
-        "JOIN persons p ON p.id = v.person_id WHERE v.incident_id = ? ORDER BY v.role, p.person_key"));
+        "SELECT coalesce(p.person_key, ''), v.role, v.age_min, v.age_max, v.sex FROM involvements v "
+        "LEFT JOIN persons p ON p.id = v.person_id WHERE v.incident_id = ? ORDER BY v.role, p.person_key, v.id"));
     st.Bind(1, incident_id);
     std::vector<Involvement> out;
     int rc;
@@ -326,12 +355,53 @@ class SqliteStore final : public Store {
       Involvement inv;
       inv.person_key = st.Text(0);
       inv.role = static_cast<Role>(st.Int(1));
-      if (sqlite3_column_type(st.get(), 2) != SQLITE_NULL) inv.age_years = static_cast<int>(st.Int(2));
-      inv.sex = static_cast<Sex>(st.Int(3));
+      if (sqlite3_column_type(st.get(), 2) != SQLITE_NULL) {
+        inv.age = AgeRange{static_cast<int>(st.Int(2)), static_cast<int>(st.Int(3))};
+      }
+      inv.sex = static_cast<Sex>(st.Int(4));
       out.push_back(std::move(inv));
     }
     if (rc != SQLITE_DONE) return Error("read involvements");
     return out;
+  }
+
+  Status ReadAgencyRecords(const std::function<void(int64_t, const AgencyRecord&)>& visit) override {
+    Statement st;
+    HL_RETURN_IF_ERROR(st.Prepare(
+        db_,
+        "SELECT r.id, l.file, r.line, r.agency, r.record_id, r.event_type, r.event_date, r.given_name, r.surname, "
+        "coalesce(r.date_of_birth, ''), r.sex, coalesce(r.postcode, '') "
+        "FROM agency_records r JOIN loads l ON l.id = r.load_id ORDER BY r.id"));
+    int rc;
+    AgencyRecord record;
+    while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
+      const int64_t id = st.Int(0);
+      auto damaged = [&](const std::string& what) {
+        // Names the stored id and the column, never the person's identifiers.
+        return Status::Corruption("store " + path_ + ": agency record " + std::to_string(id) + " has " + what);
+      };
+      std::optional<PartnerAgency> agency = PartnerAgencyFromName(st.Text(3));
+      if (!agency) return damaged("an unknown agency");
+      std::optional<CivilDate> event_date = ParseCivilDate(st.Text(6));
+      if (!event_date) return damaged("an unreadable event_date");
+      record.date_of_birth.reset();
+      if (!st.Text(9).empty()) {
+        record.date_of_birth = ParseCivilDate(st.Text(9));
+        if (!record.date_of_birth) return damaged("an unreadable date_of_birth");
+      }
+      record.source = {Agency::kPartnerAgency, std::string(st.Text(1)), st.Int(2)};
+      record.agency = *agency;
+      record.record_id = st.Text(4);
+      record.event_type = st.Text(5);
+      record.event_date = *event_date;
+      record.given_name = st.Text(7);
+      record.surname = st.Text(8);
+      record.sex = static_cast<Sex>(st.Int(10));
+      record.postcode = st.Text(11);
+      visit(id, record);
+    }
+    if (rc != SQLITE_DONE) return Error("read agency records");
+    return Status::Ok();
   }
 
   Status CheckIntegrity() override {
@@ -503,7 +573,7 @@ class SqliteStore final : public Store {
   // The statements every batch uses, prepared once.
   struct BatchStatements {
     Statement upsert_person, find_person, insert_involvement, insert_quarantine, insert_segment,
-        insert_batch, update_totals, next_incident_id;
+        insert_batch, update_totals, next_incident_id, insert_agency_record;
   };
 
   Status PrepareStatements() {
@@ -514,8 +584,13 @@ class SqliteStore final : public Store {
     HL_RETURN_IF_ERROR(s.find_person.Prepare(db_, "SELECT id FROM persons WHERE agency = ? AND person_key = ?"));
     HL_RETURN_IF_ERROR(s.insert_involvement.Prepare(
         db_,
-        "INSERT INTO involvements(incident_id, person_id, role, age_years, sex) VALUES (?,?,?,?,?) "
+        "INSERT INTO involvements(incident_id, person_id, role, age_min, age_max, sex) VALUES (?,?,?,?,?,?) "
         "ON CONFLICT DO NOTHING"));
+    HL_RETURN_IF_ERROR(s.insert_agency_record.Prepare(
+        db_,
+        "INSERT INTO agency_records(load_id, line, agency, record_id, event_type, event_date, given_name, "
+        "surname, date_of_birth, sex, postcode) VALUES (?,?,?,?,?,?,?,?,?,?,?) "
+        "ON CONFLICT(agency, record_id) DO NOTHING"));
     HL_RETURN_IF_ERROR(s.insert_quarantine.Prepare(
         db_,
         "INSERT INTO quarantine(load_id, batch_no, file, line, column_name, column_index, value, reason, raw) "
@@ -564,45 +639,106 @@ class SqliteStore final : public Store {
     return Status::Ok();
   }
 
-  Status InsertInvolvements(const Incident& inc, int64_t incident_id) {
+  // Stores the involvements of a new incident. An involvement already stored (the same
+  // person in the same role, listed twice) is counted in `*duplicates`.
+  Status InsertInvolvements(const Incident& inc, int64_t incident_id, int64_t* duplicates) {
     BatchStatements& s = *statements_;
     std::string_view agency = AgencyName(inc.source.agency);
     for (const Involvement& inv : inc.involvements) {
-      s.upsert_person.Bind(1, agency);
-      s.upsert_person.Bind(2, inv.person_key);
-      HL_RETURN_IF_ERROR(StepDone(s.upsert_person, "store a person"));
-      s.find_person.Bind(1, agency);
-      s.find_person.Bind(2, inv.person_key);
-      if (sqlite3_step(s.find_person.get()) != SQLITE_ROW) {
+      Statement& insert = s.insert_involvement;
+      insert.Bind(1, incident_id);
+      if (!inv.person_key.empty()) {  // an anonymised source names no person: NULL
+        s.upsert_person.Bind(1, agency);
+        s.upsert_person.Bind(2, inv.person_key);
+        HL_RETURN_IF_ERROR(StepDone(s.upsert_person, "store a person"));
+        s.find_person.Bind(1, agency);
+        s.find_person.Bind(2, inv.person_key);
+        if (sqlite3_step(s.find_person.get()) != SQLITE_ROW) {
+          s.find_person.Reset();
+          return Error("find a person");
+        }
+        insert.Bind(2, s.find_person.Int(0));
         s.find_person.Reset();
-        return Error("find a person");
       }
-      int64_t person_id = s.find_person.Int(0);
-      s.find_person.Reset();
-      s.insert_involvement.Bind(1, incident_id);
-      s.insert_involvement.Bind(2, person_id);
-      s.insert_involvement.Bind(3, static_cast<int64_t>(inv.role));
-      if (inv.age_years) s.insert_involvement.Bind(4, static_cast<int64_t>(*inv.age_years));
-      s.insert_involvement.Bind(5, static_cast<int64_t>(inv.sex));
-      HL_RETURN_IF_ERROR(StepDone(s.insert_involvement, "store an involvement"));
+      insert.Bind(3, static_cast<int64_t>(inv.role));
+      if (inv.age) {
+        insert.Bind(4, static_cast<int64_t>(inv.age->min_years));
+        insert.Bind(5, static_cast<int64_t>(inv.age->max_years));
+      }
+      insert.Bind(6, static_cast<int64_t>(inv.sex));
+      HL_RETURN_IF_ERROR(StepDone(insert, "store an involvement"));
+      if (sqlite3_changes(db_) == 0) ++*duplicates;
     }
     return Status::Ok();
   }
 
-  Result<LoadCounts> WriteBatchInTransaction(const IncidentBatch& batch) {
+  // Adds a batch's counts to its load's totals. InvalidArgument if the load does not
+  // exist: the caller's mistake, reported as such before any insert could fail on a
+  // foreign key.
+  Status AddToLoadTotals(int64_t load_id, const LoadCounts& counts, int64_t lsoa_checked, int64_t lsoa_agreed) {
+    Statement& totals = statements_->update_totals;
+    totals.Bind(1, counts.read);
+    totals.Bind(2, counts.stored);
+    totals.Bind(3, counts.already_present);
+    totals.Bind(4, counts.quarantined);
+    totals.Bind(5, lsoa_checked);
+    totals.Bind(6, lsoa_agreed);
+    totals.Bind(7, load_id);
+    HL_RETURN_IF_ERROR(StepDone(totals, "update the load totals"));
+    if (sqlite3_changes(db_) != 1) {
+      return Status::InvalidArgument("store: batch refers to load " + std::to_string(load_id) +
+                                     ", which does not exist");
+    }
+    return Status::Ok();
+  }
+
+  // The quarantined rows and the accounting row of one load's part of a batch.
+  Status RecordBatch(int64_t load_id, int64_t batch_no, int64_t first_line, int64_t last_line,
+                     const LoadCounts& counts, const std::vector<QuarantinedRow>& quarantined) {
+    BatchStatements& s = *statements_;
+    for (const QuarantinedRow& q : quarantined) {
+      Statement& st = s.insert_quarantine;
+      st.Bind(1, load_id);
+      st.Bind(2, batch_no);
+      st.Bind(3, q.source.file);
+      st.Bind(4, q.source.line);
+      st.Bind(5, q.column);
+      st.Bind(6, static_cast<int64_t>(q.column_index));
+      st.Bind(7, q.value);
+      st.Bind(8, q.reason);
+      st.Bind(9, q.raw);
+      HL_RETURN_IF_ERROR(StepDone(st, "quarantine a row"));
+    }
+    Statement& record = s.insert_batch;
+    record.Bind(1, load_id);
+    record.Bind(2, batch_no);
+    record.Bind(3, first_line);
+    record.Bind(4, last_line);
+    record.Bind(5, counts.read);
+    record.Bind(6, counts.stored);
+    record.Bind(7, counts.already_present);
+    record.Bind(8, counts.quarantined);
+    record.Bind(9, FormatUtcTimestamp(Env::Default()->NowUnixSeconds()));
+    return StepDone(record, "record the batch");
+  }
+
+  Result<BatchCounts> WriteBatchInTransaction(const IncidentBatch& batch) {
     BatchStatements& s = *statements_;
     HL_RETURN_IF_ERROR(RefreshKeys());
-    LoadCounts counts;
+    BatchCounts result;
+    LoadCounts& counts = result.rows;
     counts.read = static_cast<int64_t>(batch.incidents.size() + batch.quarantined.size());
     const bool keys_given = batch.keys.size() == batch.incidents.size();
     std::vector<const Incident*> fresh;
     std::string fresh_keys;
     int64_t min_minute = INT64_MAX, max_minute = INT64_MIN;
+    int64_t involvements_of_present = 0;
     for (size_t i = 0; i < batch.incidents.size(); ++i) {
       const Incident& inc = batch.incidents[i];
       IncidentKey key = keys_given ? batch.keys[i] : KeyOf(inc.source.agency, inc.source_id);
       if (!known_keys_.Insert(key)) {
         ++counts.already_present;
+        involvements_of_present += static_cast<int64_t>(inc.involvements.size());
         continue;
       }
       fresh.push_back(&inc);
@@ -615,19 +751,8 @@ class SqliteStore final : public Store {
     // The totals first: updating no row means the load does not exist, which is the
     // caller's mistake to report as such (the inserts below would only fail on a
     // foreign key). Any later failure rolls this back with the rest of the batch.
-    Statement& totals = s.update_totals;
-    totals.Bind(1, counts.read);
-    totals.Bind(2, counts.stored);
-    totals.Bind(3, counts.already_present);
-    totals.Bind(4, counts.quarantined);
-    totals.Bind(5, batch.rows_lsoa_checked);
-    totals.Bind(6, batch.rows_lsoa_agreed);
-    totals.Bind(7, batch.load_id);
-    HL_RETURN_IF_ERROR(StepDone(totals, "update the load totals"));
-    if (sqlite3_changes(db_) != 1) {
-      return Status::InvalidArgument("store: batch refers to load " + std::to_string(batch.load_id) +
-                                     ", which does not exist");
-    }
+    HL_RETURN_IF_ERROR(AddToLoadTotals(batch.load_id, counts, batch.rows_lsoa_checked, batch.rows_lsoa_agreed));
+    int64_t involvements_stored = 0, duplicate_involvements = 0;
     if (!fresh.empty()) {
       if (sqlite3_step(s.next_incident_id.get()) != SQLITE_ROW) {
         s.next_incident_id.Reset();
@@ -649,33 +774,64 @@ class SqliteStore final : public Store {
       HL_RETURN_IF_ERROR(StepDone(seg, "store incidents"));
       last_segment_seen_ = sqlite3_last_insert_rowid(db_);
       for (size_t i = 0; i < fresh.size(); ++i) {
-        HL_RETURN_IF_ERROR(InsertInvolvements(*fresh[i], first_id + static_cast<int64_t>(i)));
+        HL_RETURN_IF_ERROR(
+            InsertInvolvements(*fresh[i], first_id + static_cast<int64_t>(i), &duplicate_involvements));
+        involvements_stored += static_cast<int64_t>(fresh[i]->involvements.size());
+      }
+      involvements_stored -= duplicate_involvements;
+    }
+    HL_RETURN_IF_ERROR(
+        RecordBatch(batch.load_id, batch.batch_no, batch.first_line, batch.last_line, counts, batch.quarantined));
+    if (batch.involvement_rows) {
+      const InvolvementRows& rows = *batch.involvement_rows;
+      LoadCounts& inv = result.involvement_rows;
+      inv.stored = involvements_stored;
+      inv.already_present = involvements_of_present + duplicate_involvements;
+      inv.quarantined = static_cast<int64_t>(rows.quarantined.size());
+      inv.read = inv.stored + inv.already_present + inv.quarantined;
+      HL_RETURN_IF_ERROR(AddToLoadTotals(rows.load_id, inv, 0, 0));
+      HL_RETURN_IF_ERROR(
+          RecordBatch(rows.load_id, rows.batch_no, rows.first_line, rows.last_line, inv, rows.quarantined));
+    }
+    return result;
+  }
+
+  Result<LoadCounts> WriteAgencyRecordsInTransaction(const AgencyRecordBatch& batch) {
+    LoadCounts counts;
+    counts.read = static_cast<int64_t>(batch.records.size() + batch.quarantined.size());
+    counts.quarantined = static_cast<int64_t>(batch.quarantined.size());
+    // Totals are written last, once stored and already present are known; a missing
+    // load is still reported as such, because the inserts check it first.
+    Statement exists;
+    HL_RETURN_IF_ERROR(exists.Prepare(db_, "SELECT 1 FROM loads WHERE id = ?"));
+    exists.Bind(1, batch.load_id);
+    if (sqlite3_step(exists.get()) != SQLITE_ROW) {
+      return Status::InvalidArgument("store: batch refers to load " + std::to_string(batch.load_id) +
+                                     ", which does not exist");
+    }
+    Statement& insert = statements_->insert_agency_record;
+    for (const AgencyRecord& r : batch.records) {
+      insert.Bind(1, batch.load_id);
+      insert.Bind(2, r.source.line);
+      insert.Bind(3, PartnerAgencyName(r.agency));
+      insert.Bind(4, r.record_id);
+      insert.Bind(5, r.event_type);
+      insert.Bind(6, r.event_date.ToString());
+      insert.Bind(7, r.given_name);
+      insert.Bind(8, r.surname);
+      if (r.date_of_birth) insert.Bind(9, r.date_of_birth->ToString());
+      insert.Bind(10, static_cast<int64_t>(r.sex));
+      insert.BindTextOrNull(11, r.postcode);
+      HL_RETURN_IF_ERROR(StepDone(insert, "store an agency record"));
+      if (sqlite3_changes(db_) == 1) {
+        ++counts.stored;
+      } else {
+        ++counts.already_present;
       }
     }
-    for (const QuarantinedRow& q : batch.quarantined) {
-      Statement& st = s.insert_quarantine;
-      st.Bind(1, batch.load_id);
-      st.Bind(2, batch.batch_no);
-      st.Bind(3, q.source.file);
-      st.Bind(4, q.source.line);
-      st.Bind(5, q.column);
-      st.Bind(6, static_cast<int64_t>(q.column_index));
-      st.Bind(7, q.value);
-      st.Bind(8, q.reason);
-      st.Bind(9, q.raw);
-      HL_RETURN_IF_ERROR(StepDone(st, "quarantine a row"));
-    }
-    Statement& record = s.insert_batch;
-    record.Bind(1, batch.load_id);
-    record.Bind(2, batch.batch_no);
-    record.Bind(3, batch.first_line);
-    record.Bind(4, batch.last_line);
-    record.Bind(5, counts.read);
-    record.Bind(6, counts.stored);
-    record.Bind(7, counts.already_present);
-    record.Bind(8, counts.quarantined);
-    record.Bind(9, FormatUtcTimestamp(Env::Default()->NowUnixSeconds()));
-    HL_RETURN_IF_ERROR(StepDone(record, "record the batch"));
+    HL_RETURN_IF_ERROR(AddToLoadTotals(batch.load_id, counts, 0, 0));
+    HL_RETURN_IF_ERROR(
+        RecordBatch(batch.load_id, batch.batch_no, batch.first_line, batch.last_line, counts, batch.quarantined));
     return counts;
   }
 

@@ -121,6 +121,32 @@ LoadCounts Counts(int64_t read, int64_t stored, int64_t present, int64_t quarant
   return {read, stored, present, quarantined};
 }
 
+// Every table's row count and the load totals, to show a failed batch left nothing.
+class StoredStateProbe {
+ public:
+  explicit StoredStateProbe(std::string path) : path_(std::move(path)), before_(Snapshot()) {}
+  bool Unchanged() const {
+    std::string now = Snapshot();
+    EXPECT_EQ(now, before_);
+    return now == before_;
+  }
+
+ private:
+  std::string Snapshot() const {
+    RawDb raw(path_);
+    std::string out;
+    for (const char* table : {"incident_segments", "load_batches", "quarantine", "persons", "involvements",
+                              "agency_records", "loads"}) {
+      out += std::string(table) + "=" + raw.Text(std::string("SELECT count(*) FROM ") + table) + " ";
+    }
+    return out + raw.Text(
+                     "SELECT group_concat(id || ':' || rows_read || ',' || rows_stored || ',' || rows_present || "
+                     "',' || rows_quarantined, ';') FROM loads");
+  }
+  std::string path_;
+  std::string before_;
+};
+
 class SqliteStoreTest : public ::testing::Test {
  protected:
   ScratchDir scratch_;  // before path_, which is made from it
@@ -139,7 +165,7 @@ class SqliteStoreTest : public ::testing::Test {
   LoadCounts Write(Store* store, const IncidentBatch& batch) {
     auto counts = store->WriteBatch(batch);
     EXPECT_TRUE(counts.ok()) << counts.status().ToString();
-    return counts.ok() ? *counts : LoadCounts{};
+    return counts.ok() ? counts->rows : LoadCounts{};
   }
   // Every stored incident, by stored id.
   std::map<int64_t, Incident> ReadAll(Store* store, IncidentScan scan = {}) {
@@ -352,14 +378,14 @@ TEST_F(SqliteStoreTest, involvements_round_trip_and_one_person_key_is_one_person
   auto store = Open();
   int64_t load = Begin(store.get());
   Incident first = MakeIncident("a");
-  first.involvements = {{"P-1", Role::kVictim, 30, Sex::kFemale},
+  first.involvements = {{"P-1", Role::kVictim, AgeRange::Exact(30), Sex::kFemale},
                         {"P-2", Role::kSuspect, std::nullopt, Sex::kUnknown},
                         {"P-2", Role::kSuspect, std::nullopt, Sex::kUnknown}};  // listed twice
   Incident second = MakeIncident("b");
-  second.involvements = {{"P-1", Role::kOffender, 31, Sex::kFemale}};
+  second.involvements = {{"P-1", Role::kOffender, AgeRange::Exact(31), Sex::kFemale}};
   Incident other_agency = MakeIncident("c");
   other_agency.source.agency = Agency::kEmergencyDepartment;
-  other_agency.involvements = {{"P-1", Role::kVictim, 30, Sex::kFemale}};  // the ED's own P-1
+  other_agency.involvements = {{"P-1", Role::kVictim, AgeRange::Exact(30), Sex::kFemale}};  // the ED's own P-1
   Write(store.get(), MakeBatch(load, 0, {first, second, other_agency}));
 
   auto of_first = store->InvolvementsOf(1);
@@ -367,17 +393,17 @@ TEST_F(SqliteStoreTest, involvements_round_trip_and_one_person_key_is_one_person
   ASSERT_EQ(of_first->size(), 2u);
   EXPECT_EQ((*of_first)[0].person_key, "P-1");
   EXPECT_EQ((*of_first)[0].role, Role::kVictim);
-  EXPECT_EQ((*of_first)[0].age_years, 30);
+  EXPECT_EQ((*of_first)[0].age, AgeRange::Exact(30));
   EXPECT_EQ((*of_first)[0].sex, Sex::kFemale);
   EXPECT_EQ((*of_first)[1].person_key, "P-2");
   EXPECT_EQ((*of_first)[1].role, Role::kSuspect);
-  EXPECT_EQ((*of_first)[1].age_years, std::nullopt);
+  EXPECT_EQ((*of_first)[1].age, std::nullopt);
   EXPECT_EQ((*of_first)[1].sex, Sex::kUnknown);
   auto of_second = store->InvolvementsOf(2);
   ASSERT_TRUE(of_second.ok());
   ASSERT_EQ(of_second->size(), 1u);
   EXPECT_EQ((*of_second)[0].role, Role::kOffender);
-  EXPECT_EQ((*of_second)[0].age_years, 31);
+  EXPECT_EQ((*of_second)[0].age, AgeRange::Exact(31));
   EXPECT_TRUE(store->InvolvementsOf(99)->empty());
 
   RawDb raw(path_);
@@ -392,15 +418,228 @@ TEST_F(SqliteStoreTest, involvements_of_an_already_present_incident_are_not_adde
   auto store = Open();
   int64_t load = Begin(store.get());
   Incident first = MakeIncident("a");
-  first.involvements = {{"P-1", Role::kVictim, 30, Sex::kFemale}};
+  first.involvements = {{"P-1", Role::kVictim, AgeRange::Exact(30), Sex::kFemale}};
   Write(store.get(), MakeBatch(load, 0, {first}));
   Incident again = first;
-  again.involvements = {{"P-9", Role::kWitness, 50, Sex::kMale}};
+  again.involvements = {{"P-9", Role::kWitness, AgeRange::Exact(50), Sex::kMale}};
   EXPECT_EQ(Write(store.get(), MakeBatch(load, 1, {again})), Counts(1, 0, 1, 0));
   auto involvements = store->InvolvementsOf(1);
   ASSERT_TRUE(involvements.ok());
   ASSERT_EQ(involvements->size(), 1u);
   EXPECT_EQ((*involvements)[0].person_key, "P-1");
+}
+
+TEST_F(SqliteStoreTest, an_involvement_may_name_no_person_and_keeps_an_age_band) {
+  // A&E is anonymised: its patient is an involvement with no person key, aged by band.
+  auto store = Open();
+  int64_t load = Begin(store.get());
+  Incident attendance = MakeIncident("RWEAA/ED-1");
+  attendance.source.agency = Agency::kEmergencyDepartment;
+  attendance.involvements = {{"", Role::kVictim, AgeRange{15, 17}, Sex::kMale}};
+  Incident other = MakeIncident("RWEAA/ED-2");
+  other.source.agency = Agency::kEmergencyDepartment;
+  other.involvements = {{"", Role::kVictim, AgeRange{65, kOldestAgeYears}, Sex::kFemale}};
+  Incident two_patients = MakeIncident("RWEAA/ED-3");  // two anonymous rows are two people
+  two_patients.source.agency = Agency::kEmergencyDepartment;
+  two_patients.involvements = {{"", Role::kVictim, std::nullopt, Sex::kUnknown},
+                               {"", Role::kVictim, std::nullopt, Sex::kUnknown}};
+  EXPECT_EQ(Write(store.get(), MakeBatch(load, 0, {attendance, other, two_patients})), Counts(3, 3, 0, 0));
+
+  auto first = store->InvolvementsOf(1);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  ASSERT_EQ(first->size(), 1u);
+  EXPECT_EQ((*first)[0].person_key, "");
+  EXPECT_EQ((*first)[0].age, (AgeRange{15, 17}));
+  EXPECT_TRUE((*first)[0].age->EntirelyUnder(18));
+  EXPECT_EQ((*first)[0].sex, Sex::kMale);
+  EXPECT_EQ((*store->InvolvementsOf(2))[0].age, (AgeRange{65, 120}));
+  EXPECT_EQ(store->InvolvementsOf(3)->size(), 2u);
+  RawDb raw(path_);
+  EXPECT_EQ(raw.Int("SELECT count(*) FROM persons"), 0);  // no person is made up for them
+  EXPECT_EQ(raw.Int("SELECT count(*) FROM involvements WHERE person_id IS NULL"), 4);
+  EXPECT_EQ(raw.Text("SELECT age_min || '-' || age_max FROM involvements WHERE incident_id = 1"), "15-17");
+  EXPECT_TRUE(store->CheckIntegrity().ok());
+}
+
+// A police extract: incidents from one file, their involvements from a persons file with
+// a load of its own, accounted for in the same transaction.
+class InvolvementRowsTest : public SqliteStoreTest {
+ protected:
+  void SetUp() override {
+    store_ = Open();
+    incidents_load_ = *store_->BeginLoad({"police-extract-incidents", "incidents.csv", 10, "r"});
+    persons_load_ = *store_->BeginLoad({"police-extract-persons", "persons.csv", 10, "r"});
+  }
+  IncidentBatch Batch(int64_t batch_no, std::vector<Incident> incidents, std::vector<QuarantinedRow> quarantined,
+                      int64_t first_line, int64_t last_line) {
+    IncidentBatch batch = MakeBatch(incidents_load_, batch_no, std::move(incidents));
+    batch.involvement_rows = InvolvementRows{persons_load_, batch_no, first_line, last_line, std::move(quarantined)};
+    return batch;
+  }
+  static Incident WithPeople(const std::string& id, std::vector<std::string> keys) {
+    Incident inc = MakeIncident(id);
+    inc.source.agency = Agency::kPoliceExtract;
+    for (const std::string& key : keys) inc.involvements.push_back({key, Role::kVictim, AgeRange::Exact(20), Sex::kMale});
+    return inc;
+  }
+  std::unique_ptr<Store> store_;
+  int64_t incidents_load_ = 0, persons_load_ = 0;
+};
+
+TEST_F(InvolvementRowsTest, counts_each_persons_row_with_its_incident_and_keeps_the_two_loads_balanced) {
+  QuarantinedRow bad = MakeQuarantined(7);
+  bad.source.file = "persons.csv";
+  auto first = store_->WriteBatch(Batch(0, {WithPeople("a", {"P1", "P2"}), WithPeople("b", {"P3"})}, {bad}, 2, 7));
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(first->rows, Counts(2, 2, 0, 0));
+  EXPECT_EQ(first->involvement_rows, Counts(4, 3, 0, 1));
+  // "a" again (a second extract): its persons rows are already present, even a new one.
+  auto second = store_->WriteBatch(Batch(1, {WithPeople("a", {"P1", "P9"}), WithPeople("c", {})}, {}, 8, 9));
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_EQ(second->rows, Counts(2, 1, 1, 0));
+  EXPECT_EQ(second->involvement_rows, Counts(2, 0, 2, 0));
+  // A person listed twice in one role of a new incident is stored once.
+  auto third = store_->WriteBatch(Batch(2, {WithPeople("d", {"P4", "P4"})}, {}, 10, 11));
+  ASSERT_TRUE(third.ok());
+  EXPECT_EQ(third->involvement_rows, Counts(2, 1, 1, 0));
+
+  auto loads = store_->ListLoads();
+  ASSERT_TRUE(loads.ok());
+  ASSERT_EQ(loads->size(), 2u);
+  EXPECT_EQ((*loads)[0].counts, Counts(5, 4, 1, 0));
+  EXPECT_EQ((*loads)[1].counts, Counts(8, 4, 3, 1));
+  EXPECT_TRUE((*loads)[1].counts.Balanced());
+  auto quarantined = store_->ListQuarantine(persons_load_);
+  ASSERT_TRUE(quarantined.ok());
+  ASSERT_EQ(quarantined->size(), 1u);
+  EXPECT_EQ((*quarantined)[0].source.file, "persons.csv");
+  EXPECT_TRUE(store_->ListQuarantine(incidents_load_)->empty());
+  RawDb raw(path_);
+  EXPECT_EQ(raw.Text("SELECT group_concat(batch_no || ':' || first_line || '-' || last_line || ':' || rows_read, ' ') "
+                     "FROM load_batches WHERE load_id = " + std::to_string(persons_load_)),
+            "0:2-7:4 1:8-9:2 2:10-11:2");
+  EXPECT_EQ(raw.Int("SELECT count(*) FROM involvements"), 4);  // P1, P2, P3 and P4 once
+}
+
+TEST_F(InvolvementRowsTest, a_batch_whose_persons_load_does_not_exist_fails_and_stores_nothing) {
+  const StoredStateProbe probe(path_);
+  IncidentBatch batch = Batch(0, {WithPeople("a", {"P1"})}, {}, 2, 2);
+  batch.involvement_rows->load_id = 99;
+  auto counts = store_->WriteBatch(batch);
+  ASSERT_FALSE(counts.ok());
+  EXPECT_EQ(counts.status().message(), "store: batch refers to load 99, which does not exist");
+  EXPECT_TRUE(probe.Unchanged());
+  EXPECT_EQ(store_->WriteBatch(Batch(0, {WithPeople("a", {"P1"})}, {}, 2, 2))->rows, Counts(1, 1, 0, 0));
+}
+
+// --- Agency records ----------------------------------------------------------------
+
+AgencyRecord MakeRecord(const std::string& record_id, PartnerAgency agency = PartnerAgency::kYouthOffending) {
+  AgencyRecord r;
+  r.source = {Agency::kPartnerAgency, "yos.csv", 2};
+  r.agency = agency;
+  r.record_id = record_id;
+  r.event_type = std::string(EventTypesOf(agency)[0]);
+  r.event_date = {2023, 2, 14};
+  r.given_name = "Jayden";
+  r.surname = "O'Kafor-Smith";
+  r.date_of_birth = CivilDate{2007, 3, 21};
+  r.sex = Sex::kMale;
+  r.postcode = "LE2 0QA";
+  return r;
+}
+
+AgencyRecordBatch MakeRecordBatch(int64_t load_id, int64_t batch_no, std::vector<AgencyRecord> records,
+                                  std::vector<QuarantinedRow> quarantined = {}) {
+  AgencyRecordBatch batch;
+  batch.load_id = load_id;
+  batch.batch_no = batch_no;
+  batch.first_line = 2;
+  batch.last_line = 1 + static_cast<int64_t>(records.size() + quarantined.size());
+  batch.records = std::move(records);
+  batch.quarantined = std::move(quarantined);
+  return batch;
+}
+
+TEST_F(SqliteStoreTest, agency_records_round_trip_every_field_in_their_own_table) {
+  auto store = Open();
+  int64_t load = Begin(store.get(), "agency_youth_offending.csv");
+  AgencyRecord full = MakeRecord("YOS-1");
+  full.source.file = "agency_youth_offending.csv";
+  full.source.line = 2;
+  AgencyRecord sparse = MakeRecord("CSC-2", PartnerAgency::kChildrensSocialCare);
+  sparse.source = {Agency::kPartnerAgency, "agency_youth_offending.csv", 3};
+  sparse.given_name = "Zoë";
+  sparse.date_of_birth.reset();
+  sparse.postcode = "";
+  sparse.sex = Sex::kUnknown;
+  auto counts = store->WriteAgencyRecords(MakeRecordBatch(load, 0, {full, sparse}));
+  ASSERT_TRUE(counts.ok()) << counts.status().ToString();
+  EXPECT_EQ(*counts, Counts(2, 2, 0, 0));
+
+  std::vector<std::pair<int64_t, AgencyRecord>> read;
+  Status s = store->ReadAgencyRecords([&](int64_t id, const AgencyRecord& r) { read.emplace_back(id, r); });
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_EQ(read.size(), 2u);
+  EXPECT_EQ(read[0].first, 1);
+  EXPECT_EQ(read[0].second, full);
+  EXPECT_EQ(read[1].second, sparse);
+  EXPECT_EQ(*store->CountIncidents(), 0);  // agency records are not incidents
+  RawDb raw(path_);
+  EXPECT_EQ(raw.Int("SELECT count(*) FROM agency_records WHERE postcode IS NULL AND date_of_birth IS NULL"), 1);
+  EXPECT_EQ(raw.Text("SELECT event_date || ' ' || date_of_birth FROM agency_records WHERE id = 1"),
+            "2023-02-14 2007-03-21");
+}
+
+TEST_F(SqliteStoreTest, an_agency_record_is_identified_by_agency_and_record_id) {
+  auto store = Open();
+  int64_t load = Begin(store.get());
+  AgencyRecord changed = MakeRecord("R-1");
+  changed.surname = "Okafor";
+  // The same id at another agency is another record; the same id again is not.
+  auto first = store->WriteAgencyRecords(MakeRecordBatch(
+      load, 0, {MakeRecord("R-1"), MakeRecord("R-1", PartnerAgency::kProbation), changed}, {MakeQuarantined(9)}));
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(*first, Counts(4, 2, 1, 1));
+  auto again = store->WriteAgencyRecords(MakeRecordBatch(load, 1, {MakeRecord("R-1"), MakeRecord("R-2")}));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, Counts(2, 1, 1, 0));
+  auto loads = store->ListLoads();
+  EXPECT_EQ((*loads)[0].counts, Counts(6, 3, 2, 1));
+  EXPECT_EQ(store->ListQuarantine(load)->size(), 1u);
+  std::vector<std::string> surnames;
+  ASSERT_TRUE(store->ReadAgencyRecords([&](int64_t, const AgencyRecord& r) { surnames.push_back(r.surname); }).ok());
+  EXPECT_EQ(surnames, (std::vector<std::string>{"O'Kafor-Smith", "O'Kafor-Smith", "O'Kafor-Smith"}));
+}
+
+TEST_F(SqliteStoreTest, an_agency_batch_for_a_missing_load_or_a_repeated_batch_number_stores_nothing) {
+  auto store = Open();
+  int64_t load = Begin(store.get());
+  ASSERT_TRUE(store->WriteAgencyRecords(MakeRecordBatch(load, 0, {MakeRecord("R-1")})).ok());
+  const StoredStateProbe probe(path_);
+  auto missing = store->WriteAgencyRecords(MakeRecordBatch(42, 0, {MakeRecord("R-2")}, {MakeQuarantined(3)}));
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(missing.status().message(), "store: batch refers to load 42, which does not exist");
+  auto repeated = store->WriteAgencyRecords(MakeRecordBatch(load, 0, {MakeRecord("R-3")}, {MakeQuarantined(3)}));
+  ASSERT_FALSE(repeated.ok());
+  EXPECT_EQ(repeated.status().code(), StatusCode::kIoError);
+  EXPECT_TRUE(probe.Unchanged());
+  EXPECT_EQ(*store->WriteAgencyRecords(MakeRecordBatch(load, 1, {MakeRecord("R-3")})), Counts(1, 1, 0, 0));
+}
+
+TEST_F(SqliteStoreTest, a_damaged_agency_record_is_reported_by_id_without_its_identifiers) {
+  auto store = Open();
+  int64_t load = Begin(store.get());
+  ASSERT_TRUE(store->WriteAgencyRecords(MakeRecordBatch(load, 0, {MakeRecord("R-1")})).ok());
+  {
+    RawDb raw(path_);
+    raw.Exec("UPDATE agency_records SET date_of_birth = '2007-02-30'");
+  }
+  Status s = store->ReadAgencyRecords([](int64_t, const AgencyRecord&) { ADD_FAILURE() << "a damaged record was read"; });
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.code(), StatusCode::kCorruption);
+  EXPECT_EQ(s.message(), "store " + path_ + ": agency record 1 has an unreadable date_of_birth");
 }
 
 TEST_F(SqliteStoreTest, load_totals_equal_the_sum_of_their_batches) {
@@ -501,18 +740,27 @@ TEST_F(SqliteStoreTest, read_incidents_returns_every_field) {
   full.behaviours.Add(HarmfulBehaviour::kSeriousViolence);
   full.behaviours.Add(HarmfulBehaviour::kNightTimeEconomy);
   full.location = {GeoPoint{-1.131, 52.634}, "On or near Granby Street — “café”", "E01013648", "E01013649",
-                   "E06000016"};
+                   "E06000016", "gazetteer:street", 150.0, 0.75, LocationType::kLicensedPremises};
   full.outcome = "Awaiting court outcome";
+  full.occurred_note = TimeNote::kAssaultWeekBeforeArrival;
+  full.attendance = {full.occurred.local_minute + 600, AssaultMethod::kOther, "bottle, broken",
+                     AssailantRelationship::kAcquaintance};
+  Incident window = MakeIncident("window");
+  window.source.file = "extract/2025-06.csv";
+  window.occurred = OccurredTime::Window(DaysFromCivil(2025, 6, 1) * 1440 + 8 * 60 + 15,
+                                         DaysFromCivil(2025, 6, 4) * 1440 + 17 * 60 + 30);
+  window.occurred_note = TimeNote::kArrivalNotAssault;
+  window.location.method = std::string(kLocationUnresolvedNoGeocoder);
   Incident bare = MakeIncident("bare");
   bare.source.file = "extract/2025-06.csv";
   bare.source.line = 78;
   bare.location = {};
   bare.domestic = true;
-  Write(store.get(), MakeBatch(load, 0, {full, bare}));
+  Write(store.get(), MakeBatch(load, 0, {full, bare, window}));
 
   std::map<int64_t, Incident> read = ReadAll(store.get());
-  ASSERT_EQ(read.size(), 2u);
-  for (const auto& [id, want] : std::map<int64_t, Incident>{{1, full}, {2, bare}}) {
+  ASSERT_EQ(read.size(), 3u);
+  for (const auto& [id, want] : std::map<int64_t, Incident>{{1, full}, {2, bare}, {3, window}}) {
     SCOPED_TRACE(want.source_id);
     const Incident& got = read.at(id);
     EXPECT_EQ(got.source.agency, want.source.agency);
@@ -535,6 +783,13 @@ TEST_F(SqliteStoreTest, read_incidents_returns_every_field) {
     EXPECT_EQ(got.location.lsoa_by_point, want.location.lsoa_by_point);
     EXPECT_EQ(got.location.csp_area, want.location.csp_area);
     EXPECT_EQ(got.outcome, want.outcome);
+    EXPECT_EQ(got.occurred.end_minute(), want.occurred.end_minute());
+    EXPECT_EQ(got.occurred_note, want.occurred_note);
+    EXPECT_EQ(got.location.method, want.location.method);
+    EXPECT_EQ(got.location.radius_metres, want.location.radius_metres);
+    EXPECT_EQ(got.location.confidence, want.location.confidence);
+    EXPECT_EQ(got.location.type, want.location.type);
+    EXPECT_EQ(got.attendance, want.attendance);
   }
 }
 
@@ -587,7 +842,7 @@ TEST_F(SqliteStoreTest, a_batch_for_a_load_that_does_not_exist_fails_and_stores_
   Write(store.get(), MakeBatch(load, 0, {MakeIncident("a")}));
   const StoredState before = StateOf(path_);
   Incident with_person = MakeIncident("b");
-  with_person.involvements = {{"P-1", Role::kVictim, 30, Sex::kFemale}};
+  with_person.involvements = {{"P-1", Role::kVictim, AgeRange::Exact(30), Sex::kFemale}};
   auto counts = store->WriteBatch(MakeBatch(42, 0, {with_person, MakeIncident("c")}, {MakeQuarantined(5)}));
   ASSERT_FALSE(counts.ok());
   EXPECT_EQ(counts.status().code(), StatusCode::kInvalidArgument);

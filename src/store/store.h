@@ -1,5 +1,6 @@
-// The record of everything harmlens has accepted: incidents, the people in them, every
-// load and every quarantined row. One narrow interface, two implementations (SQLite,
+// The record of everything harmlens has accepted: incidents, the people in them, agency
+// records (kept apart: they hold personal identifiers), every load and every
+// quarantined row. One narrow interface, two implementations (SQLite,
 // embedded, the default; PostgreSQL, the server store). Ingest writes through it, the
 // engine reads through it; nothing else touches SQL. A Store is used from one thread at
 // a time; open one per thread if you need more.
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "model/agency_record.h"
 #include "model/incident.h"
 #include "model/load.h"
 #include "store/incident_key.h"
@@ -22,7 +24,7 @@ namespace harmlens {
 
 // What a load is, recorded before its first batch.
 struct LoadStart {
-  std::string feed;            // "police-uk", ...
+  std::string feed;            // the format of the file: "police-uk", "istv", ...
   std::string file;            // path as given
   int64_t bytes = 0;
   std::string rules_version;   // behaviour rules the load applied
@@ -40,6 +42,17 @@ struct LoadRecord {
   int64_t rows_lsoa_agreed = 0;   // ... whose point lies in the polygon of that LSOA
 };
 
+// The rows of a second file that arrive as the involvements of a batch's incidents: the
+// persons file of a police extract, which has a load of its own. Each Involvement of
+// each incident of the batch is one row of that load.
+struct InvolvementRows {
+  int64_t load_id = 0;
+  int64_t batch_no = 0;    // 0-based within that load
+  int64_t first_line = 0;  // the lowest and highest line of that file among these rows
+  int64_t last_line = 0;
+  std::vector<QuarantinedRow> quarantined;  // rows of that file refused in this batch
+};
+
 // One unit of atomic work: every row of the batch is either wholly visible after
 // WriteBatch returns OK, or (on any error or crash) none of it is.
 struct IncidentBatch {
@@ -54,6 +67,28 @@ struct IncidentBatch {
   std::vector<IncidentKey> keys;
   int64_t rows_lsoa_checked = 0;
   int64_t rows_lsoa_agreed = 0;
+  // Set when the involvements come from another file (police extract persons).
+  std::optional<InvolvementRows> involvement_rows;
+};
+
+// How a batch's rows were accounted for (read = stored + already present + quarantined
+// for each). `involvement_rows` is all zero unless the batch had involvement_rows: an
+// involvement row is stored with its incident, and already present when its incident
+// is (the involvements of a stored incident are never added to).
+struct BatchCounts {
+  LoadCounts rows;
+  LoadCounts involvement_rows;
+};
+
+// A batch of agency records, atomic like an IncidentBatch. A record's identity is
+// (agency, record_id): one already stored is counted as already present.
+struct AgencyRecordBatch {
+  int64_t load_id = 0;
+  int64_t batch_no = 0;
+  int64_t first_line = 0;
+  int64_t last_line = 0;
+  std::vector<AgencyRecord> records;
+  std::vector<QuarantinedRow> quarantined;
 };
 
 // A compact, read-only view of a stored incident for analysis. String views are valid
@@ -82,7 +117,9 @@ class Store {
   virtual Result<int64_t> BeginLoad(const LoadStart& start) = 0;
   // Stores a batch atomically and returns how its rows were accounted for
   // (read = stored + already present + quarantined).
-  virtual Result<LoadCounts> WriteBatch(const IncidentBatch& batch) = 0;
+  virtual Result<BatchCounts> WriteBatch(const IncidentBatch& batch) = 0;
+  // The same for agency records, which are kept apart from incidents.
+  virtual Result<LoadCounts> WriteAgencyRecords(const AgencyRecordBatch& batch) = 0;
   // Marks a load complete and records the hash of the bytes it read. Counts are
   // already kept by WriteBatch.
   virtual Status FinishLoad(int64_t load_id, const std::string& content_hash) = 0;
@@ -96,8 +133,12 @@ class Store {
   // Every field of each incident in the scan, with its stored id, in id order.
   virtual Status ReadIncidents(const IncidentScan& scan,
                                const std::function<void(int64_t id, const Incident&)>& visit) = 0;
-  // The involvements stored for an incident, with the partner's person key.
+  // The involvements stored for an incident, with the partner's person key ("" when the
+  // source names no person), ordered by role, then person key, then storing order.
   virtual Result<std::vector<Involvement>> InvolvementsOf(int64_t incident_id) = 0;
+  // Every stored agency record with its stored id, in id order. The records hold
+  // personal identifiers: callers must not log them.
+  virtual Status ReadAgencyRecords(const std::function<void(int64_t id, const AgencyRecord&)>& visit) = 0;
 
   // A full consistency check of the stored data (SQLite: PRAGMA integrity_check).
   virtual Status CheckIntegrity() = 0;
