@@ -1,10 +1,12 @@
 #include "geo/geocode.h"
 
 #include <algorithm>
+#include <bit>
 #include <array>
 #include <cctype>
 #include <charconv>
 #include <set>
+#include <span>
 
 #include "base/csv.h"
 #include "model/geography.h"
@@ -35,6 +37,7 @@ constexpr double kSamePlaceMetres = 1500;
 // "near X": the place is X or around it.
 constexpr double kNearBufferMetres = 300;
 constexpr size_t kLongestName = 7;  // words in the longest name matched exactly
+constexpr size_t kMostWords = 40;
 // Abbreviated words at least this long are also recognised with one typing slip.
 constexpr size_t kLongestTypoWord = 6;
 
@@ -132,6 +135,26 @@ void ReplaceAll(std::string* s, std::string_view from, std::string_view to) {
   }
 }
 
+// Which of a-z, 0-9 (folded onto a-j) and other bytes a text uses, as bits.
+uint32_t LetterSet(std::string_view text) {
+  uint32_t set = 0;
+  for (char c : text) {
+    auto u = static_cast<unsigned char>(c);
+    if (u >= 'a' && u <= 'z') {
+      set |= 1u << (u - 'a');
+    } else if (u >= '0' && u <= '9') {
+      set |= 1u << (u - '0');
+    } else if (u != ' ') {
+      set |= 1u << 31;
+    }
+  }
+  return set;
+}
+
+uint32_t FuzzyBucket(size_t length, char initial) {
+  return static_cast<uint32_t>(std::min<size_t>(length, 0xffffff)) << 8 | static_cast<unsigned char>(initial);
+}
+
 }  // namespace
 
 struct Geocoder::Match {
@@ -192,8 +215,17 @@ void GeocodeTally::Add(const GeocodeResult& result) {
 int EditDistance(std::string_view a, std::string_view b, int limit) {
   const size_t n = a.size(), m = b.size();
   if (static_cast<int>(n > m ? n - m : m - n) > limit) return limit + 1;
-  // Three rows of the optimal-string-alignment table.
-  std::vector<int> before(m + 1), previous(m + 1), current(m + 1);
+  // Three rows of the optimal-string-alignment table, on the stack for names of ordinary
+  // length (this runs for every candidate name of a typo).
+  const size_t stride = m + 1;
+  int stack[3 * 64];
+  std::vector<int> heap;
+  int* base = stack;
+  if (3 * stride > std::size(stack)) {
+    heap.resize(3 * stride);
+    base = heap.data();
+  }
+  std::span<int> before(base, stride), previous(base + stride, stride), current(base + 2 * stride, stride);
   for (size_t j = 0; j <= m; ++j) previous[j] = static_cast<int>(j);
   for (size_t i = 1; i <= n; ++i) {
     current[0] = static_cast<int>(i);
@@ -333,17 +365,20 @@ Status Geocoder::AddAliases(std::string_view csv, const std::string& path) {
   std::sort(long_street_types_.begin(), long_street_types_.end());
 
   // The gazetteer's own names, ward-name parts and street stems.
+  std::vector<std::string> entry_keys;  // KeyOf(name) of each entry
+  entry_keys.reserve(entries_.size());
   for (size_t i = 0; i < entries_.size(); ++i) {
     const GazetteerEntry& e = entries_[i];
     int index = static_cast<int>(i);
-    std::string key = KeyOf(e.name);
+    std::vector<std::string> words = Words(e.name);
+    std::string key = Join(words, 0, words.size());
+    entry_keys.push_back(key);
     AddKey(key, {index, -1, false});
     if (e.kind == PlaceKind::kWard) {
       for (const std::string& part : WardNameParts(e.name)) {
         if (KeyOf(part) != key) AddKey(KeyOf(part), {index, -1, true});
       }
     }
-    std::vector<std::string> words = Words(e.name);
     bool compass = !words.empty() && (words.back() == "north" || words.back() == "south" ||
                                       words.back() == "east" || words.back() == "west");
     if (e.kind == PlaceKind::kStreet && words.size() >= 2 && !compass) {
@@ -368,7 +403,7 @@ Status Geocoder::AddAliases(std::string_view csv, const std::string& path) {
     double nearest_m = 0;
     for (size_t i = 0; i < entries_.size(); ++i) {
       const GazetteerEntry& e = entries_[i];
-      if (PlaceKindName(e.kind) != kind || KeyOf(e.name) != key) continue;
+      if (PlaceKindName(e.kind) != kind || entry_keys[i] != key) continue;
       if (!row.district.empty() && e.district != row.district) continue;
       if (area >= 0) {
         const GazetteerEntry& a = entries_[static_cast<size_t>(area)];
@@ -397,9 +432,10 @@ Status Geocoder::AddAliases(std::string_view csv, const std::string& path) {
   for (const AliasRow& row : rows) {
     if (row.kind != "centre") continue;
     int area = -1;
+    const std::string text_key = KeyOf(row.text);
     for (size_t i = 0; i < entries_.size(); ++i) {
       const GazetteerEntry& e = entries_[i];
-      if (IsStreetLike(e.kind) || KeyOf(e.name) != KeyOf(row.text)) continue;
+      if (IsStreetLike(e.kind) || entry_keys[i] != text_key) continue;
       if (!row.district.empty() && e.district != row.district) continue;
       if (area < 0 || KindPreference(e.kind) < KindPreference(entries_[static_cast<size_t>(area)].kind)) {
         area = static_cast<int>(i);
@@ -428,7 +464,9 @@ Status Geocoder::AddAliases(std::string_view csv, const std::string& path) {
       int area = -1;
       for (const auto& [entry, centre] : centres_) {
         const GazetteerEntry& e = entries_[static_cast<size_t>(entry)];
-        if (KeyOf(e.name) == area_key && (row.district.empty() || e.district == row.district)) area = entry;
+        if (entry_keys[static_cast<size_t>(entry)] == area_key && (row.district.empty() || e.district == row.district)) {
+          area = entry;
+        }
       }
       if (area < 0) {
         return Status::RejectedInput("no centre is given for \"" + row.target.substr(7) + "\"", {path, row.line, "target"});
@@ -443,10 +481,9 @@ Status Geocoder::AddAliases(std::string_view csv, const std::string& path) {
   // Every key by length, for edit-distance matching; sorted so ties break the same way
   // on every machine.
   for (const auto& [key, targets] : by_key_) {
-    if (key.size() >= keys_by_length_.size()) keys_by_length_.resize(key.size() + 1);
-    keys_by_length_[key.size()].push_back(key);
+    if (!IsVocabulary(key)) fuzzy_buckets_[FuzzyBucket(key.size(), key[0])].emplace_back(LetterSet(key), key);
   }
-  for (auto& keys : keys_by_length_) std::sort(keys.begin(), keys.end());
+  for (auto& [bucket, keys] : fuzzy_buckets_) std::sort(keys.begin(), keys.end());
   return Status::Ok();
 }
 
@@ -708,11 +745,15 @@ std::string Geocoder::NearestKey(const std::vector<std::string>& words,
     std::string span = Join(words, start, length);
     size_t letters = static_cast<size_t>(std::count_if(span.begin(), span.end(), [](char c) { return c != ' '; }));
     if (letters < 5) continue;
+    const uint32_t span_letters = LetterSet(span);
     size_t lo = span.size() > 2 ? span.size() - 2 : 0;
-    for (size_t len = lo; len <= span.size() + 2 && len < keys_by_length_.size(); ++len) {
-      for (const std::string& key : keys_by_length_[len]) {
-        if (key[0] != span[0] || IsVocabulary(key)) continue;
+    for (size_t len = lo; len <= span.size() + 2; ++len) {
+      auto bucket = fuzzy_buckets_.find(FuzzyBucket(len, span[0]));
+      if (bucket == fuzzy_buckets_.end()) continue;
+      for (const auto& [key_letters, key] : bucket->second) {
         int limit = key.size() <= 8 ? 1 : 2;
+        // One edit changes at most two letters of the set a name uses: a cheap bound.
+        if (std::popcount(key_letters ^ span_letters) > 2 * limit) continue;
         int d = EditDistance(span, key, limit);
         if (d > limit || d == 0) continue;
         if (d < best_distance || (d == best_distance && length > best_length)) {
@@ -728,6 +769,9 @@ std::string Geocoder::NearestKey(const std::vector<std::string>& words,
 
 GeocodeResult Geocoder::Geocode(std::string_view text, const GeocodeHints& hints) const {
   std::vector<std::string> words = Words(text);
+  // ISTV allows 200 characters; past kMostWords a text is not a place description, and
+  // the cap keeps the time for a hostile text bounded.
+  if (words.size() > kMostWords) words.resize(kMostWords);
   if (words.empty()) {
     bool blank = std::all_of(text.begin(), text.end(), [](char c) { return std::isspace(static_cast<unsigned char>(c)); });
     return blank ? Unresolved(UnresolvedReason::kEmpty, "no location written")

@@ -147,7 +147,8 @@ class Geocoder {
   std::unordered_map<std::string, std::vector<Target>> by_key_;
   std::unordered_map<std::string, std::vector<std::string>> keys_by_signature_;  // sorted words -> keys
   std::unordered_map<std::string, std::vector<std::string>> keys_by_stem_;       // street without its type
-  std::vector<std::vector<std::string>> keys_by_length_;                        // for fuzzy matching
+  // (length, first byte) -> (letter set, key) of every name but vocabulary words.
+  std::unordered_map<uint32_t, std::vector<std::pair<uint32_t, std::string>>> fuzzy_buckets_;
   std::unordered_map<int, Centre> centres_;                                      // area entry -> centre
 };
 
