@@ -172,6 +172,7 @@ class SqliteStore final : public Store {
   }
 
   Status Open(const SqliteOptions& options) {
+    env_ = options.env;
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
     if (options.create_if_missing) flags |= SQLITE_OPEN_CREATE;
     if (sqlite3_open_v2(path_.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
@@ -206,7 +207,7 @@ class SqliteStore final : public Store {
     st.Bind(2, start.file);
     st.Bind(3, start.bytes);
     st.Bind(4, start.rules_version);
-    st.Bind(5, FormatUtcTimestamp(Env::Default()->NowUnixSeconds()));
+    st.Bind(5, FormatUtcTimestamp(env_->NowUnixSeconds()));
     HL_RETURN_IF_ERROR(StepDone(st, "record the load"));
     return static_cast<int64_t>(sqlite3_last_insert_rowid(db_));
   }
@@ -240,7 +241,7 @@ class SqliteStore final : public Store {
   Status FinishLoad(int64_t load_id, const std::string& content_hash) override {
     Statement st;
     HL_RETURN_IF_ERROR(st.Prepare(db_, "UPDATE loads SET finished_at = ?, content_hash = ? WHERE id = ?"));
-    st.Bind(1, FormatUtcTimestamp(Env::Default()->NowUnixSeconds()));
+    st.Bind(1, FormatUtcTimestamp(env_->NowUnixSeconds()));
     st.Bind(2, content_hash);
     st.Bind(3, load_id);
     return StepDone(st, "finish the load");
@@ -718,7 +719,7 @@ class SqliteStore final : public Store {
     record.Bind(6, counts.stored);
     record.Bind(7, counts.already_present);
     record.Bind(8, counts.quarantined);
-    record.Bind(9, FormatUtcTimestamp(Env::Default()->NowUnixSeconds()));
+    record.Bind(9, FormatUtcTimestamp(env_->NowUnixSeconds()));
     return StepDone(record, "record the batch");
   }
 
@@ -836,6 +837,7 @@ class SqliteStore final : public Store {
   }
 
   std::string path_;
+  Env* env_ = Env::Default();
   sqlite3* db_ = nullptr;
   std::unique_ptr<BatchStatements> statements_;
   // Keys of every stored incident, for deduplication without a per-row index.

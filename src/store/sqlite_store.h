@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "base/env.h"
 #include "store/store.h"
 
 namespace harmlens {
@@ -14,6 +15,9 @@ inline constexpr int kSqliteSchemaVersion = 1;
 
 struct SqliteOptions {
   bool create_if_missing = true;
+  // The clock for load and batch timestamps (tests fix it). Not owned; must outlive
+  // the store.
+  Env* env = Env::Default();
   // Page cache for big loads; SQLite's default (2 MB) makes index inserts seek.
   int cache_mebibytes = 256;
 };

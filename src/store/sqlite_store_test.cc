@@ -202,6 +202,45 @@ TEST_F(SqliteStoreTest, reopening_a_store_keeps_its_data_and_schema) {
   EXPECT_EQ(raw.Int("SELECT count(*) FROM meta"), 2);
 }
 
+// The real environment for files, with the clock stopped at a known moment.
+class StoppedClockEnv final : public Env {
+ public:
+  explicit StoppedClockEnv(int64_t now) : now_(now) {}
+  Result<std::unique_ptr<FileContents>> ReadFile(const std::string& path) override {
+    return Env::Default()->ReadFile(path);
+  }
+  Status WriteFile(const std::string& path, std::string_view bytes) override {
+    return Env::Default()->WriteFile(path, bytes);
+  }
+  bool IsDirectory(const std::string& path) override { return Env::Default()->IsDirectory(path); }
+  bool Exists(const std::string& path) override { return Env::Default()->Exists(path); }
+  Result<std::vector<std::string>> ListFilesRecursively(const std::string& dir) override {
+    return Env::Default()->ListFilesRecursively(dir);
+  }
+  int64_t NowUnixSeconds() override { return now_; }
+  double MonotonicSeconds() override { return 0; }
+
+ private:
+  int64_t now_;
+};
+
+TEST_F(SqliteStoreTest, stamps_loads_and_batches_with_the_time_its_env_gives) {
+  // 1700000000 is 2023-11-14T22:13:20Z (`date -u -d @1700000000`).
+  StoppedClockEnv clock(1700000000);
+  SqliteOptions options;
+  options.env = &clock;
+  auto opened = OpenSqliteStore(path_, options);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  std::unique_ptr<Store> store = std::move(opened).value();
+  int64_t load = Begin(store.get());
+  Write(store.get(), MakeBatch(load, 0, {MakeIncident("a")}));
+  ASSERT_TRUE(store->FinishLoad(load, "hash").ok());
+  RawDb raw(path_);
+  EXPECT_EQ(raw.Text("SELECT started_at FROM loads"), "2023-11-14T22:13:20Z");
+  EXPECT_EQ(raw.Text("SELECT finished_at FROM loads"), "2023-11-14T22:13:20Z");
+  EXPECT_EQ(raw.Text("SELECT committed_at FROM load_batches"), "2023-11-14T22:13:20Z");
+}
+
 TEST_F(SqliteStoreTest, refuses_a_missing_file_when_asked_not_to_create_one) {
   SqliteOptions options;
   options.create_if_missing = false;
