@@ -23,20 +23,30 @@ constexpr std::string_view kOnOrNear = "On or near ";
 // Every generic label police.uk uses in the bundled Leicestershire files (all 22 months):
 // labels of a kind of place, each found in 3 to 14 of the 9 districts' LSOAs.
 constexpr std::array<std::string_view, 17> kGenericPoliceUkLocations = {
-    "Airport/Airfield",  "Bus/Coach Station",     "Conference/Exhibition Centre",
-    "Further/Higher Educational Building",        "Hospital",
-    "Motorway Service Area", "Nightclub",          "Park/Open Space",
-    "Parking Area",      "Pedestrian Subway",     "Petrol Station",
-    "Police Station",    "Prison",                "Shopping Area",
-    "Sports/Recreation Area", "Supermarket",      "Theatre/Concert Hall",
+    "Airport/Airfield",
+    "Bus/Coach Station",
+    "Conference/Exhibition Centre",
+    "Further/Higher Educational Building",
+    "Hospital",
+    "Motorway Service Area",
+    "Nightclub",
+    "Park/Open Space",
+    "Parking Area",
+    "Pedestrian Subway",
+    "Petrol Station",
+    "Police Station",
+    "Prison",
+    "Shopping Area",
+    "Sports/Recreation Area",
+    "Supermarket",
+    "Theatre/Concert Hall",
 };
 
 // Last words that make a police.uk location a street rather than a named place.
 constexpr std::array<std::string_view, 30> kStreetTypes = {
-    "Approach", "Avenue", "Boulevard", "Circle", "Close",  "Court",   "Crescent", "Croft",
-    "Drive",    "End",    "Gardens",   "Gate",   "Green",  "Grove",   "Hill",     "Lane",
-    "Mews",     "Parade", "Place",     "Rise",   "Road",   "Row",     "Square",   "Street",
-    "Terrace",  "View",   "Walk",      "Way",    "Wharf",  "Yard",
+    "Approach", "Avenue", "Boulevard", "Circle", "Close",   "Court", "Crescent", "Croft",  "Drive", "End",
+    "Gardens",  "Gate",   "Green",     "Grove",  "Hill",    "Lane",  "Mews",     "Parade", "Place", "Rise",
+    "Road",     "Row",    "Square",    "Street", "Terrace", "View",  "Walk",     "Way",    "Wharf", "Yard",
 };
 
 constexpr std::string_view kCompass[] = {"north", "south", "east", "west"};
@@ -90,7 +100,8 @@ void Summarise(std::vector<RowPoint>& rows, GazetteerEntry* entry) {
   entry->point = {Degrees(lons[mid]), Degrees(lats[mid])};
   std::vector<double> distances;
   distances.reserve(rows.size());
-  for (const RowPoint& r : rows) distances.push_back(DistanceMetres(entry->point, {Degrees(r.lon), Degrees(r.lat)}));
+  for (const RowPoint& r : rows)
+    distances.push_back(DistanceMetres(entry->point, {Degrees(r.lon), Degrees(r.lat)}));
   size_t p90 = (rows.size() * 9 + 9) / 10 - 1;  // ceil(0.9 n) - 1
   std::nth_element(distances.begin(), distances.begin() + static_cast<std::ptrdiff_t>(p90), distances.end());
   int radius = static_cast<int>(std::ceil(distances[p90] / 10.0)) * 10;
@@ -151,8 +162,9 @@ Result<std::unordered_map<std::string, int32_t>> ReadLsoaDistricts(Env* env, con
       if (areas[a].code == record.fields[lad_col]) district = static_cast<int32_t>(a);
     }
     if (district < 0) {
-      return Status::RejectedInput("\"" + std::string(record.fields[lad_col]) + "\" is not an LLR district code",
-                                   {path, record.line, "LAD19CD"});
+      return Status::RejectedInput(
+          "\"" + std::string(record.fields[lad_col]) + "\" is not an LLR district code",
+          {path, record.line, "LAD19CD"});
     }
     out[std::string(record.fields[code_col])] = district;
   }
@@ -195,7 +207,8 @@ Result<std::vector<Ward>> ReadWards(Env* env, const std::string& path, std::vect
     zone.code = ward.code;
     bool first = true;
     for (const auto& ring_json : geometry["coordinates"]) {
-      if (!ring_json.is_array()) return Status::RejectedInput(where + ": ring is not an array", {path, 0, ""});
+      if (!ring_json.is_array())
+        return Status::RejectedInput(where + ": ring is not an array", {path, 0, ""});
       Ring ring;
       for (const auto& pt : ring_json) {
         if (!pt.is_array() || pt.size() < 2 || !pt[0].is_number() || !pt[1].is_number()) {
@@ -234,7 +247,8 @@ struct PoliceUkRows {
   std::vector<std::vector<RowPoint>> by_ward;
 };
 
-Status ReadPoliceUk(Env* env, const std::string& dir, const std::unordered_map<std::string, int32_t>& lsoa_district,
+Status ReadPoliceUk(Env* env, const std::string& dir,
+                    const std::unordered_map<std::string, int32_t>& lsoa_district,
                     const LsoaIndex& ward_index, PoliceUkRows* out) {
   HL_ASSIGN_OR_RETURN(std::vector<std::string> files, env->ListFilesRecursively(dir));
   std::unordered_map<uint64_t, int32_t> ward_of_point;
@@ -257,14 +271,16 @@ Status ReadPoliceUk(Env* env, const std::string& dir, const std::unordered_map<s
           if (record.fields[i] == "LSOA code") lsoa_col = i;
         }
         if (lon_col == SIZE_MAX || lat_col == SIZE_MAX || loc_col == SIZE_MAX || lsoa_col == SIZE_MAX) {
-          return Status::RejectedInput("not a police.uk street-level CSV (needs Longitude, Latitude, Location, LSOA code)",
-                                       {path, record.line, ""});
+          return Status::RejectedInput(
+              "not a police.uk street-level CSV (needs Longitude, Latitude, Location, LSOA code)",
+              {path, record.line, ""});
         }
         header = false;
         continue;
       }
       // A malformed row is left out: the gazetteer is built from the rows that read cleanly.
-      if (!record.error.empty() || record.fields.size() <= std::max({lon_col, lat_col, loc_col, lsoa_col})) continue;
+      if (!record.error.empty() || record.fields.size() <= std::max({lon_col, lat_col, loc_col, lsoa_col}))
+        continue;
       auto district = lsoa_district.find(std::string(record.fields[lsoa_col]));
       if (district == lsoa_district.end()) continue;  // no location, or outside LLR
       double lon = 0, lat = 0;
@@ -273,10 +289,12 @@ Status ReadPoliceUk(Env* env, const std::string& dir, const std::unordered_map<s
       auto [p2, e2] = std::from_chars(lat_text.data(), lat_text.data() + lat_text.size(), lat);
       if (e1 != std::errc() || e2 != std::errc() || lon_text.empty() || lat_text.empty()) continue;
       RowPoint row{MicroDegrees(lon), MicroDegrees(lat), -1, district->second};
-      uint64_t point_key = (static_cast<uint64_t>(static_cast<uint32_t>(row.lon)) << 32) | static_cast<uint32_t>(row.lat);
+      uint64_t point_key =
+          (static_cast<uint64_t>(static_cast<uint32_t>(row.lon)) << 32) | static_cast<uint32_t>(row.lat);
       auto cached = ward_of_point.find(point_key);
       if (cached == ward_of_point.end()) {
-        cached = ward_of_point.emplace(point_key, ward_index.Find({Degrees(row.lon), Degrees(row.lat)})).first;
+        cached =
+            ward_of_point.emplace(point_key, ward_index.Find({Degrees(row.lon), Degrees(row.lat)})).first;
       }
       row.ward = cached->second;
       if (row.ward >= 0) out->by_ward[static_cast<size_t>(row.ward)].push_back(row);
@@ -326,7 +344,8 @@ std::vector<std::vector<RowPoint>> SeparatePlaces(const std::vector<RowPoint>& r
   }
   std::vector<std::vector<RowPoint>> places(cluster_of_root.size());
   for (const RowPoint& r : rows) {
-    size_t i = static_cast<size_t>(std::lower_bound(points.begin(), points.end(), std::pair{r.lon, r.lat}) - points.begin());
+    size_t i = static_cast<size_t>(std::lower_bound(points.begin(), points.end(), std::pair{r.lon, r.lat}) -
+                                   points.begin());
     places[cluster_of_point[i]].push_back(r);
   }
   return places;
@@ -344,7 +363,6 @@ bool IsStreetName(std::string_view name) {
   }
   return std::find(kStreetTypes.begin(), kStreetTypes.end(), last) != kStreetTypes.end();
 }
-
 
 }  // namespace
 
@@ -369,7 +387,8 @@ std::vector<std::string> WardNameParts(std::string_view name) {
     } else if (starts(", ")) {
       flush();
       i += 2;
-    } else if (name[i] == '-' && i + 1 < name.size() && std::isupper(static_cast<unsigned char>(name[i + 1])) &&
+    } else if (name[i] == '-' && i + 1 < name.size() &&
+               std::isupper(static_cast<unsigned char>(name[i + 1])) &&
                current.find('-') == std::string::npos) {
       flush();
       i += 1;
@@ -383,11 +402,16 @@ std::vector<std::string> WardNameParts(std::string_view name) {
 
 std::string_view PlaceKindName(PlaceKind kind) {
   switch (kind) {
-    case PlaceKind::kStreet: return "street";
-    case PlaceKind::kNamedPlace: return "place";
-    case PlaceKind::kWard: return "ward";
-    case PlaceKind::kTown: return "town";
-    case PlaceKind::kDistrict: return "district";
+    case PlaceKind::kStreet:
+      return "street";
+    case PlaceKind::kNamedPlace:
+      return "place";
+    case PlaceKind::kWard:
+      return "ward";
+    case PlaceKind::kTown:
+      return "town";
+    case PlaceKind::kDistrict:
+      return "district";
   }
   return "?";
 }
@@ -525,7 +549,8 @@ Result<std::vector<GazetteerEntry>> BuildGazetteer(Env* env, const std::string& 
         district_rows.insert(district_rows.end(), rows.by_ward[w].begin(), rows.by_ward[w].end());
       }
     }
-    if (district_rows.empty()) return Status::RejectedInput("district " + entry.name + " holds no police.uk row");
+    if (district_rows.empty())
+      return Status::RejectedInput("district " + entry.name + " holds no police.uk row");
     Summarise(district_rows, &entry);
     entries.push_back(std::move(entry));
   }
@@ -597,7 +622,8 @@ Result<std::vector<GazetteerEntry>> ReadGazetteerCsv(std::string_view bytes, con
       return Status::RejectedInput(why, {path, record.line, column});
     };
     if (!record.error.empty()) return bad("", record.error);
-    if (record.fields.size() != 8) return bad("", "expected 8 fields, found " + std::to_string(record.fields.size()));
+    if (record.fields.size() != 8)
+      return bad("", "expected 8 fields, found " + std::to_string(record.fields.size()));
     GazetteerEntry e;
     std::string_view kind = record.fields[0];
     if (kind == "street") {
@@ -617,7 +643,8 @@ Result<std::vector<GazetteerEntry>> ReadGazetteerCsv(std::string_view bytes, con
     if (e.name.empty()) return bad("name", "empty name");
     e.district = std::string(record.fields[2]);
     std::optional<CspArea> area = FindCspArea(e.district);
-    if (!area || area->code != e.district) return bad("district", "\"" + e.district + "\" is not an LLR district code");
+    if (!area || area->code != e.district)
+      return bad("district", "\"" + e.district + "\" is not an LLR district code");
     std::string_view wards = record.fields[3];
     while (!wards.empty()) {
       size_t semi = wards.find(';');
@@ -628,8 +655,8 @@ Result<std::vector<GazetteerEntry>> ReadGazetteerCsv(std::string_view bytes, con
       std::string_view t = record.fields[i];
       auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), *value);
       if (ec != std::errc() || ptr != t.data() + t.size() || t.empty() || !(*value >= lo && *value <= hi)) {
-        return bad(column, "cannot read \"" + std::string(t) + "\" as a number from " + std::to_string(lo) + " to " +
-                               std::to_string(hi));
+        return bad(column, "cannot read \"" + std::string(t) + "\" as a number from " + std::to_string(lo) +
+                               " to " + std::to_string(hi));
       }
       return Status::Ok();
     };

@@ -22,7 +22,8 @@ namespace harmlens {
 
 inline constexpr std::string_view kGazetteerFile = "gazetteer_llr.csv";
 // The first line of a gazetteer file, exactly (format `gazetteer/1`).
-inline constexpr std::string_view kGazetteerHeader = "kind,name,district,wards,longitude,latitude,radius_m,rows";
+inline constexpr std::string_view kGazetteerHeader =
+    "kind,name,district,wards,longitude,latitude,radius_m,rows";
 
 enum class PlaceKind {
   kStreet,      // a police.uk location whose last word is a street type: "Granby Street"
@@ -58,9 +59,9 @@ struct GazetteerEntry {
   // Ward codes (WD13CD): for a street, place or ward the one ward holding most of its
   // rows; for a town its member wards; empty for a district (it holds all its wards).
   std::vector<std::string> wards;
-  GeoPoint point;        // median longitude and median latitude of its police.uk rows
-  int radius_m = 0;      // 90th percentile distance of those rows from `point`, >= kMinimumRadiusMetres
-  int64_t rows = 0;      // police.uk rows behind it (the prior that a report means this place)
+  GeoPoint point;    // median longitude and median latitude of its police.uk rows
+  int radius_m = 0;  // 90th percentile distance of those rows from `point`, >= kMinimumRadiusMetres
+  int64_t rows = 0;  // police.uk rows behind it (the prior that a report means this place)
 };
 
 // Builds the gazetteer from `data_dir` (the bundled data/ folder): every police.uk file

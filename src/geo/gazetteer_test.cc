@@ -83,14 +83,15 @@ TEST_F(BundledGazetteer, keeps_the_many_high_streets_of_llr_apart) {
   EXPECT_GE(high_streets.size(), 30u);
   EXPECT_EQ(districts.size(), 9u);
   // Leicester's city-centre High Street is the one with the most rows.
-  const GazetteerEntry* busiest = *std::max_element(
-      high_streets.begin(), high_streets.end(), [](auto* a, auto* b) { return a->rows < b->rows; });
+  const GazetteerEntry* busiest = *std::max_element(high_streets.begin(), high_streets.end(),
+                                                    [](auto* a, auto* b) { return a->rows < b->rows; });
   EXPECT_EQ(busiest->district, "E06000016");
   EXPECT_LT(DistanceMetres(busiest->point, {-1.1352, 52.6357}), 200);
 }
 
 TEST_F(BundledGazetteer, leaves_out_generic_police_uk_labels) {
-  for (const char* generic : {"Supermarket", "Parking Area", "Petrol Station", "Nightclub", "Park/Open Space"}) {
+  for (const char* generic :
+       {"Supermarket", "Parking Area", "Petrol Station", "Nightclub", "Park/Open Space"}) {
     EXPECT_TRUE(IsGenericPoliceUkLocation(generic)) << generic;
     EXPECT_TRUE(Named(PlaceKind::kNamedPlace, generic).empty()) << generic;
   }
@@ -121,9 +122,9 @@ TEST_F(BundledGazetteer, derives_towns_from_ward_names) {
   // words at least two wards of one district share, the longest of equal ward sets,
   // none ending in a compass point.
   EXPECT_EQ(towns, (std::set<std::string>{"Ashby", "Birstall", "Broughton Astley", "Burbage", "Hinckley",
-                                           "Loughborough", "Lutterworth", "Market Harborough", "Melton",
-                                           "Mountsorrel", "Oadby", "Oakham", "Shepshed", "Sileby", "Syston",
-                                           "Wigston"}));
+                                          "Loughborough", "Lutterworth", "Market Harborough", "Melton",
+                                          "Mountsorrel", "Oadby", "Oakham", "Shepshed", "Sileby", "Syston",
+                                          "Wigston"}));
   auto loughborough = Named(PlaceKind::kTown, "Loughborough");
   ASSERT_EQ(loughborough.size(), 1u);
   EXPECT_EQ(loughborough[0]->wards.size(), 10u);  // Ashby, Dishley and Hathern, Garendon, ... Storer
@@ -135,8 +136,10 @@ TEST(WardNameParts, splits_on_and_with_commas_and_a_hyphen_before_a_capital) {
             (std::vector<std::string>{"Braunstone Park", "Rowley Fields"}));
   EXPECT_EQ(WardNameParts("Ratby, Bagworth and Thornton"),
             (std::vector<std::string>{"Ratby", "Bagworth", "Thornton"}));
-  EXPECT_EQ(WardNameParts("Cosby with South Whetstone"), (std::vector<std::string>{"Cosby", "South Whetstone"}));
-  EXPECT_EQ(WardNameParts("Market Harborough-Logan"), (std::vector<std::string>{"Market Harborough", "Logan"}));
+  EXPECT_EQ(WardNameParts("Cosby with South Whetstone"),
+            (std::vector<std::string>{"Cosby", "South Whetstone"}));
+  EXPECT_EQ(WardNameParts("Market Harborough-Logan"),
+            (std::vector<std::string>{"Market Harborough", "Logan"}));
   EXPECT_EQ(WardNameParts("Frisby-on-the-Wreake"), (std::vector<std::string>{"Frisby-on-the-Wreake"}));
   EXPECT_EQ(WardNameParts("Castle"), (std::vector<std::string>{"Castle"}));
 }
@@ -150,8 +153,20 @@ TEST(DistanceMetres, uses_the_fixed_llr_factors) {
 
 TEST(GazetteerCsv, reads_back_what_it_writes) {
   std::vector<GazetteerEntry> entries = {
-      {PlaceKind::kNamedPlace, "Asda, Thurmaston", "E07000130", {"E05005452"}, {-1.089846, 52.685438}, 150, 61},
-      {PlaceKind::kTown, "Oakham", "E06000017", {"E05001815", "E05001816"}, {-0.734105, 52.670371}, 1260, 1382},
+      {PlaceKind::kNamedPlace,
+       "Asda, Thurmaston",
+       "E07000130",
+       {"E05005452"},
+       {-1.089846, 52.685438},
+       150,
+       61},
+      {PlaceKind::kTown,
+       "Oakham",
+       "E06000017",
+       {"E05001815", "E05001816"},
+       {-0.734105, 52.670371},
+       1260,
+       1382},
       {PlaceKind::kDistrict, "Rutland", "E06000017", {}, {-0.722705, 52.669829}, 12740, 3501},
   };
   std::string csv = WriteGazetteerCsv(entries);

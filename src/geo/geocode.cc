@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <bit>
-#include <array>
 #include <cctype>
 #include <charconv>
 #include <set>
@@ -17,15 +16,15 @@ namespace {
 // Confidence: the estimated probability that the true place lies within the stated
 // radius. Chosen before measuring, from what each method can know (docs/geocoding.md);
 // the synthetic evaluation (docs/PERFORMANCE.md) reports how they turn out.
-constexpr double kConfidenceStreet = 0.8;      // right street, 90% of its rows inside the radius
+constexpr double kConfidenceStreet = 0.8;  // right street, 90% of its rows inside the radius
 constexpr double kConfidenceNamedPlace = 0.8;
-constexpr double kConfidenceCentre = 0.6;      // "town centre" is a loose phrase
-constexpr double kConfidenceArea = 0.8;        // 90% of the area's rows inside the radius
-constexpr double kFuzzyFactor = 0.75;          // a typo may have hit another real name
-constexpr double kPartialNameFactor = 0.85;    // "Granby" could be Granby Street or Granby Road
+constexpr double kConfidenceCentre = 0.6;         // "town centre" is a loose phrase
+constexpr double kConfidenceArea = 0.8;           // 90% of the area's rows inside the radius
+constexpr double kFuzzyFactor = 0.75;             // a typo may have hit another real name
+constexpr double kPartialNameFactor = 0.85;       // "Granby" could be Granby Street or Granby Road
 constexpr double kQualifierConflictFactor = 0.6;  // the town named holds no such street
-constexpr double kSiteCentreFactor = 0.7;      // "town centre" read as the site district's centre
-constexpr double kOutsideSiteFactor = 0.5;     // a street found only outside the site's district
+constexpr double kSiteCentreFactor = 0.7;         // "town centre" read as the site district's centre
+constexpr double kOutsideSiteFactor = 0.5;        // a street found only outside the site's district
 // Among same-named places, one in the treatment site's district is this many times as
 // likely as its police.uk row count alone says (an assumption: most patients live and
 // are hurt near the hospital they attend).
@@ -38,41 +37,43 @@ constexpr double kSamePlaceMetres = 1500;
 constexpr double kNearBufferMetres = 300;
 constexpr size_t kLongestName = 7;  // words in the longest name matched exactly
 constexpr size_t kMostWords = 40;
-// Abbreviated words at least this long are also recognised with one typing slip.
-constexpr size_t kLongestTypoWord = 6;
+// Abbreviated words at least this long ("street", not "st") are also read through one typing slip.
+constexpr size_t kShortestTypoWord = 6;
 
 // Words that are not names: where-words, kinds of place, homes and not-knowns. They are
 // never matched alone or by edit distance, and say why a text without a name is
 // unresolved.
 constexpr std::string_view kFillerWords[] = {
-    "a",       "an",     "and",    "area",      "around", "at",      "back",    "behind", "between",
-    "bottom",  "by",     "corner", "dads",      "down",   "end",     "entrance", "friend", "friends",
-    "from",    "front",  "her",    "his",       "in",     "inside",  "jct",     "jnc",    "junction",
-    "just",    "mates",  "mums",   "my",        "near",   "nearby",  "next",    "nr",     "o",
-    "of",      "off",    "on",     "opp",       "opposite", "our",   "outside", "partners", "rear",
-    "side",    "their",  "to",     "top",
+    "a",      "an",    "and",    "area", "around",   "at",     "back",     "behind",   "between",
+    "bottom", "by",    "corner", "dads", "down",     "end",    "entrance", "friend",   "friends",
+    "from",   "front", "her",    "his",  "in",       "inside", "jct",      "jnc",      "junction",
+    "just",   "mates", "mums",   "my",   "near",     "nearby", "next",     "nr",       "o",
+    "of",     "off",   "on",     "opp",  "opposite", "our",    "outside",  "partners", "rear",
+    "side",   "their", "to",     "top",
 };
 constexpr std::string_view kNearWords[] = {"near", "nr", "nearby", "around", "by"};
 constexpr std::string_view kNotKnownWords[] = {
-    "unknown", "unk",  "nk",     "na",       "none",   "not",  "known", "stated", "given",  "recorded",
-    "refused", "declined", "unsure", "dk",   "dont",   "know", "cant",  "remember", "unable", "nil",
+    "unknown", "unk",      "nk",     "na", "none", "not",  "known", "stated",   "given",  "recorded",
+    "refused", "declined", "unsure", "dk", "dont", "know", "cant",  "remember", "unable", "nil",
 };
 constexpr std::string_view kHomeWords[] = {
-    "home",    "house",   "flat",  "address", "residence", "residential", "property", "bedroom",   "kitchen",
-    "bathroom", "indoors", "dwelling", "accommodation", "garden", "own", "bedsit", "maisonette",
+    "home",          "house",   "flat",    "address",  "residence",  "residential",
+    "property",      "bedroom", "kitchen", "bathroom", "indoors",    "dwelling",
+    "accommodation", "garden",  "own",     "bedsit",   "maisonette",
 };
 constexpr std::string_view kGenericWords[] = {
-    "alley",    "alleyway", "anywhere", "ave",     "bar",      "bridge",  "bus",      "cafe",      "canal",
-    "car",      "carpark",  "centre",  "chippy",   "church",   "city",    "cl",       "club",      "college",
-    "coop",     "country",  "countryside", "estate", "farm",   "field",   "footpath", "garage",    "greggs",
-    "lake",     "layby",    "ln",      "market",   "rd",       "river",   "somewhere", "village",  "wood",
-    "woods",
-    "gym",      "hospital", "hostel",  "hotel",    "kebab",    "kfc",     "leisure",  "lidl",      "aldi",
-    "mcdonalds", "mosque",  "nightclub", "office", "park",     "parking", "path",     "pavement",  "petrol",
-    "playground", "prison", "pub",     "rank",     "restaurant", "school", "shop",    "shopping",  "shops",
-    "spoons",   "station",  "stn",     "stop",     "store",    "street",  "subway",   "supermarket", "takeaway",
-    "taxi",     "temple",   "tesco",   "town",     "uni",      "university", "wetherspoons", "work",
-    "workplace",
+    "aldi",         "alley",    "alleyway", "anywhere", "ave",       "bar",         "bridge",
+    "bus",          "cafe",     "canal",    "car",      "carpark",   "centre",      "chippy",
+    "church",       "city",     "cl",       "club",     "college",   "coop",        "country",
+    "countryside",  "estate",   "farm",     "field",    "footpath",  "garage",      "greggs",
+    "gym",          "hospital", "hostel",   "hotel",    "kebab",     "kfc",         "lake",
+    "layby",        "leisure",  "lidl",     "ln",       "market",    "mcdonalds",   "mosque",
+    "nightclub",    "office",   "park",     "parking",  "path",      "pavement",    "petrol",
+    "playground",   "prison",   "pub",      "rank",     "rd",        "restaurant",  "river",
+    "school",       "shop",     "shopping", "shops",    "somewhere", "spoons",      "station",
+    "stn",          "stop",     "store",    "street",   "subway",    "supermarket", "takeaway",
+    "taxi",         "temple",   "tesco",    "town",     "uni",       "university",  "village",
+    "wetherspoons", "wood",     "woods",    "work",     "workplace",
 };
 
 template <size_t N>
@@ -104,10 +105,14 @@ bool IsStreetLike(PlaceKind kind) { return kind == PlaceKind::kStreet || kind ==
 
 int KindPreference(PlaceKind kind) {  // for one area name of several kinds: the town first
   switch (kind) {
-    case PlaceKind::kTown: return 0;
-    case PlaceKind::kDistrict: return 1;
-    case PlaceKind::kWard: return 2;
-    default: return 3;
+    case PlaceKind::kTown:
+      return 0;
+    case PlaceKind::kDistrict:
+      return 1;
+    case PlaceKind::kWard:
+      return 2;
+    default:
+      return 3;
   }
 }
 
@@ -166,27 +171,42 @@ struct Geocoder::Match {
 
 std::string_view GeocodeMethodName(GeocodeMethod method) {
   switch (method) {
-    case GeocodeMethod::kNone: return "none";
-    case GeocodeMethod::kStreet: return "street";
-    case GeocodeMethod::kNamedPlace: return "place";
-    case GeocodeMethod::kTownCentre: return "town-centre";
-    case GeocodeMethod::kWard: return "ward";
-    case GeocodeMethod::kTown: return "town";
-    case GeocodeMethod::kDistrict: return "district";
+    case GeocodeMethod::kNone:
+      return "none";
+    case GeocodeMethod::kStreet:
+      return "street";
+    case GeocodeMethod::kNamedPlace:
+      return "place";
+    case GeocodeMethod::kTownCentre:
+      return "town-centre";
+    case GeocodeMethod::kWard:
+      return "ward";
+    case GeocodeMethod::kTown:
+      return "town";
+    case GeocodeMethod::kDistrict:
+      return "district";
   }
   return "?";
 }
 
 std::string_view UnresolvedReasonName(UnresolvedReason reason) {
   switch (reason) {
-    case UnresolvedReason::kNone: return "";
-    case UnresolvedReason::kEmpty: return "empty";
-    case UnresolvedReason::kNotKnown: return "not-known";
-    case UnresolvedReason::kPrivateAddress: return "private-address";
-    case UnresolvedReason::kGenericPlaceOnly: return "generic-place-only";
-    case UnresolvedReason::kCentreWithoutTown: return "centre-without-town";
-    case UnresolvedReason::kAmbiguous: return "ambiguous";
-    case UnresolvedReason::kNoPlaceName: return "no-place-name";
+    case UnresolvedReason::kNone:
+      return "";
+    case UnresolvedReason::kEmpty:
+      return "empty";
+    case UnresolvedReason::kNotKnown:
+      return "not-known";
+    case UnresolvedReason::kPrivateAddress:
+      return "private-address";
+    case UnresolvedReason::kGenericPlaceOnly:
+      return "generic-place-only";
+    case UnresolvedReason::kCentreWithoutTown:
+      return "centre-without-town";
+    case UnresolvedReason::kAmbiguous:
+      return "ambiguous";
+    case UnresolvedReason::kNoPlaceName:
+      return "no-place-name";
   }
   return "?";
 }
@@ -233,7 +253,8 @@ int EditDistance(std::string_view a, std::string_view b, int limit) {
     for (size_t j = 1; j <= m; ++j) {
       int cost = a[i - 1] == b[j - 1] ? 0 : 1;
       int best = std::min({previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost});
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) best = std::min(best, before[j - 2] + 1);
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        best = std::min(best, before[j - 2] + 1);
       current[j] = best;
       row_min = std::min(row_min, best);
     }
@@ -257,7 +278,7 @@ std::vector<std::string> Geocoder::Words(std::string_view text) const {
     if (word.empty()) return;
     if (word != "the") {
       auto abbreviation = abbreviations_.find(word);
-      if (abbreviation == abbreviations_.end() && word.size() >= kLongestTypoWord && !IsVocabulary(word)) {
+      if (abbreviation == abbreviations_.end() && word.size() >= kShortestTypoWord && !IsVocabulary(word)) {
         // "Streat", "Avenu": one slip in a long street type still reads as the type.
         for (const auto& [full, short_form] : long_street_types_) {
           if (EditDistance(word, full, 1) <= 1) {
@@ -304,7 +325,8 @@ Result<std::unique_ptr<const Geocoder>> Geocoder::Load(Env* env, const std::stri
   const std::string gazetteer_path = reference_dir + "/" + std::string(kGazetteerFile);
   const std::string aliases_path = reference_dir + "/" + std::string(kGeocodingAliasesFile);
   HL_ASSIGN_OR_RETURN(std::unique_ptr<FileContents> gazetteer, env->ReadFile(gazetteer_path));
-  HL_ASSIGN_OR_RETURN(std::vector<GazetteerEntry> entries, ReadGazetteerCsv(gazetteer->bytes(), gazetteer_path));
+  HL_ASSIGN_OR_RETURN(std::vector<GazetteerEntry> entries,
+                      ReadGazetteerCsv(gazetteer->bytes(), gazetteer_path));
   HL_ASSIGN_OR_RETURN(std::unique_ptr<FileContents> aliases, env->ReadFile(aliases_path));
   return Create(std::move(entries), aliases->bytes(), aliases_path);
 }
@@ -330,9 +352,10 @@ Status Geocoder::AddAliases(std::string_view csv, const std::string& path) {
   while (reader.Next(&record)) {
     if (header) {
       if (record.raw != kGeocodingAliasesHeader) {
-        return Status::RejectedInput("expected a geocoding alias list (geocoding-aliases/1) whose first line is \"" +
-                                         std::string(kGeocodingAliasesHeader) + "\"",
-                                     {path, record.line, ""});
+        return Status::RejectedInput(
+            "expected a geocoding alias list (geocoding-aliases/1) whose first line is \"" +
+                std::string(kGeocodingAliasesHeader) + "\"",
+            {path, record.line, ""});
       }
       header = false;
       continue;
@@ -344,7 +367,8 @@ Status Geocoder::AddAliases(std::string_view csv, const std::string& path) {
                                    {path, record.line, ""});
     }
     rows.push_back({record.line, std::string(record.fields[0]), std::string(record.fields[1]),
-                    std::string(record.fields[2]), std::string(record.fields[3]), std::string(record.fields[4])});
+                    std::string(record.fields[2]), std::string(record.fields[3]),
+                    std::string(record.fields[4])});
   }
   if (header) return Status::RejectedInput("the file is empty", {path, 0, ""});
 
@@ -353,14 +377,15 @@ Status Geocoder::AddAliases(std::string_view csv, const std::string& path) {
     if (row.kind != "abbreviation") continue;
     std::string from = Lower(row.text), to = Lower(row.target);
     auto is_word = [](const std::string& w) {
-      return !w.empty() && std::all_of(w.begin(), w.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)); });
+      return !w.empty() && std::all_of(w.begin(), w.end(),
+                                       [](char c) { return std::isalnum(static_cast<unsigned char>(c)); });
     };
     if (!is_word(from) || !is_word(to)) {
       return Status::RejectedInput("an abbreviation maps one word to one word (letters and digits only)",
                                    {path, row.line, "text"});
     }
     abbreviations_[from] = to;
-    if (from.size() >= kLongestTypoWord && from != to) long_street_types_.emplace_back(from, to);
+    if (from.size() >= kShortestTypoWord && from != to) long_street_types_.emplace_back(from, to);
   }
   std::sort(long_street_types_.begin(), long_street_types_.end());
 
@@ -418,12 +443,13 @@ Status Geocoder::AddAliases(std::string_view csv, const std::string& path) {
     }
     if (best < 0) best = nearest;
     if (best < 0) {
-      return Status::RejectedInput("no gazetteer " + (kind.empty() ? std::string("entry") : kind) + " \"" +
-                                       std::string(colon == std::string_view::npos ? target : target.substr(colon + 1)) +
-                                       "\"" + (row.district.empty() ? "" : " in " + row.district) +
-                                       (area >= 0 ? " inside " + entries_[static_cast<size_t>(area)].name : "") +
-                                       " (targets are kind:name, kind one of street, place, ward, town, district)",
-                                   {path, row.line, "target"});
+      return Status::RejectedInput(
+          "no gazetteer " + (kind.empty() ? std::string("entry") : kind) + " \"" +
+              std::string(colon == std::string_view::npos ? target : target.substr(colon + 1)) + "\"" +
+              (row.district.empty() ? "" : " in " + row.district) +
+              (area >= 0 ? " inside " + entries_[static_cast<size_t>(area)].name : "") +
+              " (targets are kind:name, kind one of street, place, ward, town, district)",
+          {path, row.line, "target"});
     }
     return best;
   };
@@ -448,28 +474,32 @@ Status Geocoder::AddAliases(std::string_view csv, const std::string& path) {
     HL_ASSIGN_OR_RETURN(int street, find_target(row, row.target, area));
     double radius = 0;
     auto [ptr, ec] = std::from_chars(row.radius.data(), row.radius.data() + row.radius.size(), radius);
-    if (ec != std::errc() || ptr != row.radius.data() + row.radius.size() || !(radius >= kMinimumRadiusMetres) ||
-        radius > 20'000) {
-      return Status::RejectedInput("a centre needs radius_m, in metres from 100 to 20000", {path, row.line, "radius_m"});
+    if (ec != std::errc() || ptr != row.radius.data() + row.radius.size() ||
+        !(radius >= kMinimumRadiusMetres) || radius > 20'000) {
+      return Status::RejectedInput("a centre needs radius_m, in metres from 100 to 20000",
+                                   {path, row.line, "radius_m"});
     }
     centres_[area] = {street, radius};
   }
   for (const AliasRow& row : rows) {
     if (row.kind == "abbreviation" || row.kind == "centre") continue;
     if (row.kind != "place") {
-      return Status::RejectedInput("\"" + row.kind + "\" is not abbreviation, place or centre", {path, row.line, "kind"});
+      return Status::RejectedInput("\"" + row.kind + "\" is not abbreviation, place or centre",
+                                   {path, row.line, "kind"});
     }
     if (row.target.rfind("centre:", 0) == 0) {
       std::string area_key = KeyOf(row.target.substr(7));
       int area = -1;
       for (const auto& [entry, centre] : centres_) {
         const GazetteerEntry& e = entries_[static_cast<size_t>(entry)];
-        if (entry_keys[static_cast<size_t>(entry)] == area_key && (row.district.empty() || e.district == row.district)) {
+        if (entry_keys[static_cast<size_t>(entry)] == area_key &&
+            (row.district.empty() || e.district == row.district)) {
           area = entry;
         }
       }
       if (area < 0) {
-        return Status::RejectedInput("no centre is given for \"" + row.target.substr(7) + "\"", {path, row.line, "target"});
+        return Status::RejectedInput("no centre is given for \"" + row.target.substr(7) + "\"",
+                                     {path, row.line, "target"});
       }
       AddKey(KeyOf(row.text), {-1, area, false});
       continue;
@@ -506,10 +536,14 @@ std::string Geocoder::Describe(const GazetteerEntry& e) const {
   std::string district(DistrictName(e.district));
   switch (e.kind) {
     case PlaceKind::kStreet:
-    case PlaceKind::kNamedPlace: return e.name + " (" + district + ")";
-    case PlaceKind::kWard: return e.name + " (ward, " + district + ")";
-    case PlaceKind::kTown: return e.name + " (town, " + district + ")";
-    case PlaceKind::kDistrict: return e.name + " (district)";
+    case PlaceKind::kNamedPlace:
+      return e.name + " (" + district + ")";
+    case PlaceKind::kWard:
+      return e.name + " (ward, " + district + ")";
+    case PlaceKind::kTown:
+      return e.name + " (town, " + district + ")";
+    case PlaceKind::kDistrict:
+      return e.name + " (district)";
   }
   return e.name;
 }
@@ -570,14 +604,16 @@ std::vector<Geocoder::Match> Geocoder::ExactMatches(const std::vector<std::strin
   return kept;
 }
 
-GeocodeResult Geocoder::ResolveStreet(const std::vector<int>& candidates, const std::vector<const Match*>& qualifiers,
+GeocodeResult Geocoder::ResolveStreet(const std::vector<int>& candidates,
+                                      const std::vector<const Match*>& qualifiers,
                                       const GeocodeHints& hints) const {
   std::vector<int> places = candidates;
   GeocodeResult r;
   r.candidates = static_cast<int>(places.size());
   double factor = 1;
   std::vector<int> qualifier_areas;
-  for (const Match* q : qualifiers) qualifier_areas.insert(qualifier_areas.end(), q->areas.begin(), q->areas.end());
+  for (const Match* q : qualifiers)
+    qualifier_areas.insert(qualifier_areas.end(), q->areas.begin(), q->areas.end());
   if (!qualifier_areas.empty()) {
     std::vector<int> inside;
     for (int p : places) {
@@ -622,8 +658,9 @@ GeocodeResult Geocoder::ResolveStreet(const std::vector<int>& candidates, const 
   double together = 0, total = 0;
   for (int p : places) {
     const GazetteerEntry& e = entries_[static_cast<size_t>(p)];
-    double weight = static_cast<double>(std::max<int64_t>(e.rows, 1)) *
-                    (!hints.site_district.empty() && e.district == hints.site_district ? kSiteDistrictWeight : 1);
+    double weight =
+        static_cast<double>(std::max<int64_t>(e.rows, 1)) *
+        (!hints.site_district.empty() && e.district == hints.site_district ? kSiteDistrictWeight : 1);
     total += weight;
     double d = DistanceMetres(e.point, chosen.point);
     if (d <= kSamePlaceMetres) {
@@ -637,14 +674,15 @@ GeocodeResult Geocoder::ResolveStreet(const std::vector<int>& candidates, const 
     for (int p : places) districts.insert(entries_[static_cast<size_t>(p)].district);
     return Unresolved(UnresolvedReason::kAmbiguous,
                       "\"" + chosen.name + "\" names " + std::to_string(places.size()) + " places in " +
-                          std::to_string(districts.size()) + " district" + (districts.size() == 1 ? "" : "s") +
-                          "; name the town to choose");
+                          std::to_string(districts.size()) + " district" +
+                          (districts.size() == 1 ? "" : "s") + "; name the town to choose");
   }
   r.resolved = true;
   r.point = chosen.point;
   r.radius_m = radius;
   r.method = chosen.kind == PlaceKind::kStreet ? GeocodeMethod::kStreet : GeocodeMethod::kNamedPlace;
-  r.confidence = (chosen.kind == PlaceKind::kStreet ? kConfidenceStreet : kConfidenceNamedPlace) * share * factor;
+  r.confidence =
+      (chosen.kind == PlaceKind::kStreet ? kConfidenceStreet : kConfidenceNamedPlace) * share * factor;
   r.used_site_district = best != best_without_site || share_without_site < kMinimumShare;
   // police.uk records only streets with crime, so a name missing from the site's district
   // may still be a street there: an answer outside that district, with nothing in the
@@ -657,7 +695,8 @@ GeocodeResult Geocoder::ResolveStreet(const std::vector<int>& candidates, const 
   return r;
 }
 
-GeocodeResult Geocoder::ResolveArea(const std::vector<int>& candidates, const std::vector<const Match*>& qualifiers,
+GeocodeResult Geocoder::ResolveArea(const std::vector<int>& candidates,
+                                    const std::vector<const Match*>& qualifiers,
                                     const GeocodeHints& hints) const {
   std::vector<int> areas = candidates;
   std::sort(areas.begin(), areas.end());
@@ -666,7 +705,8 @@ GeocodeResult Geocoder::ResolveArea(const std::vector<int>& candidates, const st
   r.candidates = static_cast<int>(areas.size());
   int best_kind = 9;
   for (int a : areas) best_kind = std::min(best_kind, KindPreference(entries_[static_cast<size_t>(a)].kind));
-  std::erase_if(areas, [&](int a) { return KindPreference(entries_[static_cast<size_t>(a)].kind) != best_kind; });
+  std::erase_if(areas,
+                [&](int a) { return KindPreference(entries_[static_cast<size_t>(a)].kind) != best_kind; });
   if (areas.size() > 1) {
     std::vector<int> inside;
     for (int a : areas) {
@@ -697,18 +737,19 @@ GeocodeResult Geocoder::ResolveArea(const std::vector<int>& candidates, const st
   }
   if (areas.size() > 1) {
     std::set<std::string> districts;
-    for (int a : areas) districts.insert(std::string(DistrictName(entries_[static_cast<size_t>(a)].district)));
+    for (int a : areas)
+      districts.insert(std::string(DistrictName(entries_[static_cast<size_t>(a)].district)));
     std::string list;
     for (const std::string& d : districts) list += (list.empty() ? "" : ", ") + d;
-    return Unresolved(UnresolvedReason::kAmbiguous, "\"" + entries_[static_cast<size_t>(areas[0])].name + "\" names " +
-                                                        std::to_string(areas.size()) + " areas (" + list +
-                                                        "); name the district to choose");
+    return Unresolved(UnresolvedReason::kAmbiguous, "\"" + entries_[static_cast<size_t>(areas[0])].name +
+                                                        "\" names " + std::to_string(areas.size()) +
+                                                        " areas (" + list + "); name the district to choose");
   }
   const GazetteerEntry& chosen = entries_[static_cast<size_t>(areas[0])];
   r.resolved = true;
   r.point = chosen.point;
   r.radius_m = chosen.radius_m;
-  r.method = chosen.kind == PlaceKind::kTown ? GeocodeMethod::kTown
+  r.method = chosen.kind == PlaceKind::kTown   ? GeocodeMethod::kTown
              : chosen.kind == PlaceKind::kWard ? GeocodeMethod::kWard
                                                : GeocodeMethod::kDistrict;
   r.confidence = kConfidenceArea;
@@ -743,7 +784,8 @@ std::string Geocoder::NearestKey(const std::vector<std::string>& words,
   std::string best_key;
   for (auto [start, length] : spans) {
     std::string span = Join(words, start, length);
-    size_t letters = static_cast<size_t>(std::count_if(span.begin(), span.end(), [](char c) { return c != ' '; }));
+    size_t letters =
+        static_cast<size_t>(std::count_if(span.begin(), span.end(), [](char c) { return c != ' '; }));
     if (letters < 5) continue;
     const uint32_t span_letters = LetterSet(span);
     size_t lo = span.size() > 2 ? span.size() - 2 : 0;
@@ -773,7 +815,8 @@ GeocodeResult Geocoder::Geocode(std::string_view text, const GeocodeHints& hints
   // the cap keeps the time for a hostile text bounded.
   if (words.size() > kMostWords) words.resize(kMostWords);
   if (words.empty()) {
-    bool blank = std::all_of(text.begin(), text.end(), [](char c) { return std::isspace(static_cast<unsigned char>(c)); });
+    bool blank = std::all_of(text.begin(), text.end(),
+                             [](char c) { return std::isspace(static_cast<unsigned char>(c)); });
     return blank ? Unresolved(UnresolvedReason::kEmpty, "no location written")
                  : Unresolved(UnresolvedReason::kNotKnown, "no words in \"" + std::string(text) + "\"");
   }
@@ -805,7 +848,8 @@ GeocodeResult Geocoder::Geocode(std::string_view text, const GeocodeHints& hints
   }
 
   GeocodeResult ambiguous;
-  if (street != nullptr && street->start > 0 && !used[street->start - 1] && !IsVocabulary(words[street->start - 1])) {
+  if (street != nullptr && street->start > 0 && !used[street->start - 1] &&
+      !IsVocabulary(words[street->start - 1])) {
     // "Abbbey Park Road": a word before an exact "Park Road" may be a misspelt longer name.
     std::vector<std::pair<size_t, size_t>> longer;
     for (size_t extra = std::min<size_t>(2, street->start); extra >= 1; --extra) {
@@ -835,7 +879,8 @@ GeocodeResult Geocoder::Geocode(std::string_view text, const GeocodeHints& hints
   bool centre_words = false;
   for (size_t i = 0; i + 1 < n; ++i) {
     if ((words[i] == "town" || words[i] == "city") && words[i + 1] == "centre") centre_words = true;
-    if (words[i] == "centre" && i + 2 < n && words[i + 1] == "of" && (words[i + 2] == "town" || words[i + 2] == "city")) {
+    if (words[i] == "centre" && i + 2 < n && words[i + 1] == "of" &&
+        (words[i + 2] == "town" || words[i + 2] == "city")) {
       centre_words = true;
     }
   }
@@ -849,10 +894,12 @@ GeocodeResult Geocoder::Geocode(std::string_view text, const GeocodeHints& hints
     if (areas.empty()) {
       for (const auto& [area, centre] : centres_) {
         const GazetteerEntry& e = entries_[static_cast<size_t>(area)];
-        if (e.kind == PlaceKind::kDistrict && e.district == hints.site_district) return finish(ResolveCentre(area, true));
+        if (e.kind == PlaceKind::kDistrict && e.district == hints.site_district)
+          return finish(ResolveCentre(area, true));
       }
-      return Unresolved(UnresolvedReason::kCentreWithoutTown,
-                        "a town or city centre without the town's name (and no treatment-site district to assume)");
+      return Unresolved(
+          UnresolvedReason::kCentreWithoutTown,
+          "a town or city centre without the town's name (and no treatment-site district to assume)");
     }
   }
   if (!areas.empty()) {
@@ -906,7 +953,8 @@ GeocodeResult Geocoder::Geocode(std::string_view text, const GeocodeHints& hints
     std::vector<int> candidates;
     for (const std::string& key : stem->second) {
       for (const Target& t : by_key_.at(key)) {
-        if (t.entry >= 0 && IsStreetLike(entries_[static_cast<size_t>(t.entry)].kind)) candidates.push_back(t.entry);
+        if (t.entry >= 0 && IsStreetLike(entries_[static_cast<size_t>(t.entry)].kind))
+          candidates.push_back(t.entry);
       }
     }
     GeocodeResult r = ResolveStreet(candidates, areas, hints);

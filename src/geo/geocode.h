@@ -45,13 +45,13 @@ enum class GeocodeMethod {
 
 enum class UnresolvedReason {
   kNone,
-  kEmpty,               // nothing written
-  kNotKnown,            // "unknown", "not known", "n/k", "?"
-  kPrivateAddress,      // "home", "home address", "friend's flat": no place named (and none wanted)
-  kGenericPlaceOnly,    // a kind of place without a name we know: "park", "bus station", "school"
-  kCentreWithoutTown,   // "town centre" with no town and no site district to read it by
-  kAmbiguous,           // a name of several places and nothing to choose: "High Street"
-  kNoPlaceName,         // no LLR street or place name recognised
+  kEmpty,              // nothing written
+  kNotKnown,           // "unknown", "not known", "n/k", "?"
+  kPrivateAddress,     // "home", "home address", "friend's flat": no place named (and none wanted)
+  kGenericPlaceOnly,   // a kind of place without a name we know: "park", "bus station", "school"
+  kCentreWithoutTown,  // "town centre" with no town and no site district to read it by
+  kAmbiguous,          // a name of several places and nothing to choose: "High Street"
+  kNoPlaceName,        // no LLR street or place name recognised
 };
 
 // "none", "street", "place", "town-centre", "ward", "town", "district".
@@ -62,23 +62,23 @@ std::string_view UnresolvedReasonName(UnresolvedReason reason);
 
 struct GeocodeResult {
   bool resolved = false;
-  GeoPoint point;          // WGS84; meaningful only when resolved
-  double radius_m = 0;     // the place is stated to lie within this distance of `point`
+  GeoPoint point;       // WGS84; meaningful only when resolved
+  double radius_m = 0;  // the place is stated to lie within this distance of `point`
   // The estimated probability that the true location lies within radius_m of point
   // (0..1). Fixed per method and scaled down for typos, for choosing among several
   // same-named places, and for the site-district assumption (docs/geocoding.md).
   double confidence = 0;
   GeocodeMethod method = GeocodeMethod::kNone;
-  bool fuzzy = false;              // matched a name within a small edit distance, not exactly
-  bool partial_name = false;       // the street type was missing ("Granby" for Granby Street)
-  bool qualified = false;          // a town, ward or district in the text chose among same-named places
-  bool used_site_district = false; // the hint's district decided the answer
-  bool near = false;               // "near ..." widened the radius
-  int candidates = 0;              // how many gazetteer places the matched name could mean
-  std::string matched_name;        // "Granby Street (Leicester)", "Loughborough (town, Charnwood)"
-  std::string district;            // CSP area (LAD) code of the answer
+  bool fuzzy = false;               // matched a name within a small edit distance, not exactly
+  bool partial_name = false;        // the street type was missing ("Granby" for Granby Street)
+  bool qualified = false;           // a town, ward or district in the text chose among same-named places
+  bool used_site_district = false;  // the hint's district decided the answer
+  bool near = false;                // "near ..." widened the radius
+  int candidates = 0;               // how many gazetteer places the matched name could mean
+  std::string matched_name;         // "Granby Street (Leicester)", "Loughborough (town, Charnwood)"
+  std::string district;             // CSP area (LAD) code of the answer
   UnresolvedReason reason = UnresolvedReason::kNone;
-  std::string unresolved_reason;   // for people: why, and what would resolve it
+  std::string unresolved_reason;  // for people: why, and what would resolve it
 
   // The method as evaluation tables show it: "street", "street+area", "fuzzy-street",
   // "place", "town-centre", "town-centre+site", "ward", "town", "district", ...
@@ -101,8 +101,8 @@ class Geocoder {
   // From entries already built (e.g. BuildGazetteer) and the alias file's bytes; an alias
   // whose target is not in `entries` is an error naming its line.
   static Result<std::unique_ptr<const Geocoder>> Create(std::vector<GazetteerEntry> entries,
-                                                         std::string_view aliases_csv,
-                                                         const std::string& aliases_path);
+                                                        std::string_view aliases_csv,
+                                                        const std::string& aliases_path);
 
   GeocodeResult Geocode(std::string_view text, const GeocodeHints& hints = {}) const;
 
@@ -113,12 +113,12 @@ class Geocoder {
 
  private:
   struct Centre {
-    int entry = -1;       // the street or place marking the centre
+    int entry = -1;  // the street or place marking the centre
     double radius_m = 0;
   };
   struct Target {
-    int entry = -1;       // an entry of entries_, or
-    int centre_of = -1;   // the centre of this area entry (a landmark such as "clock tower")
+    int entry = -1;          // an entry of entries_, or
+    int centre_of = -1;      // the centre of this area entry (a landmark such as "clock tower")
     bool ward_part = false;  // a part of a ward's name ("St Johns" of "Enderby and St John's")
   };
   struct Match;
@@ -132,7 +132,8 @@ class Geocoder {
   void Sort(const std::vector<Target>& targets, Match* m) const;
   std::vector<Match> ExactMatches(const std::vector<std::string>& words) const;
   // The key nearest by edit distance to one of `spans` (start, length), or "".
-  std::string NearestKey(const std::vector<std::string>& words, const std::vector<std::pair<size_t, size_t>>& spans) const;
+  std::string NearestKey(const std::vector<std::string>& words,
+                         const std::vector<std::pair<size_t, size_t>>& spans) const;
   GeocodeResult ResolveStreet(const std::vector<int>& candidates, const std::vector<const Match*>& qualifiers,
                               const GeocodeHints& hints) const;
   GeocodeResult ResolveArea(const std::vector<int>& candidates, const std::vector<const Match*>& qualifiers,
@@ -142,14 +143,14 @@ class Geocoder {
   std::string Describe(const GazetteerEntry& entry) const;
 
   std::vector<GazetteerEntry> entries_;
-  std::unordered_map<std::string, std::string> abbreviations_;  // lower-case word -> canonical word
+  std::unordered_map<std::string, std::string> abbreviations_;          // lower-case word -> canonical word
   std::vector<std::pair<std::string, std::string>> long_street_types_;  // "street" -> "st", for typos
   std::unordered_map<std::string, std::vector<Target>> by_key_;
   std::unordered_map<std::string, std::vector<std::string>> keys_by_signature_;  // sorted words -> keys
   std::unordered_map<std::string, std::vector<std::string>> keys_by_stem_;       // street without its type
   // (length, first byte) -> (letter set, key) of every name but vocabulary words.
   std::unordered_map<uint32_t, std::vector<std::pair<uint32_t, std::string>>> fuzzy_buckets_;
-  std::unordered_map<int, Centre> centres_;                                      // area entry -> centre
+  std::unordered_map<int, Centre> centres_;  // area entry -> centre
 };
 
 // Damerau-Levenshtein distance (optimal string alignment: insertions, deletions,

@@ -128,7 +128,8 @@ TEST_F(BundledGeocoder, a_kind_of_place_without_a_name_is_unresolved) {
   EXPECT_EQ(Geocode("town centre").reason, UnresolvedReason::kCentreWithoutTown);
   EXPECT_EQ(Geocode("somewhere in the countryside").reason, UnresolvedReason::kGenericPlaceOnly);
   EXPECT_EQ(Geocode("Zqxv Wplk").reason, UnresolvedReason::kNoPlaceName);
-  EXPECT_EQ(Geocode("Zqxv Wplk").unresolved_reason, "no LLR street, place or town name recognised in \"Zqxv Wplk\"");
+  EXPECT_EQ(Geocode("Zqxv Wplk").unresolved_reason,
+            "no LLR street, place or town name recognised in \"Zqxv Wplk\"");
 }
 
 // ---- Normalisation ----
@@ -152,7 +153,8 @@ TEST_F(BundledGeocoder, a_street_in_many_towns_needs_a_town_or_the_site) {
   GeocodeResult bare = Geocode("High Street");
   EXPECT_FALSE(bare.resolved);
   EXPECT_EQ(bare.reason, UnresolvedReason::kAmbiguous);
-  EXPECT_EQ(bare.unresolved_reason, "\"High Street\" names 39 places in 9 districts; name the town to choose");
+  EXPECT_EQ(bare.unresolved_reason,
+            "\"High Street\" names 39 places in 9 districts; name the town to choose");
 
   // awk: Market Harborough's 64 "On or near High Street" rows (Harborough LSOAs, longitude
   // -0.95..-0.90) sit at three snap points; lower medians -0.921747, 52.478440.
@@ -266,7 +268,8 @@ TEST_F(BundledGeocoder, answers_the_same_from_several_threads) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < 200; ++i) {
         GeocodeResult r = geocoder().Geocode("High St, Market Harborough");
-        same[static_cast<size_t>(t)] += r.matched_name == expected.matched_name && r.radius_m == expected.radius_m;
+        same[static_cast<size_t>(t)] +=
+            r.matched_name == expected.matched_name && r.radius_m == expected.radius_m;
       }
     });
   }
@@ -313,9 +316,10 @@ const std::string kAliasHeader = "kind,text,target,district,radius_m,source\n";
 
 TEST(GeocoderAliases, resolve_through_an_alias_to_a_gazetteer_entry) {
   auto geocoder = Geocoder::Create(TinyGazetteer(),
-                                   kAliasHeader + "abbreviation,Place,Pl,,,x\n"
-                                                  "centre,Loughborough,street:Market Place,E07000130,500,x\n"
-                                                  "place,Lboro,town:Loughborough,,,x\n",
+                                   kAliasHeader +
+                                       "abbreviation,Place,Pl,,,x\n"
+                                       "centre,Loughborough,street:Market Place,E07000130,500,x\n"
+                                       "place,Lboro,town:Loughborough,,,x\n",
                                    "aliases.csv");
   ASSERT_TRUE(geocoder.ok()) << geocoder.status().ToString();
   EXPECT_EQ((*geocoder)->Geocode("Lboro").matched_name, "Loughborough (town, Charnwood)");
@@ -332,20 +336,24 @@ TEST(GeocoderAliases, refuse_another_header) {
 }
 
 TEST(GeocoderAliases, name_the_line_of_a_target_that_does_not_exist) {
-  auto geocoder = Geocoder::Create(TinyGazetteer(), kAliasHeader + "place,Lboro,town:Loughboro,,,x\n", "aliases.csv");
+  auto geocoder =
+      Geocoder::Create(TinyGazetteer(), kAliasHeader + "place,Lboro,town:Loughboro,,,x\n", "aliases.csv");
   ASSERT_FALSE(geocoder.ok());
   EXPECT_EQ(geocoder.status().code(), StatusCode::kRejectedInput);
   EXPECT_EQ(geocoder.status().ToString(),
-            "aliases.csv line 2 column \"target\": no gazetteer town \"Loughboro\" (targets are kind:name, kind one "
+            "aliases.csv line 2 column \"target\": no gazetteer town \"Loughboro\" (targets are kind:name, "
+            "kind one "
             "of street, place, ward, town, district)");
 }
 
 TEST(GeocoderAliases, refuse_an_unknown_kind_and_a_centre_without_radius) {
-  auto kind = Geocoder::Create(TinyGazetteer(), kAliasHeader + "nickname,Lboro,town:Loughborough,,,x\n", "a.csv");
+  auto kind =
+      Geocoder::Create(TinyGazetteer(), kAliasHeader + "nickname,Lboro,town:Loughborough,,,x\n", "a.csv");
   ASSERT_FALSE(kind.ok());
-  EXPECT_EQ(kind.status().ToString(), "a.csv line 2 column \"kind\": \"nickname\" is not abbreviation, place or centre");
-  auto radius =
-      Geocoder::Create(TinyGazetteer(), kAliasHeader + "centre,Loughborough,street:Market Place,,,x\n", "a.csv");
+  EXPECT_EQ(kind.status().ToString(),
+            "a.csv line 2 column \"kind\": \"nickname\" is not abbreviation, place or centre");
+  auto radius = Geocoder::Create(TinyGazetteer(),
+                                 kAliasHeader + "centre,Loughborough,street:Market Place,,,x\n", "a.csv");
   ASSERT_FALSE(radius.ok());
   EXPECT_EQ(radius.status().where().column, "radius_m");
   auto abbreviation = Geocoder::Create(TinyGazetteer(), kAliasHeader + "abbreviation,St.,St,,,x\n", "a.csv");

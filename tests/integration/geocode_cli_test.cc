@@ -34,20 +34,21 @@ TEST(GazetteerCommand, writes_the_committed_gazetteer) {
 }
 
 TEST(GeocodeCommand, answers_each_text_as_a_csv_row) {
-  CommandResult r = RunHarmlens({"geocode", "--data", DataDir(), "--format", "csv", "outside Wetherspoons Granby St",
-                                 "home", "High Street"});
+  CommandResult r = RunHarmlens({"geocode", "--data", DataDir(), "--format", "csv",
+                                 "outside Wetherspoons Granby St", "home", "High Street"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(r.out,
-            "text,method,matched,longitude,latitude,radius_m,confidence,unresolved\n"
-            "outside Wetherspoons Granby St,street,Granby Street (Leicester),-1.129511,52.633145,220,0.80,\n"
-            "home,unresolved,,,,,,\"private-address: a home or private address, no place named\"\n"
-            "High Street,unresolved,,,,,,\"ambiguous: \"\"High Street\"\" names 39 places in 9 districts; name the "
-            "town to choose\"\n");
+  EXPECT_EQ(
+      r.out,
+      "text,method,matched,longitude,latitude,radius_m,confidence,unresolved\n"
+      "outside Wetherspoons Granby St,street,Granby Street (Leicester),-1.129511,52.633145,220,0.80,\n"
+      "home,unresolved,,,,,,\"private-address: a home or private address, no place named\"\n"
+      "High Street,unresolved,,,,,,\"ambiguous: \"\"High Street\"\" names 39 places in 9 districts; name the "
+      "town to choose\"\n");
 }
 
 TEST(GeocodeCommand, uses_the_site_district_given_by_name) {
-  CommandResult r =
-      RunHarmlens({"geocode", "--data", DataDir(), "--format", "csv", "--site-district", "Leicester", "High Street"});
+  CommandResult r = RunHarmlens(
+      {"geocode", "--data", DataDir(), "--format", "csv", "--site-district", "Leicester", "High Street"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("High Street,street+site,High Street (Leicester),"), std::string::npos) << r.out;
 }

@@ -76,10 +76,10 @@ struct Scored {
 
 struct Evaluation {
   int64_t rows = 0;
-  int64_t naming_rows = 0;        // descriptions naming a place of the synthetic gazetteer
+  int64_t naming_rows = 0;  // descriptions naming a place of the synthetic gazetteer
   int64_t naming_resolved = 0;
-  int64_t other_rows = 0;         // descriptions naming no place ("home address", "park", "")
-  int64_t other_resolved = 0;     // must stay 0: nothing is guessed
+  int64_t other_rows = 0;      // descriptions naming no place ("home address", "park", "")
+  int64_t other_resolved = 0;  // must stay 0: nothing is guessed
   GeocodeTally tally;
   std::map<std::string, std::vector<Scored>> by_method;
   std::vector<Scored> all;
@@ -108,7 +108,8 @@ bool NamesSyntheticPlace(const std::string& text, const std::vector<std::string>
   if (text == "town centre") return true;  // Leicester city centre, for a site in Leicester
   for (std::string name : names) {
     if (text.find(name) != std::string::npos) return true;
-    for (auto [full, abbreviation] : {std::pair{" Street", " St"}, std::pair{" Road", " Rd"}, std::pair{" Lane", " Ln"}}) {
+    for (auto [full, abbreviation] :
+         {std::pair{" Street", " St"}, std::pair{" Road", " Rd"}, std::pair{" Lane", " Ln"}}) {
       size_t at = name.rfind(full);
       if (at != std::string::npos && at + std::string(full).size() == name.size()) {
         std::string short_name = name.substr(0, at) + abbreviation;
@@ -119,11 +120,12 @@ bool NamesSyntheticPlace(const std::string& text, const std::vector<std::string>
   return false;
 }
 
-Evaluation Evaluate(const Geocoder& geocoder, const Table& istv, const Table& truth, const GeocodeHints& hints,
-                    const std::vector<std::string>& synthetic_places) {
+Evaluation Evaluate(const Geocoder& geocoder, const Table& istv, const Table& truth,
+                    const GeocodeHints& hints, const std::vector<std::string>& synthetic_places) {
   Evaluation ev;
   size_t id = istv.Column("attendance_id"), text = istv.Column("location_description");
-  size_t truth_id = truth.Column("attendance_id"), lon = truth.Column("longitude"), lat = truth.Column("latitude");
+  size_t truth_id = truth.Column("attendance_id"), lon = truth.Column("longitude"),
+         lat = truth.Column("latitude");
   EXPECT_EQ(istv.rows.size(), truth.rows.size());
   for (size_t i = 0; i < istv.rows.size() && i < truth.rows.size(); ++i) {
     EXPECT_EQ(istv.rows[i][id], truth.rows[i][truth_id]);  // row for row (docs/synthetic-llr.md)
@@ -144,25 +146,31 @@ Evaluation Evaluate(const Geocoder& geocoder, const Table& istv, const Table& tr
 }
 
 void Print(const std::string& title, const Evaluation& ev) {
-  std::printf("\n%s: %lld attendances, %lld resolved (%.1f%%); naming a place %lld, of which resolved %.1f%%; "
-              "naming none %lld, of which resolved %lld\n",
-              title.c_str(), static_cast<long long>(ev.rows), static_cast<long long>(ev.tally.resolved),
-              100.0 * static_cast<double>(ev.tally.resolved) / static_cast<double>(ev.rows),
-              static_cast<long long>(ev.naming_rows),
-              100.0 * static_cast<double>(ev.naming_resolved) / static_cast<double>(std::max<int64_t>(1, ev.naming_rows)),
-              static_cast<long long>(ev.other_rows), static_cast<long long>(ev.other_resolved));
-  std::printf("| method | resolved | median error m | 90th pct error m | within radius | mean confidence |\n");
+  std::printf(
+      "\n%s: %lld attendances, %lld resolved (%.1f%%); naming a place %lld, of which resolved %.1f%%; "
+      "naming none %lld, of which resolved %lld\n",
+      title.c_str(), static_cast<long long>(ev.rows), static_cast<long long>(ev.tally.resolved),
+      100.0 * static_cast<double>(ev.tally.resolved) / static_cast<double>(ev.rows),
+      static_cast<long long>(ev.naming_rows),
+      100.0 * static_cast<double>(ev.naming_resolved) /
+          static_cast<double>(std::max<int64_t>(1, ev.naming_rows)),
+      static_cast<long long>(ev.other_rows), static_cast<long long>(ev.other_resolved));
+  std::printf(
+      "| method | resolved | median error m | 90th pct error m | within radius | mean confidence |\n");
   std::printf("|---|---:|---:|---:|---:|---:|\n");
   auto line = [&](const std::string& name, const std::vector<Scored>& v) {
-    std::printf("| %s | %zu | %.0f | %.0f | %.0f%% | %.2f |\n", name.c_str(), v.size(), Quantile(Evaluation::Errors(v), 0.5),
-                Quantile(Evaluation::Errors(v), 0.9), 100 * ev.Within(v), Evaluation::MeanConfidence(v));
+    std::printf("| %s | %zu | %.0f | %.0f | %.0f%% | %.2f |\n", name.c_str(), v.size(),
+                Quantile(Evaluation::Errors(v), 0.5), Quantile(Evaluation::Errors(v), 0.9),
+                100 * ev.Within(v), Evaluation::MeanConfidence(v));
   };
   for (const auto& [method, v] : ev.by_method) line("`" + method + "`", v);
   line("**all resolved**", ev.all);
   std::printf("unresolved:");
-  for (const auto& [reason, n] : ev.tally.unresolved) std::printf(" %s %lld;", reason.c_str(), static_cast<long long>(n));
+  for (const auto& [reason, n] : ev.tally.unresolved)
+    std::printf(" %s %lld;", reason.c_str(), static_cast<long long>(n));
   std::printf("\ncalibration by stated confidence:");
-  for (auto [lo, hi] : {std::pair{0.0, 0.4}, std::pair{0.4, 0.6}, std::pair{0.6, 0.75}, std::pair{0.75, 1.01}}) {
+  for (auto [lo, hi] :
+       {std::pair{0.0, 0.4}, std::pair{0.4, 0.6}, std::pair{0.6, 0.75}, std::pair{0.75, 1.01}}) {
     std::vector<Scored> band;
     for (const Scored& s : ev.all) {
       if (s.confidence >= lo && s.confidence < hi) band.push_back(s);
@@ -178,8 +186,8 @@ TEST(GeocodingEvaluation, resolves_synthetic_istv_descriptions_within_the_stated
   const char* scale_env = std::getenv("HARMLENS_GEOCODE_EVAL_SCALE");
   std::string scale = scale_env != nullptr && *scale_env != '\0' ? scale_env : "0.3";
   ScratchDir out;
-  CommandResult synth = RunHarmlens({"synth", "--seed", "7", "--scale", scale, "--years", "1", "--out", out.path(),
-                                     "--data", DataDir()});
+  CommandResult synth = RunHarmlens(
+      {"synth", "--seed", "7", "--scale", scale, "--years", "1", "--out", out.path(), "--data", DataDir()});
   ASSERT_EQ(synth.exit_code, 0) << synth.err;
   Table istv = ReadCsv(out.File("istv.csv"));
   Table truth = ReadCsv(out.File("truth/istv.csv"));
@@ -206,7 +214,8 @@ TEST(GeocodingEvaluation, resolves_synthetic_istv_descriptions_within_the_stated
     rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
   }
   auto gazetteer_entries = ReadGazetteerCsv(
-      Env::Default()->ReadFile(DataDir() + "/reference/" + std::string(kGazetteerFile)).value()->bytes(), "g");
+      Env::Default()->ReadFile(DataDir() + "/reference/" + std::string(kGazetteerFile)).value()->bytes(),
+      "g");
   ASSERT_TRUE(gazetteer_entries.ok());
   auto plain = Geocoder::Create(std::move(gazetteer_entries).value(), abbreviations_only, "abbreviations");
   ASSERT_TRUE(plain.ok()) << plain.status().ToString();
@@ -224,7 +233,8 @@ TEST(GeocodingEvaluation, resolves_synthetic_istv_descriptions_within_the_stated
   EXPECT_EQ(with_site.other_resolved, 0);
   EXPECT_EQ(no_site.other_resolved, 0);
   // Nearly every description naming a place resolves.
-  EXPECT_GE(static_cast<double>(with_site.naming_resolved) / static_cast<double>(with_site.naming_rows), 0.95);
+  EXPECT_GE(static_cast<double>(with_site.naming_resolved) / static_cast<double>(with_site.naming_rows),
+            0.95);
   EXPECT_GE(static_cast<double>(no_site.naming_resolved) / static_cast<double>(no_site.naming_rows), 0.75);
   // Error distances.
   EXPECT_LE(Quantile(Evaluation::Errors(with_site.all), 0.5), 600);
