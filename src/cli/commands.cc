@@ -61,42 +61,59 @@ void DrawProgress(const IngestProgress& p) {
 
 }  // namespace
 
-int RunIngestPoliceUk(Env* env, const IngestCommand& command) {
+int RunIngest(Env* env, Feed feed, const IngestCommand& command) {
   auto geography = ReferenceGeography::Load(env, command.data_dir + "/reference");
   if (!geography.ok()) return Fail("reference geography: ", geography.status());
   // A command that will be refused must not leave even an empty store behind.
-  Status inputs = CheckPoliceUkInputs(env, command.paths);
+  Status inputs = CheckInputs(feed, env, command.paths);
   if (!inputs.ok()) return Fail("ingest: ", inputs);
+  std::unique_ptr<const Geocoder> geocoder;
+  if (feed == Feed::kIstv) {
+    auto loaded = Geocoder::Load(env, command.data_dir + "/reference");
+    if (!loaded.ok()) return Fail("geocoder: ", loaded.status());
+    geocoder = std::move(*loaded);
+  }
   auto store = OpenSqliteStore(command.db);
   if (!store.ok()) return Fail("", store.status());
 
   IngestOptions options;
   options.batch_rows = command.batch_rows;
+  options.geocoder = geocoder.get();
   if (command.report_batches) {
-    options.on_batch_committed = [](const FileLoadReport& file, const IncidentBatch& batch, const LoadCounts& c) {
+    options.on_batch_committed = [](const FileLoadReport& file, const CommittedBatch& batch) {
       std::printf("committed load %lld batch %lld lines %lld-%lld: %s\n", static_cast<long long>(file.load_id),
                   static_cast<long long>(batch.batch_no), static_cast<long long>(batch.first_line),
-                  static_cast<long long>(batch.last_line), Accounting(c).c_str());
+                  static_cast<long long>(batch.last_line), Accounting(batch.counts).c_str());
       std::fflush(stdout);  // a test may kill us right after this line
     };
   }
   if (command.progress && !command.quiet) options.on_progress = DrawProgress;
 
-  auto report = IngestPoliceUk(store->get(), env, **geography, command.paths, options);
+  auto report = Ingest(feed, store->get(), env, **geography, command.paths, options);
   if (command.progress && !command.quiet) std::fprintf(stderr, "\n");
   if (!report.ok()) return Fail("ingest: ", report.status());
 
-  int64_t checked = 0, agree = 0;
+  int64_t checked = 0, agree = 0, located = 0, incidents = 0;
   for (const FileLoadReport& f : report->files) {
     checked += f.rows_lsoa_checked;
     agree += f.rows_lsoa_agreed;
+    located += f.rows_located;
+    incidents += f.counts.stored + f.counts.already_present;
     if (!command.quiet) std::printf("%s: %s\n", f.file.c_str(), Accounting(f.counts).c_str());
   }
   std::printf("loaded %zu file(s), %.1f MB in %.2f s: %s\n", report->files.size(),
               static_cast<double>(report->bytes) / 1e6, report->seconds, Accounting(report->total).c_str());
-  std::printf("LSOA check: %lld of %lld rows with coordinates and an LLR LSOA (%s) lie inside that LSOA's "
-              "polygon; CSP areas in summaries follow police.uk's LSOA\n",
-              static_cast<long long>(agree), static_cast<long long>(checked), Percent(agree, checked).c_str());
+  if (feed == Feed::kPoliceUk || feed == Feed::kPoliceExtract) {
+    std::printf("LSOA check: %lld of %lld rows with coordinates and an LLR LSOA (%s) lie inside that LSOA's "
+                "polygon; CSP areas in summaries follow %s LSOA\n",
+                static_cast<long long>(agree), static_cast<long long>(checked), Percent(agree, checked).c_str(),
+                feed == Feed::kPoliceUk ? "police.uk's" : "the force's");
+  }
+  if (feed == Feed::kIstv) {
+    std::printf("geocoding: %lld of %lld accepted attendances placed on the map from the clerk's words (%s); the "
+                "rest keep their text, unresolved (see docs/geocoding.md)\n",
+                static_cast<long long>(located), static_cast<long long>(incidents), Percent(located, incidents).c_str());
+  }
   if (report->total.quarantined > 0) {
     std::printf("%lld row(s) quarantined: see 'harmlens quarantine --db %s'\n",
                 static_cast<long long>(report->total.quarantined), command.db.c_str());
@@ -135,7 +152,18 @@ int RunSummary(Env* env, const std::string& db, const SummaryCommand& command, O
   return 0;
 }
 
-int RunLoads(Env* env, const std::string& db, OutputFormat format) {
+namespace {
+
+// The ingest subcommand (feed) a load came from, by the format recorded in the load.
+std::string_view CommandFeedOf(std::string_view load_feed) {
+  if (load_feed == "police-extract-incidents" || load_feed == "police-extract-persons") return "police-extract";
+  if (load_feed == "agency-records") return "agency";
+  return load_feed;  // "police-uk", "istv"
+}
+
+}  // namespace
+
+int RunLoads(Env* env, const std::string& db, const std::string& feed, OutputFormat format) {
   auto store = OpenExistingStore(env, db);
   if (!store.ok()) return Fail("", store.status());
   auto loads = (*store)->ListLoads();
@@ -145,6 +173,7 @@ int RunLoads(Env* env, const std::string& db, OutputFormat format) {
                     {true, false, false, false, true, true, true, true, true, true, false, false},
                     {}};
   for (const LoadRecord& l : *loads) {
+    if (!feed.empty() && CommandFeedOf(l.start.feed) != feed) continue;
     table.rows.push_back({std::to_string(l.id), l.start.feed, l.start.file, l.complete ? "complete" : "incomplete",
                           std::to_string(l.counts.read), std::to_string(l.counts.stored),
                           std::to_string(l.counts.already_present), std::to_string(l.counts.quarantined),
@@ -155,13 +184,27 @@ int RunLoads(Env* env, const std::string& db, OutputFormat format) {
   return 0;
 }
 
-int RunQuarantine(Env* env, const std::string& db, std::optional<int64_t> load_id, OutputFormat format) {
+int RunQuarantine(Env* env, const std::string& db, std::optional<int64_t> load_id, const std::string& feed,
+                  OutputFormat format) {
   auto store = OpenExistingStore(env, db);
   if (!store.ok()) return Fail("", store.status());
-  auto rows = (*store)->ListQuarantine(load_id);
-  if (!rows.ok()) return Fail("", rows.status());
+  std::vector<QuarantinedRow> rows;
+  if (feed.empty()) {
+    auto all = (*store)->ListQuarantine(load_id);
+    if (!all.ok()) return Fail("", all.status());
+    rows = std::move(*all);
+  } else {
+    auto loads = (*store)->ListLoads();
+    if (!loads.ok()) return Fail("", loads.status());
+    for (const LoadRecord& l : *loads) {
+      if (CommandFeedOf(l.start.feed) != feed || (load_id && *load_id != l.id)) continue;
+      auto of_load = (*store)->ListQuarantine(l.id);
+      if (!of_load.ok()) return Fail("", of_load.status());
+      for (QuarantinedRow& q : *of_load) rows.push_back(std::move(q));
+    }
+  }
   OutputTable table{{"file", "line", "column", "value", "reason"}, {false, true, false, false, false}, {}};
-  for (const QuarantinedRow& q : *rows) {
+  for (const QuarantinedRow& q : rows) {
     table.rows.push_back({q.source.file, std::to_string(q.source.line), q.column, q.value, q.reason});
   }
   WriteTable(table, format, std::cout);

@@ -9,6 +9,7 @@
 
 #include "base/env.h"
 #include "cli/output.h"
+#include "ingest/ingest.h"
 
 namespace harmlens {
 
@@ -50,7 +51,9 @@ struct GeocodeCommand {
   std::string site_district;       // a district code or name, or ""
 };
 
-int RunIngestPoliceUk(Env* env, const IngestCommand& command);
+// `harmlens ingest <feed>`: checks every file first (a refused command creates no
+// store), loads them, prints one accounting line per file and the totals.
+int RunIngest(Env* env, Feed feed, const IngestCommand& command);
 // Builds the LLR gazetteer from the bundled data and writes it (docs/formats/gazetteer.md).
 int RunGazetteer(Env* env, const GazetteerCommand& command);
 // Geocodes free-text locations (docs/geocoding.md), one output row per text.
@@ -58,8 +61,10 @@ int RunGeocode(Env* env, const GeocodeCommand& command, OutputFormat format);
 // Writes a synthetic LLR (docs/synthetic-llr.md) into command.out.
 int RunSynth(Env* env, const SynthCommand& command);
 int RunSummary(Env* env, const std::string& db, const SummaryCommand& command, OutputFormat format);
-int RunLoads(Env* env, const std::string& db, OutputFormat format);
-int RunQuarantine(Env* env, const std::string& db, std::optional<int64_t> load_id, OutputFormat format);
+// `feed`: "" for all, or an ingest subcommand's feed ("police-extract" covers both files).
+int RunLoads(Env* env, const std::string& db, const std::string& feed, OutputFormat format);
+int RunQuarantine(Env* env, const std::string& db, std::optional<int64_t> load_id, const std::string& feed,
+                  OutputFormat format);
 int RunGeography(Env* env, const std::string& data_dir, OutputFormat format);
 int RunRules(OutputFormat format);
 

@@ -95,17 +95,34 @@ int main(int argc, char** argv) {
   IngestCommand ingest;
   CLI::App* ingest_cmd = app.add_subcommand("ingest", "load partner files into the store");
   ingest_cmd->require_subcommand(1);
-  CLI::App* police_uk = ingest_cmd->add_subcommand(
-      "police-uk", "police.uk street-level crime CSVs (any force); files or folders of them");
-  police_uk->add_option("paths", ingest.paths, "files, or folders searched for *.csv")->required();
-  AddDbOption(police_uk, &db);
-  police_uk->add_option("--data", data_dir, "reference geography folder (data/)")->capture_default_str();
-  police_uk->add_option("--batch-rows", ingest.batch_rows, "rows per atomic batch")
-      ->check(CLI::Range(int64_t{1}, int64_t{10'000'000}))
-      ->capture_default_str();
-  police_uk->add_flag("--report-batches", ingest.report_batches,
-                      "print a line on stdout as each batch is committed");
-  police_uk->add_flag("--quiet", ingest.quiet, "print only the totals");
+  // One subcommand per feed, each with the same options (docs/formats/ for each format).
+  struct FeedCommand {
+    Feed feed;
+    const char* description;
+    CLI::App* app = nullptr;
+  };
+  std::vector<FeedCommand> feeds = {
+      {Feed::kPoliceUk, "police.uk street-level crime CSVs (any force); files or folders of them"},
+      {Feed::kPoliceExtract,
+       "the force's extract: an incidents file and its persons file, told apart by their headers, one folder per "
+       "extract (docs/formats/police-extract.md)"},
+      {Feed::kIstv, "A&E assault attendances, ISTV minimum dataset, one or more submissions (docs/formats/istv.md)"},
+      {Feed::kAgencyRecords,
+       "partner agency records: youth offending, children's social care, school exclusions, probation, substance "
+       "misuse, mental health (docs/formats/agency-records.md); personal data"},
+  };
+  for (FeedCommand& f : feeds) {
+    CLI::App* cmd = ingest_cmd->add_subcommand(std::string(FeedCommandName(f.feed)), f.description);
+    cmd->add_option("paths", ingest.paths, "files, or folders searched for *.csv")->required();
+    AddDbOption(cmd, &db);
+    cmd->add_option("--data", data_dir, "reference geography folder (data/)")->capture_default_str();
+    cmd->add_option("--batch-rows", ingest.batch_rows, "rows per atomic batch")
+        ->check(CLI::Range(int64_t{1}, int64_t{10'000'000}))
+        ->capture_default_str();
+    cmd->add_flag("--report-batches", ingest.report_batches, "print a line on stdout as each batch is committed");
+    cmd->add_flag("--quiet", ingest.quiet, "print only the totals");
+    f.app = cmd;
+  }
 
   // summary
   SummaryCommand summary;
@@ -120,8 +137,11 @@ int main(int argc, char** argv) {
   AddFormatOption(summary_cmd, &format);
 
   // loads
+  std::string feed_filter;
+  const std::vector<std::string> kFeedNames = {"police-uk", "police-extract", "istv", "agency"};
   CLI::App* loads_cmd = app.add_subcommand("loads", "every load with its accounting and LSOA check");
   AddDbOption(loads_cmd, &db);
+  loads_cmd->add_option("--feed", feed_filter, "only loads of this feed")->check(CLI::IsMember(kFeedNames));
   AddFormatOption(loads_cmd, &format);
 
   // quarantine
@@ -129,6 +149,7 @@ int main(int argc, char** argv) {
   CLI::App* quarantine_cmd = app.add_subcommand("quarantine", "rows refused by ingest, with reasons");
   AddDbOption(quarantine_cmd, &db);
   quarantine_cmd->add_option("--load", quarantine_load, "only this load id");
+  quarantine_cmd->add_option("--feed", feed_filter, "only rows of this feed")->check(CLI::IsMember(kFeedNames));
   AddFormatOption(quarantine_cmd, &format);
 
   // geography
@@ -191,16 +212,18 @@ int main(int argc, char** argv) {
 
   Env* env = Env::Default();
   OutputFormat out = ToFormat(format);
-  if (police_uk->parsed()) {
+  for (const FeedCommand& f : feeds) {
+    if (!f.app->parsed()) continue;
     ingest.db = db;
     ingest.data_dir = data_dir;
     ingest.progress = isatty(STDERR_FILENO) != 0;
-    return RunIngestPoliceUk(env, ingest);
+    return RunIngest(env, f.feed, ingest);
   }
   if (summary_cmd->parsed()) return RunSummary(env, db, summary, out);
-  if (loads_cmd->parsed()) return RunLoads(env, db, out);
+  if (loads_cmd->parsed()) return RunLoads(env, db, feed_filter, out);
   if (quarantine_cmd->parsed()) {
-    return RunQuarantine(env, db, quarantine_load > 0 ? std::optional<int64_t>(quarantine_load) : std::nullopt, out);
+    return RunQuarantine(env, db, quarantine_load > 0 ? std::optional<int64_t>(quarantine_load) : std::nullopt,
+                         feed_filter, out);
   }
   if (geography_cmd->parsed()) return RunGeography(env, data_dir, out);
   if (rules_cmd->parsed()) return RunRules(out);

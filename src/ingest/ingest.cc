@@ -3,14 +3,20 @@
 #include <pthread.h>
 #include <sodium.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <deque>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <type_traits>
 
 #include "base/csv.h"
+#include "ingest/agency_records.h"
+#include "ingest/istv.h"
+#include "ingest/police_extract.h"
 #include "ingest/police_uk.h"
 #include "model/behaviour_rules.h"
 
@@ -22,9 +28,11 @@ bool EndsWith(std::string_view s, std::string_view suffix) {
 }
 
 // A batch handed from the parsing thread to the writing thread.
+template <typename Batch>
 struct ParsedBatch {
-  IncidentBatch batch;
+  Batch batch;
   int64_t bytes_done = 0;
+  int64_t rows_located = 0;  // accepted rows with a point
   bool last = false;
 };
 
@@ -41,6 +49,7 @@ class ContentHash {
     done_ = offset;
   }
   std::string Hex() {
+    HashTo(bytes_.size());
     unsigned char digest[crypto_generichash_BYTES];
     crypto_generichash_final(&state_, digest, sizeof digest);
     static const char* kDigits = "0123456789abcdef";
@@ -59,15 +68,16 @@ class ContentHash {
 };
 
 // Hands parsed batches to the writer and the written ones back to the parser, which
-// refills them: the strings inside each Incident keep their capacity, so steady-state
+// refills them: the strings inside each row keep their capacity, so steady-state
 // parsing allocates almost nothing. At most `capacity` batches are ever in flight.
+template <typename Batch>
 class BatchQueue {
  public:
   explicit BatchQueue(size_t capacity) : capacity_(capacity) {}
 
   // A batch to fill: a recycled one if any, a new one while under capacity, otherwise
   // waits. Null if the writer has given up.
-  std::unique_ptr<ParsedBatch> Empty() {
+  std::unique_ptr<ParsedBatch<Batch>> Empty() {
     std::unique_lock lock(mu_);
     cond_.wait(lock, [&] { return !recycled_.empty() || created_ < capacity_ || cancelled_; });
     if (cancelled_) return nullptr;
@@ -77,21 +87,21 @@ class BatchQueue {
       return batch;
     }
     ++created_;
-    return std::make_unique<ParsedBatch>();
+    return std::make_unique<ParsedBatch<Batch>>();
   }
-  void Push(std::unique_ptr<ParsedBatch> batch) {
+  void Push(std::unique_ptr<ParsedBatch<Batch>> batch) {
     std::lock_guard lock(mu_);
     full_.push_back(std::move(batch));
     cond_.notify_all();
   }
-  std::unique_ptr<ParsedBatch> Pop() {
+  std::unique_ptr<ParsedBatch<Batch>> Pop() {
     std::unique_lock lock(mu_);
     cond_.wait(lock, [&] { return !full_.empty(); });
     auto batch = std::move(full_.front());
     full_.pop_front();
     return batch;
   }
-  void Recycle(std::unique_ptr<ParsedBatch> batch) {
+  void Recycle(std::unique_ptr<ParsedBatch<Batch>> batch) {
     std::lock_guard lock(mu_);
     recycled_.push_back(std::move(batch));
     cond_.notify_all();
@@ -105,67 +115,305 @@ class BatchQueue {
  private:
   std::mutex mu_;
   std::condition_variable cond_;
-  std::deque<std::unique_ptr<ParsedBatch>> full_;
-  std::vector<std::unique_ptr<ParsedBatch>> recycled_;
+  std::deque<std::unique_ptr<ParsedBatch<Batch>>> full_;
+  std::vector<std::unique_ptr<ParsedBatch<Batch>>> recycled_;
   size_t capacity_;
   size_t created_ = 0;
   bool cancelled_ = false;
 };
 
-// Parses one file into batches and pushes them. False if the writer gave up.
-bool ParseFile(const std::string& path, std::string_view bytes, const ReferenceGeography& geography,
-               int64_t batch_rows, BatchQueue* queue) {
-  PoliceUkParser parser(path, geography);
+// The rows of each kind of batch, so one parsing loop serves every adapter.
+std::vector<Incident>& RowsOf(IncidentBatch& batch) { return batch.incidents; }
+std::vector<AgencyRecord>& RowsOf(AgencyRecordBatch& batch) { return batch.records; }
+
+// Work done on the parsing thread once a batch of incidents is complete: their keys,
+// and the LSOA check, which applies to rows with a point and an LLR LSOA label (the CSP
+// area then comes from the label): only those have a polygon to test the point against.
+// Returns how many have a point.
+int64_t FinishRows(IncidentBatch& batch) {
+  int64_t located = 0;
+  batch.rows_lsoa_checked = batch.rows_lsoa_agreed = 0;
+  batch.keys.resize(batch.incidents.size());
+  for (size_t i = 0; i < batch.incidents.size(); ++i) {
+    const Incident& inc = batch.incidents[i];
+    batch.keys[i] = KeyOf(inc.source.agency, inc.source_id);
+    if (!inc.location.point) continue;
+    ++located;
+    if (!inc.location.lsoa_reported.empty() && !inc.location.csp_area.empty()) {
+      ++batch.rows_lsoa_checked;
+      if (inc.location.lsoa_by_point == inc.location.lsoa_reported) ++batch.rows_lsoa_agreed;
+    }
+  }
+  return located;
+}
+int64_t FinishRows(AgencyRecordBatch&) { return 0; }
+
+// Parses one file with `parser` into batches and pushes them. False if the writer gave
+// up. A parser that accounts rows of a second file (police extract persons) attaches
+// them as each batch closes.
+template <typename Parser, typename Batch>
+bool ParseFile(Parser& parser, std::string_view bytes, int64_t batch_rows, BatchQueue<Batch>* queue) {
   CsvReader reader(bytes);
   CsvRecord record;
   QuarantinedRow rejected;
   reader.Next(&record);  // the header, checked before the load began
   int64_t batch_no = 0;
   for (bool more = true; more;) {
-    std::unique_ptr<ParsedBatch> parsed = queue->Empty();
+    std::unique_ptr<ParsedBatch<Batch>> parsed = queue->Empty();
     if (!parsed) return false;
-    IncidentBatch& batch = parsed->batch;
+    Batch& batch = parsed->batch;
+    auto& rows = RowsOf(batch);
     batch.batch_no = batch_no++;
     batch.quarantined.clear();
-    batch.rows_lsoa_checked = batch.rows_lsoa_agreed = 0;
-    size_t stored = 0;  // incidents[0, stored) are this batch's; the rest are spares
-    int64_t rows = 0;
-    while (rows < batch_rows) {
+    batch.first_line = batch.last_line = 0;
+    size_t stored = 0;  // rows[0, stored) are this batch's; the rest are spares
+    int64_t read = 0;
+    while (read < batch_rows) {
       more = reader.Next(&record);
       // A final empty line is the file's last line ending, not a blank record.
       if (more && record.blank && reader.offset() >= bytes.size()) more = false;
       if (!more) break;
-      if (rows == 0) batch.first_line = record.line;
+      if (read == 0) batch.first_line = record.line;
       batch.last_line = record.line;
-      ++rows;
-      if (stored == batch.incidents.size()) batch.incidents.emplace_back();
-      Incident& inc = batch.incidents[stored];
-      if (!parser.Parse(record, &inc, &rejected)) {
+      ++read;
+      if (stored == rows.size()) rows.emplace_back();
+      if (!parser.Parse(record, &rows[stored], &rejected)) {
         batch.quarantined.push_back(std::move(rejected));
         continue;
       }
-      // The LSOA check applies to rows with a point and an LLR LSOA label (the CSP area
-      // then comes from the label): only those have a polygon to test the point against.
-      if (inc.location.point && !inc.location.lsoa_reported.empty() && !inc.location.csp_area.empty()) {
-        ++batch.rows_lsoa_checked;
-        if (inc.location.lsoa_by_point == inc.location.lsoa_reported) ++batch.rows_lsoa_agreed;
-      }
       ++stored;
     }
-    batch.incidents.resize(stored);
-    batch.keys.resize(stored);
-    for (size_t i = 0; i < stored; ++i) {
-      batch.keys[i] = KeyOf(batch.incidents[i].source.agency, batch.incidents[i].source_id);
-    }
+    rows.resize(stored);
+    parsed->rows_located = FinishRows(batch);
     parsed->bytes_done = static_cast<int64_t>(reader.offset());
     parsed->last = !more || reader.offset() >= bytes.size();
     more = !parsed->last;
+    if constexpr (requires { parser.CloseBatch(&batch, true); }) parser.CloseBatch(&batch, parsed->last);
     queue->Push(std::move(parsed));
   }
   return true;
 }
 
+Result<BatchCounts> Write(Store* store, const IncidentBatch& batch) { return store->WriteBatch(batch); }
+Result<BatchCounts> Write(Store* store, const AgencyRecordBatch& batch) {
+  HL_ASSIGN_OR_RETURN(LoadCounts counts, store->WriteAgencyRecords(batch));
+  return BatchCounts{counts, {}};
+}
+
+// A file that passed its header check, with its bytes.
+struct CheckedFile {
+  std::string path;
+  std::string feed;  // the load's feed: the file's format
+  std::unique_ptr<FileContents> contents;
+  std::string_view bytes() const { return contents->bytes(); }
+};
+
+// Files loaded together, each with a load of its own: one file, or a police extract's
+// incidents file and its persons file (the companion).
+struct LoadUnit {
+  size_t main = 0;
+  std::optional<size_t> companion;
+};
+
+struct CheckedInputs {
+  std::vector<CheckedFile> files;
+  std::vector<LoadUnit> units;
+  int64_t bytes = 0;
+};
+
+std::string FolderOf(const std::string& path) {
+  size_t slash = path.rfind('/');
+  return slash == std::string::npos ? "." : path.substr(0, slash);
+}
+
+// Pairs the files of police extracts: one incidents file and at most one persons file
+// per folder, and no persons file without its incidents file.
+Status PairExtractFiles(CheckedInputs* inputs, const std::vector<PoliceExtractFile>& kinds) {
+  struct Extract {
+    std::optional<size_t> incidents, persons;
+  };
+  std::map<std::string, Extract> by_folder;
+  for (size_t i = 0; i < inputs->files.size(); ++i) {
+    Extract& extract = by_folder[FolderOf(inputs->files[i].path)];
+    std::optional<size_t>& slot = kinds[i] == PoliceExtractFile::kIncidents ? extract.incidents : extract.persons;
+    if (slot) {
+      const char* what = kinds[i] == PoliceExtractFile::kIncidents ? "incidents" : "persons";
+      return Status::RejectedInput(std::string("a second ") + what + " file in the folder of " +
+                                       inputs->files[*slot].path +
+                                       "; an extract is one incidents file and its persons file, and each extract "
+                                       "must be in a folder of its own",
+                                   {inputs->files[i].path, 0, ""});
+    }
+    slot = i;
+  }
+  for (const auto& [folder, extract] : by_folder) {
+    if (!extract.incidents) {
+      return Status::RejectedInput(
+          "a police extract persons file needs the incidents file of its extract, in the same folder (persons "
+          "rows are loaded with their incidents)",
+          {inputs->files[*extract.persons].path, 0, ""});
+    }
+  }
+  // Extracts in the order of their incidents files (the sorted command-line order).
+  for (size_t i = 0; i < inputs->files.size(); ++i) {
+    if (kinds[i] != PoliceExtractFile::kIncidents) continue;
+    inputs->units.push_back({i, by_folder[FolderOf(inputs->files[i].path)].persons});
+  }
+  return Status::Ok();
+}
+
+// Reads and checks every file, storing nothing.
+Result<CheckedInputs> CheckFiles(Feed feed, Env* env, const std::vector<std::string>& paths) {
+  HL_ASSIGN_OR_RETURN(std::vector<std::string> files, ExpandInputPaths(env, paths));
+  if (feed == Feed::kPoliceExtract) {
+    // The same file named twice (say, as a folder and by name) is one file of its extract.
+    std::sort(files.begin(), files.end());
+    files.erase(std::unique(files.begin(), files.end()), files.end());
+  }
+  CheckedInputs inputs;
+  std::vector<PoliceExtractFile> kinds;
+  for (const std::string& file : files) {
+    CheckedFile checked{file, "", nullptr};
+    HL_ASSIGN_OR_RETURN(checked.contents, env->ReadFile(file));
+    std::string_view bytes = checked.bytes();
+    switch (feed) {
+      case Feed::kPoliceUk:
+        HL_RETURN_IF_ERROR(CheckPoliceUkHeader(file, bytes));
+        checked.feed = kPoliceUkFeed;
+        break;
+      case Feed::kPoliceExtract: {
+        HL_ASSIGN_OR_RETURN(PoliceExtractFile kind, IdentifyPoliceExtractFile(file, bytes));
+        kinds.push_back(kind);
+        checked.feed = kind == PoliceExtractFile::kIncidents ? kPoliceExtractIncidentsFeed : kPoliceExtractPersonsFeed;
+        break;
+      }
+      case Feed::kIstv:
+        HL_RETURN_IF_ERROR(CheckIstvHeader(file, bytes));
+        checked.feed = kIstvFeed;
+        break;
+      case Feed::kAgencyRecords:
+        HL_RETURN_IF_ERROR(CheckAgencyRecordsHeader(file, bytes));
+        checked.feed = kAgencyRecordsFeed;
+        break;
+    }
+    inputs.bytes += static_cast<int64_t>(bytes.size());
+    inputs.files.push_back(std::move(checked));
+  }
+  if (feed == Feed::kPoliceExtract) {
+    HL_RETURN_IF_ERROR(PairExtractFiles(&inputs, kinds));
+  } else {
+    for (size_t i = 0; i < inputs.files.size(); ++i) inputs.units.push_back({i, std::nullopt});
+  }
+  return inputs;
+}
+
+// The writing side, shared by every feed: one load per file, batches written as the
+// parser thread (running `parse_unit` for each unit in turn) delivers them.
+template <typename Batch>
+Result<IngestReport> RunLoads(Store* store, Env* env, const CheckedInputs& inputs, const IngestOptions& options,
+                              const std::function<bool(const LoadUnit&, BatchQueue<Batch>*)>& parse_unit) {
+  IngestReport report;
+  report.bytes = inputs.bytes;
+  double started = env->MonotonicSeconds();
+  BatchQueue<Batch> queue(3);
+  std::thread parser_thread([&] {
+    pthread_setname_np(pthread_self(), "hl-parse");  // names the thread in top and perf
+    for (const LoadUnit& unit : inputs.units) {
+      if (!parse_unit(unit, &queue)) return;
+    }
+  });
+
+  Status failure;
+  int64_t bytes_before_unit = 0;
+  int64_t rows_read = 0;
+  auto begin_load = [&](const CheckedFile& file, FileLoadReport* file_report) -> Status {
+    file_report->file = file.path;
+    file_report->feed = file.feed;
+    HL_ASSIGN_OR_RETURN(file_report->load_id,
+                        store->BeginLoad({file.feed, file.path, static_cast<int64_t>(file.bytes().size()),
+                                          std::string(kBehaviourRulesVersion)}));
+    return Status::Ok();
+  };
+  for (const LoadUnit& unit : inputs.units) {
+    const CheckedFile& main = inputs.files[unit.main];
+    const CheckedFile* companion = unit.companion ? &inputs.files[*unit.companion] : nullptr;
+    FileLoadReport main_report, companion_report;
+    failure = begin_load(main, &main_report);
+    if (failure.ok() && companion) failure = begin_load(*companion, &companion_report);
+    if (!failure.ok()) break;
+    ContentHash content_hash(main.bytes());
+    for (;;) {
+      std::unique_ptr<ParsedBatch<Batch>> parsed_ptr = queue.Pop();
+      ParsedBatch<Batch>& parsed = *parsed_ptr;
+      content_hash.HashTo(static_cast<size_t>(parsed.bytes_done));
+      parsed.batch.load_id = main_report.load_id;
+      if constexpr (std::is_same_v<Batch, IncidentBatch>) {
+        if (parsed.batch.involvement_rows) parsed.batch.involvement_rows->load_id = companion_report.load_id;
+      }
+      Result<BatchCounts> counts = Write(store, parsed.batch);
+      if (!counts.ok()) {
+        failure = counts.status();
+        break;
+      }
+      main_report.counts += counts->rows;
+      if constexpr (std::is_same_v<Batch, IncidentBatch>) {
+        main_report.rows_lsoa_checked += parsed.batch.rows_lsoa_checked;
+        main_report.rows_lsoa_agreed += parsed.batch.rows_lsoa_agreed;
+      }
+      main_report.rows_located += parsed.rows_located;
+      companion_report.counts += counts->involvement_rows;
+      rows_read += counts->rows.read + counts->involvement_rows.read;
+      if (options.on_batch_committed) {
+        options.on_batch_committed(main_report,
+                                   {parsed.batch.batch_no, parsed.batch.first_line, parsed.batch.last_line, counts->rows});
+        if constexpr (std::is_same_v<Batch, IncidentBatch>) {
+          if (const auto& part = parsed.batch.involvement_rows) {
+            options.on_batch_committed(companion_report,
+                                       {part->batch_no, part->first_line, part->last_line, counts->involvement_rows});
+          }
+        }
+      }
+      if (options.on_progress) {
+        options.on_progress({bytes_before_unit + parsed.bytes_done, report.bytes, rows_read,
+                             env->MonotonicSeconds() - started});
+      }
+      bool last = parsed.last;
+      queue.Recycle(std::move(parsed_ptr));
+      if (last) {
+        failure = store->FinishLoad(main_report.load_id, content_hash.Hex());
+        if (failure.ok() && companion) {
+          failure = store->FinishLoad(companion_report.load_id, ContentHash(companion->bytes()).Hex());
+        }
+        break;
+      }
+    }
+    bytes_before_unit += static_cast<int64_t>(main.bytes().size() + (companion ? companion->bytes().size() : 0));
+    report.total += main_report.counts;
+    report.files.push_back(std::move(main_report));
+    if (companion) {
+      report.total += companion_report.counts;
+      report.files.push_back(std::move(companion_report));
+    }
+    if (!failure.ok()) break;
+  }
+  queue.Cancel();
+  parser_thread.join();
+  if (!failure.ok()) return failure;
+  report.seconds = env->MonotonicSeconds() - started;
+  return report;
+}
+
 }  // namespace
+
+std::string_view FeedCommandName(Feed feed) {
+  switch (feed) {
+    case Feed::kPoliceUk: return "police-uk";
+    case Feed::kPoliceExtract: return "police-extract";
+    case Feed::kIstv: return "istv";
+    case Feed::kAgencyRecords: return "agency";
+  }
+  return "unknown";
+}
 
 Result<std::vector<std::string>> ExpandInputPaths(Env* env, const std::vector<std::string>& paths) {
   std::vector<std::string> files;
@@ -189,91 +437,54 @@ Result<std::vector<std::string>> ExpandInputPaths(Env* env, const std::vector<st
   return files;
 }
 
-Status CheckPoliceUkInputs(Env* env, const std::vector<std::string>& paths) {
-  HL_ASSIGN_OR_RETURN(std::vector<std::string> files, ExpandInputPaths(env, paths));
-  for (const std::string& file : files) {
-    HL_ASSIGN_OR_RETURN(std::unique_ptr<FileContents> contents, env->ReadFile(file));
-    HL_RETURN_IF_ERROR(CheckPoliceUkHeader(file, contents->bytes()));
+Status CheckInputs(Feed feed, Env* env, const std::vector<std::string>& paths) {
+  return CheckFiles(feed, env, paths).status();
+}
+
+Result<IngestReport> Ingest(Feed feed, Store* store, Env* env, const ReferenceGeography& geography,
+                            const std::vector<std::string>& paths, const IngestOptions& options) {
+  if (sodium_init() < 0) return Status::Internal("ingest: libsodium failed to initialise");
+  if (options.batch_rows < 1) return Status::InvalidArgument("ingest: batch size must be at least 1 row");
+  // Check every file before storing anything: a wrong file refuses the whole command.
+  HL_ASSIGN_OR_RETURN(CheckedInputs inputs, CheckFiles(feed, env, paths));
+  const auto& files = inputs.files;
+  const int64_t batch_rows = options.batch_rows;
+
+  switch (feed) {
+    case Feed::kPoliceUk:
+      return RunLoads<IncidentBatch>(store, env, inputs, options, [&](const LoadUnit& unit, auto* queue) {
+        PoliceUkParser parser(files[unit.main].path, geography);
+        return ParseFile(parser, files[unit.main].bytes(), batch_rows, queue);
+      });
+    case Feed::kPoliceExtract:
+      return RunLoads<IncidentBatch>(store, env, inputs, options, [&](const LoadUnit& unit, auto* queue) {
+        // The persons file is read whole first: its rows wait for their incidents.
+        std::optional<PoliceExtractPersons> persons;
+        if (unit.companion) persons.emplace(files[*unit.companion].path, files[*unit.companion].bytes());
+        PoliceExtractParser parser(files[unit.main].path, geography, persons ? &*persons : nullptr);
+        return ParseFile(parser, files[unit.main].bytes(), batch_rows, queue);
+      });
+    case Feed::kIstv:
+      return RunLoads<IncidentBatch>(store, env, inputs, options, [&](const LoadUnit& unit, auto* queue) {
+        IstvParser parser(files[unit.main].path, geography, options.geocoder);
+        return ParseFile(parser, files[unit.main].bytes(), batch_rows, queue);
+      });
+    case Feed::kAgencyRecords:
+      return RunLoads<AgencyRecordBatch>(store, env, inputs, options, [&](const LoadUnit& unit, auto* queue) {
+        AgencyRecordParser parser(files[unit.main].path);
+        return ParseFile(parser, files[unit.main].bytes(), batch_rows, queue);
+      });
   }
-  return Status::Ok();
+  return Status::Internal("ingest: unknown feed");
+}
+
+Status CheckPoliceUkInputs(Env* env, const std::vector<std::string>& paths) {
+  return CheckInputs(Feed::kPoliceUk, env, paths);
 }
 
 Result<IngestReport> IngestPoliceUk(Store* store, Env* env, const ReferenceGeography& geography,
                                     const std::vector<std::string>& paths, const IngestOptions& options) {
-  if (sodium_init() < 0) return Status::Internal("ingest: libsodium failed to initialise");
-  if (options.batch_rows < 1) return Status::InvalidArgument("ingest: batch size must be at least 1 row");
-  HL_ASSIGN_OR_RETURN(std::vector<std::string> files, ExpandInputPaths(env, paths));
-
-  // Check every file before storing anything: a wrong file refuses the whole command.
-  std::vector<std::unique_ptr<FileContents>> contents;
-  IngestReport report;
-  for (const std::string& file : files) {
-    HL_ASSIGN_OR_RETURN(std::unique_ptr<FileContents> c, env->ReadFile(file));
-    HL_RETURN_IF_ERROR(CheckPoliceUkHeader(file, c->bytes()));
-    report.bytes += static_cast<int64_t>(c->bytes().size());
-    contents.push_back(std::move(c));
-  }
-
-  double started = env->MonotonicSeconds();
-  BatchQueue queue(3);
-  std::thread parser_thread([&] {
-    pthread_setname_np(pthread_self(), "hl-parse");  // names the thread in top and perf
-    for (size_t i = 0; i < files.size(); ++i) {
-      if (!ParseFile(files[i], contents[i]->bytes(), geography, options.batch_rows, &queue)) return;
-    }
-  });
-
-  Status failure;
-  int64_t bytes_before_file = 0;
-  int64_t rows_read = 0;
-  for (size_t i = 0; i < files.size() && failure.ok(); ++i) {
-    FileLoadReport file_report;
-    file_report.file = files[i];
-    Result<int64_t> load_id = store->BeginLoad(
-        {std::string(kPoliceUkFeed), files[i], static_cast<int64_t>(contents[i]->bytes().size()),
-         std::string(kBehaviourRulesVersion)});
-    if (!load_id.ok()) {
-      failure = load_id.status();
-      break;
-    }
-    file_report.load_id = *load_id;
-    ContentHash content_hash(contents[i]->bytes());
-    for (;;) {
-      std::unique_ptr<ParsedBatch> parsed_ptr = queue.Pop();
-      ParsedBatch& parsed = *parsed_ptr;
-      content_hash.HashTo(static_cast<size_t>(parsed.bytes_done));
-      parsed.batch.load_id = file_report.load_id;
-      Result<BatchCounts> written = store->WriteBatch(parsed.batch);
-      if (!written.ok()) {
-        failure = written.status();
-        break;
-      }
-      const LoadCounts* counts = &written->rows;
-      file_report.counts += *counts;
-      file_report.rows_lsoa_checked += parsed.batch.rows_lsoa_checked;
-      file_report.rows_lsoa_agreed += parsed.batch.rows_lsoa_agreed;
-      rows_read += counts->read;
-      if (options.on_batch_committed) options.on_batch_committed(file_report, parsed.batch, *counts);
-      if (options.on_progress) {
-        options.on_progress({bytes_before_file + parsed.bytes_done, report.bytes, rows_read,
-                             env->MonotonicSeconds() - started});
-      }
-      bool last = parsed.last;
-      queue.Recycle(std::move(parsed_ptr));
-      if (last) {
-        failure = store->FinishLoad(file_report.load_id, content_hash.Hex());
-        break;
-      }
-    }
-    bytes_before_file += static_cast<int64_t>(contents[i]->bytes().size());
-    report.total += file_report.counts;
-    report.files.push_back(std::move(file_report));
-  }
-  queue.Cancel();
-  parser_thread.join();
-  if (!failure.ok()) return failure;
-  report.seconds = env->MonotonicSeconds() - started;
-  return report;
+  return Ingest(Feed::kPoliceUk, store, env, geography, paths, options);
 }
 
 }  // namespace harmlens

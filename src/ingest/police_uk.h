@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -48,9 +49,17 @@ class PoliceUkParser {
   std::unordered_map<std::string, int> asb_occurrences_;
   // police.uk snaps every point to one of a limited set of map points, so the polygon
   // lookup for each distinct point is done once per file.
+  // A multiply-xorshift of the coordinates' bits: std::hash<double> (a byte-wise hash)
+  // was 4% of parsing. +0.0 makes -0.0 hash as 0.0, which compares equal to it.
   struct PointHash {
     size_t operator()(const std::pair<double, double>& p) const {
-      return std::hash<double>()(p.first) * 1000003u ^ std::hash<double>()(p.second);
+      uint64_t lon, lat;
+      const double x = p.first + 0.0, y = p.second + 0.0;
+      std::memcpy(&lon, &x, sizeof lon);
+      std::memcpy(&lat, &y, sizeof lat);
+      uint64_t h = (lon * 0x9E3779B97F4A7C15ull) ^ (lat + 0x632BE59BD9B4E019ull + (lon << 6) + (lon >> 2));
+      h *= 0xBF58476D1CE4E5B9ull;
+      return static_cast<size_t>(h ^ (h >> 31));
     }
   };
   std::unordered_map<std::pair<double, double>, const Lsoa*, PointHash> lsoa_by_point_;

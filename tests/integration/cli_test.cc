@@ -361,7 +361,8 @@ TEST(CliHelp, prints_usage_and_exits_0_for_every_subcommand) {
     }
   }
   for (std::string expected :
-       {"harmlens", "harmlens ingest", "harmlens ingest police-uk", "harmlens summary", "harmlens loads",
+       {"harmlens", "harmlens ingest", "harmlens ingest police-uk", "harmlens ingest police-extract",
+        "harmlens ingest istv", "harmlens ingest agency", "harmlens summary", "harmlens loads",
         "harmlens quarantine", "harmlens geography", "harmlens rules"}) {
     EXPECT_EQ(visited.count(expected), 1u) << expected;
   }
