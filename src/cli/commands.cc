@@ -129,6 +129,9 @@ int RunSummary(Env* env, const std::string& db, const SummaryCommand& command, O
   if (!command.from.empty()) query.from = ParseYearMonth(command.from);
   if (!command.to.empty()) query.to = ParseYearMonth(command.to);
   if (!command.behaviour.empty()) query.behaviour = HarmfulBehaviourFromSlug(command.behaviour);
+  for (Agency a : {Agency::kPoliceUk, Agency::kPoliceExtract, Agency::kEmergencyDepartment}) {
+    if (command.source == AgencyName(a)) query.agency = a;
+  }
   auto rows = Summarise(store->get(), query);
   if (!rows.ok()) {
     if (rows.status().code() == StatusCode::kInvalidArgument) {
@@ -146,8 +149,28 @@ int RunSummary(Env* env, const std::string& db, const SummaryCommand& command, O
   }
   WriteTable(table, format, std::cout);
   if (format == OutputFormat::kTable) {
-    std::cout << "total " << total << " incidents in " << rows->size()
-              << " cells; CSP area from police.uk's LSOA label\n";
+    // Where the CSP areas come from, and a warning when the figures mix sources: the
+    // same event reported by police.uk, the force's extract and A&E is three incidents.
+    std::vector<Agency> sources;
+    if (query.agency) {
+      sources = {*query.agency};
+    } else {
+      auto seen = SourcesIn(store->get(), query);
+      if (!seen.ok()) return Fail("summary: ", seen.status());
+      sources = *seen;
+    }
+    const char* areas_from = "police.uk's LSOA label";
+    if (sources.size() == 1 && sources[0] == Agency::kPoliceExtract) areas_from = "the force's LSOA";
+    if (sources.size() == 1 && sources[0] == Agency::kEmergencyDepartment) areas_from = "the place geocoded from A&E's words";
+    if (sources.size() > 1) areas_from = "each source's LSOA or place";
+    std::cout << "total " << total << " incidents in " << rows->size() << " cells; CSP area from " << areas_from
+              << "\n";
+    if (sources.size() > 1) {
+      std::string names;
+      for (Agency a : sources) names += std::string(names.empty() ? "" : ", ") + AgencyName(a);
+      std::cout << "note: these counts add up " << sources.size() << " sources (" << names
+                << "); one event may be counted once by each: choose one with --source\n";
+    }
   }
   return 0;
 }

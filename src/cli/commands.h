@@ -28,6 +28,7 @@ struct SummaryCommand {
   std::string from;
   std::string to;
   std::string behaviour;
+  std::string source;  // "" = every source, or an AgencyName ("police-uk", ...)
 };
 
 struct SynthCommand {

@@ -134,6 +134,10 @@ int main(int argc, char** argv) {
   summary_cmd->add_option("--to", summary.to, "last month, YYYY-MM")->check(kYearMonth);
   summary_cmd->add_option("--behaviour", summary.behaviour, "only incidents tagged with this harmful behaviour")
       ->check(kBehaviour);
+  summary_cmd
+      ->add_option("--source", summary.source,
+                   "only incidents from this source (default: every source in the store)")
+      ->check(CLI::IsMember({"police-uk", "police-extract", "emergency-department"}));
   AddFormatOption(summary_cmd, &format);
 
   // loads

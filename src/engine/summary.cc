@@ -24,6 +24,7 @@ Result<std::vector<SummaryRow>> Summarise(Store* store, const SummaryQuery& quer
   constexpr int kNoLocationSlot = kCspAreaCount + 1;
   std::map<std::tuple<int, int, int>, int64_t> counts;
   Status status = store->ScanIncidents(scan, [&](const IncidentRow& row) {
+    if (query.agency && row.agency != *query.agency) return;
     if (query.behaviour && !row.behaviours.Has(*query.behaviour)) return;
     int slot = kNoLocationSlot;
     if (!row.csp_area.empty()) {
@@ -60,6 +61,23 @@ Result<std::vector<SummaryRow>> Summarise(Store* store, const SummaryQuery& quer
     rows.push_back(std::move(row));
   }
   return rows;
+}
+
+Result<std::vector<Agency>> SourcesIn(Store* store, const SummaryQuery& query) {
+  IncidentScan scan;
+  if (query.from) scan.from_minute = OccurredTime::Month(*query.from).local_minute;
+  if (query.to) {
+    scan.to_minute = OccurredTime::Month(YearMonth::FromIndex(query.to->Index() + 1)).local_minute;
+  }
+  bool seen[4] = {};
+  HL_RETURN_IF_ERROR(store->ScanIncidents(scan, [&](const IncidentRow& row) {
+    if (static_cast<size_t>(row.agency) < 4) seen[static_cast<size_t>(row.agency)] = true;
+  }));
+  std::vector<Agency> sources;
+  for (int a = 0; a < 4; ++a) {
+    if (seen[a]) sources.push_back(static_cast<Agency>(a));
+  }
+  return sources;
 }
 
 }  // namespace harmlens

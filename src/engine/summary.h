@@ -25,7 +25,14 @@ struct SummaryQuery {
   std::optional<YearMonth> from;        // inclusive
   std::optional<YearMonth> to;          // inclusive
   std::optional<HarmfulBehaviour> behaviour;
+  // One source only. Without it every stored incident counts, so a store holding
+  // police.uk and the force's extract (or A&E) counts one event once per source.
+  std::optional<Agency> agency;
 };
+
+// The sources (agencies) whose incidents Summarise would count for `query`, ignoring
+// its own agency: to warn when a summary adds up several.
+Result<std::vector<Agency>> SourcesIn(Store* store, const SummaryQuery& query);
 
 struct SummaryRow {
   std::string csp_area;  // CSP name, or kOutsideLlr / kNoLocation

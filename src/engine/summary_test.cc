@@ -360,5 +360,44 @@ TEST(Summarise, a_district_code_outside_llr_is_counted_outside_llr_not_as_no_loc
   EXPECT_EQ(Table(*rows), "(outside LLR) | - | 2022-05 | Violence and sexual offences | 1\n");
 }
 
+// Two sources in one store: the extract's sixteen incidents and three A&E attendances,
+// one of them the same event as an extract incident (the summary cannot tell).
+TEST(SummaryOfSources, counts_one_source_when_asked_and_lists_the_sources_it_would_add_up) {
+  ScratchDir dir;
+  std::vector<std::vector<Incident>> batches = HandMadeBatches();
+  std::vector<Incident> attendances;
+  for (int i = 0; i < 3; ++i) {
+    Incident inc = MakeIncident(100 + i, Month(2022, 1), kViolence, In(kLeicester, "E01013600"));
+    inc.source.agency = Agency::kEmergencyDepartment;
+    attendances.push_back(inc);
+  }
+  batches.push_back(attendances);
+  std::unique_ptr<Store> store = StoreWith(dir, batches);
+  ASSERT_NE(store, nullptr);
+  auto count = [&](std::optional<Agency> agency) {
+    SummaryQuery query;
+    query.agency = agency;
+    query.from = YearMonth{2022, 1};
+    query.to = YearMonth{2022, 1};
+    query.csp_area = "E06000016";
+    auto rows = Summarise(store.get(), query);
+    EXPECT_TRUE(rows.ok());
+    int64_t total = 0;
+    for (const SummaryRow& r : *rows) total += r.incidents;
+    return total;
+  };
+  // By hand from HandMadeBatches: Leicester, 2022-01 holds 3 extract incidents.
+  EXPECT_EQ(count(Agency::kPoliceExtract), 3);
+  EXPECT_EQ(count(Agency::kEmergencyDepartment), 3);
+  EXPECT_EQ(count(std::nullopt), 6);
+  EXPECT_EQ(count(Agency::kPoliceUk), 0);
+  auto sources = SourcesIn(store.get(), {});
+  ASSERT_TRUE(sources.ok());
+  EXPECT_EQ(*sources, (std::vector<Agency>{Agency::kPoliceExtract, Agency::kEmergencyDepartment}));
+  SummaryQuery december;
+  december.from = december.to = YearMonth{2021, 12};
+  EXPECT_EQ(*SourcesIn(store.get(), december), (std::vector<Agency>{Agency::kPoliceExtract}));
+}
+
 }  // namespace
 }  // namespace harmlens

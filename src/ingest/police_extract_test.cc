@@ -401,7 +401,16 @@ TEST_F(PoliceExtractTest, quarantines_a_sex_outside_its_list) {
 }
 
 TEST_F(PoliceExtractTest, quarantines_a_persons_row_with_a_required_field_empty) {
+  ExpectPersonsQuarantine(Person("", "victim", "P9"), "incident_id", 0, "", "incident_id is empty (a value is required)");
+  ExpectPersonsQuarantine(Person("a", "", "P9"), "role", 1, "", "role is empty (a value is required)");
   ExpectPersonsQuarantine(Person("a", "victim", ""), "person_key", 2, "", "person_key is empty (a value is required)");
+  ExpectPersonsQuarantine(Person("a", "victim", "P9", "19", ""), "sex", 4, "", "sex is empty (a value is required)");
+}
+
+TEST_F(PoliceExtractTest, quarantines_a_persons_incident_id_of_the_wrong_shape) {
+  ExpectPersonsQuarantine(Person("LP 1", "victim", "P9"), "incident_id", 0, "LP 1",
+                          "cannot read \"LP 1\" as an incident_id (expected 1 to 40 letters, digits, \"-\", \"/\" "
+                          "or \"_\")");
 }
 
 TEST_F(PoliceExtractTest, quarantines_a_person_key_of_the_wrong_shape) {

@@ -321,6 +321,7 @@ class SqliteStore final : public Store {
         row.occurred = segment.occurred(i);
         if (row.occurred.local_minute < from || row.occurred.local_minute >= to) continue;
         row.id = first_id + i;
+        row.agency = segment.agency(i);
         row.crime_type = segment.crime_type(i);
         row.behaviours = segment.behaviours(i);
         row.csp_area = segment.csp_area(i);

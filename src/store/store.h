@@ -95,6 +95,7 @@ struct AgencyRecordBatch {
 // only during the callback that receives the row.
 struct IncidentRow {
   int64_t id = 0;
+  Agency agency = Agency::kPoliceUk;  // the source: police.uk, the extract, A&E
   OccurredTime occurred;
   CrimeType crime_type = CrimeType::kOtherCrime;
   BehaviourSet behaviours;

@@ -270,5 +270,29 @@ TEST(PartnerFeedsCli, creates_no_store_file_for_a_refused_command_of_any_feed) {
   }
 }
 
+TEST(PartnerFeedsCli, summary_warns_when_it_adds_up_sources_and_counts_one_with_source) {
+  ScratchDir scratch;
+  std::string db = scratch.File("h.db");
+  std::string incidents = scratch.Write("x/i.csv", kIncidentsHeader + "\n" + Incident("a") + "\n");
+  std::string istv = scratch.Write(
+      "istv.csv", kIstvHeader +
+                      "\n2023-01-01,2023-01-31,RWEAA,ED1,2023-01-07T00:30,2023-01-06,23:50,body_part,,"
+                      "licensed_premises,Granby Street,18-24,M,stranger\n");
+  ASSERT_EQ(RunHarmlens({"ingest", "police-extract", incidents, "--db", db, "--quiet"}).exit_code, 0);
+  CommandResult one = RunHarmlens({"summary", "--db", db});
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  EXPECT_EQ(Lines(one.out).back(), "total 1 incidents in 1 cells; CSP area from the force's LSOA");
+  ASSERT_EQ(RunHarmlens({"ingest", "istv", istv, "--db", db, "--quiet"}).exit_code, 0);
+  CommandResult both = RunHarmlens({"summary", "--db", db});
+  std::vector<std::string> lines = Lines(both.out);
+  ASSERT_GE(lines.size(), 2u);
+  EXPECT_EQ(lines[lines.size() - 2], "total 2 incidents in 1 cells; CSP area from each source's LSOA or place");
+  EXPECT_EQ(lines.back(),
+            "note: these counts add up 2 sources (police-extract, emergency-department); one event may be counted "
+            "once by each: choose one with --source");
+  CommandResult ae = RunHarmlens({"summary", "--db", db, "--source", "emergency-department", "--format", "csv"});
+  EXPECT_EQ(ae.out, "csp_area,month,crime_type,incidents\nLeicester,2023-01,Violence and sexual offences,1\n");
+}
+
 }  // namespace
 }  // namespace harmlens
