@@ -20,8 +20,9 @@ enum Column {
   kSex,
   kPostcode,
 };
-const std::vector<std::string_view> kColumns = {"record_id",  "agency",  "event_type",    "event_date", "given_name",
-                                                "surname",    "date_of_birth", "sex",     "postcode"};
+const std::vector<std::string_view> kColumns = {"record_id",     "agency",     "event_type",
+                                                "event_date",    "given_name", "surname",
+                                                "date_of_birth", "sex",        "postcode"};
 
 constexpr std::string_view kFormat = "agency records";
 constexpr size_t kMaxNameCharacters = 60;
@@ -34,7 +35,9 @@ std::string ExpectedHeader() {
          std::string(kAgencyRecordsHeader) + "\"";
 }
 
-std::string Required(std::string_view column) { return std::string(column) + " is empty (a value is required)"; }
+std::string Required(std::string_view column) {
+  return std::string(column) + " is empty (a value is required)";
+}
 
 // The code point starting at text[*i] (valid UTF-8), advancing *i past it.
 uint32_t NextCodePoint(std::string_view text, size_t* i) {
@@ -53,14 +56,14 @@ uint32_t NextCodePoint(std::string_view text, size_t* i) {
 // blocks. Combining accents (U+0300..U+036F) count, so decomposed "é" is a letter too.
 bool IsLetterOrMark(uint32_t cp) {
   if (cp < 0x80) return (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z');
-  if (cp < 0xC0 || cp == 0xD7 || cp == 0xF7) return false;            // Latin-1 controls, symbols, × ÷
-  if (cp >= 0x2000 && cp <= 0x2BFF) return false;                     // punctuation, symbols, arrows, shapes
-  if (cp >= 0x3000 && cp <= 0x303F) return false;                     // CJK punctuation
-  if (cp >= 0xE000 && cp <= 0xF8FF) return false;                     // private use
-  if (cp >= 0xFE00 && cp <= 0xFE6F) return false;                     // variation selectors, small forms
-  if (cp >= 0xFF00 && cp <= 0xFF20) return false;                     // fullwidth punctuation and digits
-  if (cp >= 0xFFF0 && cp <= 0xFFFF) return false;                     // specials
-  if (cp >= 0x1F000) return false;                                    // emoji and pictographs
+  if (cp < 0xC0 || cp == 0xD7 || cp == 0xF7) return false;  // Latin-1 controls, symbols, × ÷
+  if (cp >= 0x2000 && cp <= 0x2BFF) return false;           // punctuation, symbols, arrows, shapes
+  if (cp >= 0x3000 && cp <= 0x303F) return false;           // CJK punctuation
+  if (cp >= 0xE000 && cp <= 0xF8FF) return false;           // private use
+  if (cp >= 0xFE00 && cp <= 0xFE6F) return false;           // variation selectors, small forms
+  if (cp >= 0xFF00 && cp <= 0xFF20) return false;           // fullwidth punctuation and digits
+  if (cp >= 0xFFF0 && cp <= 0xFFFF) return false;           // specials
+  if (cp >= 0x1F000) return false;                          // emoji and pictographs
   return true;
 }
 
@@ -88,7 +91,8 @@ bool IsUkPostcode(std::string_view postcode) {
   // The outward code: A9, A99, AA9, AA99, A9A or AA9A.
   std::string shape;
   for (char c : out) shape += letter(c) ? 'A' : digit(c) ? '9' : '?';
-  return shape == "A9" || shape == "A99" || shape == "AA9" || shape == "AA99" || shape == "A9A" || shape == "AA9A";
+  return shape == "A9" || shape == "A99" || shape == "AA9" || shape == "AA99" || shape == "A9A" ||
+         shape == "AA9A";
 }
 
 Status CheckAgencyRecordsHeader(const std::string& file, std::string_view bytes) {
@@ -100,7 +104,8 @@ Status CheckAgencyRecordsHeader(const std::string& file, std::string_view bytes)
   std::vector<std::string_view> fields;
   for (size_t from = 0;;) {
     size_t comma = first.find(',', from);
-    fields.push_back(first.substr(from, comma == std::string_view::npos ? std::string_view::npos : comma - from));
+    fields.push_back(
+        first.substr(from, comma == std::string_view::npos ? std::string_view::npos : comma - from));
     if (comma == std::string_view::npos) break;
     from = comma + 1;
   }
@@ -139,8 +144,8 @@ bool AgencyRecordParser::Parse(const CsvRecord& csv, AgencyRecord* record, Quara
   if (!agency) {
     std::vector<std::string_view> names;
     for (PartnerAgency a : AllPartnerAgencies()) names.push_back(PartnerAgencyName(a));
-    return refuse(kAgency, "unknown agency " + QuotedForMessage(f[kAgency]) + " (expected " + ListForMessage(names) +
-                               ")");
+    return refuse(kAgency, "unknown agency " + QuotedForMessage(f[kAgency]) + " (expected " +
+                               ListForMessage(names) + ")");
   }
   std::string identity = std::string(f[kAgency]) + "/" + std::string(f[kRecordId]);
   auto [first, added] = records_.try_emplace(identity, csv.line);
@@ -181,7 +186,8 @@ bool AgencyRecordParser::ParseFields(const CsvRecord& csv, AgencyRecord* record,
     const std::string label(kColumns[column]);
     if (name.empty()) return refuse(column, Required(label));
     if (CountCharacters(name) > kMaxNameCharacters) {
-      return refuse(column, label + " has " + std::to_string(CountCharacters(name)) + " characters (at most 60)");
+      return refuse(column,
+                    label + " has " + std::to_string(CountCharacters(name)) + " characters (at most 60)");
     }
     if (!IsPersonName(name)) {
       return refuse(column, label + " has a character that is not a letter, space, hyphen or apostrophe");
@@ -191,18 +197,21 @@ bool AgencyRecordParser::ParseFields(const CsvRecord& csv, AgencyRecord* record,
   if (!f[kDateOfBirth].empty()) {
     date_of_birth = ParseCivilDate(f[kDateOfBirth]);
     if (!date_of_birth) {
-      return refuse(kDateOfBirth, "date_of_birth is not a real date of the form YYYY-MM-DD (year 1900 to 2199)");
+      return refuse(kDateOfBirth,
+                    "date_of_birth is not a real date of the form YYYY-MM-DD (year 1900 to 2199)");
     }
     if (*date_of_birth > *event_date) return refuse(kDateOfBirth, "date_of_birth is after the event_date");
   }
   if (f[kSex].empty()) return refuse(kSex, Required("sex"));
   auto sex = std::find(kSexes.begin(), kSexes.end(), f[kSex]);
   if (sex == kSexes.end()) {
-    return refuse(kSex, "unknown sex " + QuotedForMessage(f[kSex]) + " (expected " + ListForMessage(kSexes) + ")");
+    return refuse(kSex,
+                  "unknown sex " + QuotedForMessage(f[kSex]) + " (expected " + ListForMessage(kSexes) + ")");
   }
   if (!f[kPostcode].empty() && !IsUkPostcode(f[kPostcode])) {
-    return refuse(kPostcode, "postcode is not of a UK postcode's shape (expected upper case A9 9AA, A99 9AA, "
-                             "AA9 9AA, AA99 9AA, A9A 9AA or AA9A 9AA, with one space)");
+    return refuse(kPostcode,
+                  "postcode is not of a UK postcode's shape (expected upper case A9 9AA, A99 9AA, "
+                  "AA9 9AA, AA99 9AA, A9A 9AA or AA9A 9AA, with one space)");
   }
 
   AgencyRecord& r = *record;

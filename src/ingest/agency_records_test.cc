@@ -47,7 +47,9 @@ class AgencyRecordsTest : public FeedTest {
 
   std::vector<AgencyRecord> Records(Store* store = nullptr) {
     std::vector<AgencyRecord> out;
-    Status s = (store ? store : store_.get())->ReadAgencyRecords([&](int64_t, const AgencyRecord& r) { out.push_back(r); });
+    Status s = (store ? store : store_.get())->ReadAgencyRecords([&](int64_t, const AgencyRecord& r) {
+      out.push_back(r);
+    });
     EXPECT_TRUE(s.ok()) << s.ToString();
     return out;
   }
@@ -56,8 +58,8 @@ class AgencyRecordsTest : public FeedTest {
   // store; checks the load went on past the bad row; returns the quarantined row.
   QuarantinedRow QuarantineOf(const std::string& bad_line) {
     std::string name = "case" + std::to_string(++cases_);
-    std::string file =
-        scratch_.Write(name + "/records.csv", FileText(kHeader, {Row("before").Csv(), bad_line, Row("after").Csv()}));
+    std::string file = scratch_.Write(name + "/records.csv",
+                                      FileText(kHeader, {Row("before").Csv(), bad_line, Row("after").Csv()}));
     std::unique_ptr<Store> store = OpenStore(name + ".db");
     auto report = IngestRecords({file}, store.get());
     EXPECT_TRUE(report.ok()) << report.status().ToString();
@@ -116,28 +118,32 @@ TEST_F(AgencyRecordsTest, quarantines_a_row_with_a_required_field_empty) {
                                                                          {Field::kSurname, "surname"},
                                                                          {Field::kSex, "sex"}}) {
     SCOPED_TRACE(column);
-    ExpectQuarantine(Row("x").With(field, "").Csv(), column, field, "", column + " is empty (a value is required)");
+    ExpectQuarantine(Row("x").With(field, "").Csv(), column, field, "",
+                     column + " is empty (a value is required)");
   }
 }
 
 TEST_F(AgencyRecordsTest, quarantines_an_unknown_agency_and_lists_the_six) {
-  ExpectQuarantine(Row("x").With(Field::kAgency, "police").Csv(), "agency", 1, "police",
-                   "unknown agency \"police\" (expected youth_offending, childrens_social_care, school_exclusions, "
-                   "probation, substance_misuse or mental_health)");
+  ExpectQuarantine(
+      Row("x").With(Field::kAgency, "police").Csv(), "agency", 1, "police",
+      "unknown agency \"police\" (expected youth_offending, childrens_social_care, school_exclusions, "
+      "probation, substance_misuse or mental_health)");
 }
 
 TEST_F(AgencyRecordsTest, quarantines_an_event_type_the_agency_does_not_have) {
-  ExpectQuarantine(Row("x").With(Field::kAgency, "probation").With(Field::kEvent, "suspension").Csv(), "event_type", 2,
-                   "suspension",
+  ExpectQuarantine(Row("x").With(Field::kAgency, "probation").With(Field::kEvent, "suspension").Csv(),
+                   "event_type", 2, "suspension",
                    "event_type \"suspension\" is not one of probation's (expected community_order_start, "
                    "licence_start, custody_start, supervision_end or breach)");
 }
 
 TEST_F(AgencyRecordsTest, quarantines_an_unreadable_or_impossible_event_date) {
-  ExpectQuarantine(Row("x").With(Field::kDate, "14/02/2023").Csv(), "event_date", 3, "14/02/2023",
-                   "cannot read \"14/02/2023\" as a date (expected YYYY-MM-DD, a real date, year 1900 to 2199)");
-  ExpectQuarantine(Row("x").With(Field::kDate, "2023-02-29").Csv(), "event_date", 3, "2023-02-29",
-                   "cannot read \"2023-02-29\" as a date (expected YYYY-MM-DD, a real date, year 1900 to 2199)");
+  ExpectQuarantine(
+      Row("x").With(Field::kDate, "14/02/2023").Csv(), "event_date", 3, "14/02/2023",
+      "cannot read \"14/02/2023\" as a date (expected YYYY-MM-DD, a real date, year 1900 to 2199)");
+  ExpectQuarantine(
+      Row("x").With(Field::kDate, "2023-02-29").Csv(), "event_date", 3, "2023-02-29",
+      "cannot read \"2023-02-29\" as a date (expected YYYY-MM-DD, a real date, year 1900 to 2199)");
 }
 
 TEST_F(AgencyRecordsTest, quarantines_an_impossible_date_of_birth_without_repeating_it) {
@@ -152,23 +158,27 @@ TEST_F(AgencyRecordsTest, quarantines_a_date_of_birth_after_the_event_date) {
 
 TEST_F(AgencyRecordsTest, quarantines_a_postcode_of_another_shape_without_repeating_it) {
   const std::string reason =
-      "postcode is not of a UK postcode's shape (expected upper case A9 9AA, A99 9AA, AA9 9AA, AA99 9AA, A9A 9AA or "
+      "postcode is not of a UK postcode's shape (expected upper case A9 9AA, A99 9AA, AA9 9AA, AA99 9AA, A9A "
+      "9AA or "
       "AA9A 9AA, with one space)";
-  for (std::string postcode : {"le2 0qa", "LE20QA", "LE2  0QA", "LE2 0Q", "LE222 0QA", "2LE 0QA", "LE2 QQA"}) {
+  for (std::string postcode :
+       {"le2 0qa", "LE20QA", "LE2  0QA", "LE2 0Q", "LE222 0QA", "2LE 0QA", "LE2 QQA"}) {
     SCOPED_TRACE(postcode);
     ExpectQuarantine(Row("x").With(Field::kPostcode, postcode).Csv(), "postcode", 8, postcode, reason);
   }
 }
 
 TEST_F(AgencyRecordsTest, quarantines_a_record_id_repeated_within_an_agency) {
-  ExpectQuarantine(Row("before").With(Field::kEvent, "referral_order").Csv(), "record_id", 0, "before",
-                   "record_id \"before\" is repeated for agency youth_offending: line 2 already has it (a record id "
-                   "appears once per agency)");
+  ExpectQuarantine(
+      Row("before").With(Field::kEvent, "referral_order").Csv(), "record_id", 0, "before",
+      "record_id \"before\" is repeated for agency youth_offending: line 2 already has it (a record id "
+      "appears once per agency)");
 }
 
 TEST_F(AgencyRecordsTest, quarantines_a_record_id_of_the_wrong_shape) {
-  ExpectQuarantine(Row("YOS 1").Csv(), "record_id", 0, "YOS 1",
-                   "cannot read \"YOS 1\" as a record_id (expected 1 to 40 letters, digits, \"-\", \"_\" or \"/\")");
+  ExpectQuarantine(
+      Row("YOS 1").Csv(), "record_id", 0, "YOS 1",
+      "cannot read \"YOS 1\" as a record_id (expected 1 to 40 letters, digits, \"-\", \"_\" or \"/\")");
 }
 
 TEST_F(AgencyRecordsTest, quarantines_a_name_with_a_digit_or_symbol_without_repeating_it) {
@@ -195,7 +205,8 @@ TEST_F(AgencyRecordsTest, never_repeats_an_identifier_in_a_message) {
       {Field::kGiven, "Jayd3n"},     {Field::kSurname, "Ok@for"},   {Field::kBirth, "2007-13-21"},
       {Field::kBirth, "2024-01-01"}, {Field::kPostcode, "LE2 OQA"}, {Field::kGiven, std::string(61, 'J')}};
   std::vector<std::string> rows;
-  for (size_t i = 0; i < bad.size(); ++i) rows.push_back(Row("r" + std::to_string(i)).With(bad[i].first, bad[i].second).Csv());
+  for (size_t i = 0; i < bad.size(); ++i)
+    rows.push_back(Row("r" + std::to_string(i)).With(bad[i].first, bad[i].second).Csv());
   auto report = IngestRecords({scratch_.Write("ids/records.csv", FileText(kHeader, rows))});
   ASSERT_TRUE(report.ok());
   std::vector<QuarantinedRow> q = Quarantine();
@@ -250,24 +261,27 @@ TEST_F(AgencyRecordsTest, keeps_plausible_but_wrong_identifiers_for_linkage) {
 
 TEST_F(AgencyRecordsTest, accepts_the_same_record_id_at_another_agency) {
   auto report = IngestRecords({scratch_.Write(
-      "r/records.csv", FileText(kHeader, {Row("R-1").Csv(), Row("R-1").With(Field::kAgency, "substance_misuse").Csv()}))});
+      "r/records.csv",
+      FileText(kHeader, {Row("R-1").Csv(), Row("R-1").With(Field::kAgency, "substance_misuse").Csv()}))});
   ASSERT_TRUE(report.ok());
   EXPECT_EQ(report->total, Counts(2, 2, 0, 0));
 }
 
 TEST_F(AgencyRecordsTest, recognises_names_and_postcodes_as_the_format_defines_them) {
-  for (std::string name : {"Jayden", "O'Neill", "Jones-Patel", "Mary Ann", "Zoë", "O’Brien", "Αλέξανδρος", "李",
-                           "Siobha\xCC\x81n"}) {
+  for (std::string name : {"Jayden", "O'Neill", "Jones-Patel", "Mary Ann", "Zoë", "O’Brien", "Αλέξανδρος",
+                           "李", "Siobha\xCC\x81n"}) {
     EXPECT_TRUE(IsPersonName(name)) << name;
   }
-  for (std::string name : {"", "J4yden", "Ann.", "Smith,", "Bob!", "Ann\tMarie", "x\xC2\xA0y", "Al\xE2\x80\x94x",
-                           "\xF0\x9F\x98\x80"}) {
+  for (std::string name : {"", "J4yden", "Ann.", "Smith,", "Bob!", "Ann\tMarie", "x\xC2\xA0y",
+                           "Al\xE2\x80\x94x", "\xF0\x9F\x98\x80"}) {
     EXPECT_FALSE(IsPersonName(name)) << name;
   }
-  for (std::string postcode : {"M1 1AE", "B33 8TH", "CR2 6XH", "DN55 1PT", "W1A 0AX", "EC1A 1BB", "LE10 1AB"}) {
+  for (std::string postcode :
+       {"M1 1AE", "B33 8TH", "CR2 6XH", "DN55 1PT", "W1A 0AX", "EC1A 1BB", "LE10 1AB"}) {
     EXPECT_TRUE(IsUkPostcode(postcode)) << postcode;
   }
-  for (std::string postcode : {"", "M1", "M11AE", "m1 1ae", "M1 1A", "M1 1AEE", "MMM1 1AE", "1M 1AE", "M1A1 1AE"}) {
+  for (std::string postcode :
+       {"", "M1", "M11AE", "m1 1ae", "M1 1A", "M1 1AEE", "MMM1 1AE", "1M 1AE", "M1A1 1AE"}) {
     EXPECT_FALSE(IsUkPostcode(postcode)) << postcode;
   }
 }
@@ -301,7 +315,8 @@ TEST_F(AgencyRecordsTest, stores_the_same_from_lf_crlf_and_bom_files_and_adds_no
 class AgencyRecordsRefusalTest : public AgencyRecordsTest {
  protected:
   Status Refused(const std::vector<std::string>& paths) {
-    auto earlier = IngestRecords({scratch_.Write("earlier/records.csv", FileText(kHeader, {Row("e").Csv()}))});
+    auto earlier =
+        IngestRecords({scratch_.Write("earlier/records.csv", FileText(kHeader, {Row("e").Csv()}))});
     EXPECT_TRUE(earlier.ok());
     auto report = IngestRecords(paths);
     EXPECT_FALSE(report.ok());
@@ -316,26 +331,32 @@ class AgencyRecordsRefusalTest : public AgencyRecordsTest {
 
 TEST_F(AgencyRecordsRefusalTest, refuses_a_file_with_another_header_naming_the_first_differing_field) {
   std::string file = scratch_.Write("x.csv", "record_id,agency,event,event_date\n");
-  EXPECT_EQ(Refused({file}).ToString(),
-            file + " line 1: the first line is not the header: its field 3 is not \"event_type\" (the line is not "
-                   "shown: it may hold personal data); " +
-                kExpected);
+  EXPECT_EQ(
+      Refused({file}).ToString(),
+      file +
+          " line 1: the first line is not the header: its field 3 is not \"event_type\" (the line is not "
+          "shown: it may hold personal data); " +
+          kExpected);
 }
 
 TEST_F(AgencyRecordsRefusalTest, refuses_a_file_without_its_header_and_does_not_show_the_persons_record) {
   std::string file = scratch_.Write("x.csv", Row("YOS-1").Csv() + "\n");
   Status s = Refused({file});
-  EXPECT_EQ(s.ToString(), file + " line 1: the first line is not the header: its field 1 is not \"record_id\" (the "
-                                 "line is not shown: it may hold personal data); " +
-                              kExpected);
+  EXPECT_EQ(s.ToString(),
+            file +
+                " line 1: the first line is not the header: its field 1 is not \"record_id\" (the "
+                "line is not shown: it may hold personal data); " +
+                kExpected);
   EXPECT_EQ(s.ToString().find("Okafor"), std::string::npos);
 }
 
 TEST_F(AgencyRecordsRefusalTest, refuses_a_header_with_an_extra_field) {
   std::string file = scratch_.Write("x.csv", kHeader + ",nhs_number\n");
-  EXPECT_EQ(Refused({file}).ToString(), file + " line 1: the first line is not the header: it has 10 fields, not 9 "
-                                               "(the line is not shown: it may hold personal data); " +
-                                            kExpected);
+  EXPECT_EQ(Refused({file}).ToString(),
+            file +
+                " line 1: the first line is not the header: it has 10 fields, not 9 "
+                "(the line is not shown: it may hold personal data); " +
+                kExpected);
 }
 
 TEST_F(AgencyRecordsRefusalTest, refuses_a_binary_file) {
@@ -349,11 +370,14 @@ TEST_F(AgencyRecordsRefusalTest, refuses_an_empty_file) {
 }
 
 TEST_F(AgencyRecordsRefusalTest, refuses_a_folder_with_one_wrong_file_among_good_ones) {
-  scratch_.Write("agencies/agency_probation.csv", FileText(kHeader, {Row("p").With(Field::kAgency, "probation").With(Field::kEvent, "breach").Csv()}));
+  scratch_.Write(
+      "agencies/agency_probation.csv",
+      FileText(kHeader, {Row("p").With(Field::kAgency, "probation").With(Field::kEvent, "breach").Csv()}));
   scratch_.Write("agencies/notes.csv", "note\n");
   EXPECT_EQ(Refused({scratch_.File("agencies")}).ToString(),
             scratch_.File("agencies/notes.csv") +
-                " line 1: the first line is not the header: its field 1 is not \"record_id\" (the line is not shown: "
+                " line 1: the first line is not the header: its field 1 is not \"record_id\" (the line is "
+                "not shown: "
                 "it may hold personal data); " +
                 kExpected);
 }

@@ -67,7 +67,8 @@ class FeedTest : public ::testing::Test {
     IngestOptions options;
     options.batch_rows = batch_rows;
     options.geocoder = geocoder;
-    return ::harmlens::Ingest(feed, store ? store : store_.get(), Env::Default(), *geography_, paths, options);
+    return ::harmlens::Ingest(feed, store ? store : store_.get(), Env::Default(), *geography_, paths,
+                              options);
   }
 
   std::vector<QuarantinedRow> Quarantine() {
@@ -79,9 +80,10 @@ class FeedTest : public ::testing::Test {
   // Stored incidents by source line, with their stored ids.
   std::map<int64_t, std::pair<int64_t, Incident>> Stored(Store* store = nullptr) {
     std::map<int64_t, std::pair<int64_t, Incident>> by_line;
-    Status status = (store ? store : store_.get())->ReadIncidents({}, [&](int64_t id, const Incident& incident) {
-      by_line[incident.source.line] = {id, incident};
-    });
+    Status status =
+        (store ? store : store_.get())->ReadIncidents({}, [&](int64_t id, const Incident& incident) {
+          by_line[incident.source.line] = {id, incident};
+        });
     EXPECT_TRUE(status.ok()) << status.ToString();
     return by_line;
   }

@@ -235,21 +235,23 @@ Status PairExtractFiles(CheckedInputs* inputs, const std::vector<PoliceExtractFi
   std::map<std::string, Extract> by_folder;
   for (size_t i = 0; i < inputs->files.size(); ++i) {
     Extract& extract = by_folder[FolderOf(inputs->files[i].path)];
-    std::optional<size_t>& slot = kinds[i] == PoliceExtractFile::kIncidents ? extract.incidents : extract.persons;
+    std::optional<size_t>& slot =
+        kinds[i] == PoliceExtractFile::kIncidents ? extract.incidents : extract.persons;
     if (slot) {
       const char* what = kinds[i] == PoliceExtractFile::kIncidents ? "incidents" : "persons";
-      return Status::RejectedInput(std::string("a second ") + what + " file in the folder of " +
-                                       inputs->files[*slot].path +
-                                       "; an extract is one incidents file and its persons file, and each extract "
-                                       "must be in a folder of its own",
-                                   {inputs->files[i].path, 0, ""});
+      return Status::RejectedInput(
+          std::string("a second ") + what + " file in the folder of " + inputs->files[*slot].path +
+              "; an extract is one incidents file and its persons file, and each extract "
+              "must be in a folder of its own",
+          {inputs->files[i].path, 0, ""});
     }
     slot = i;
   }
   for (const auto& [folder, extract] : by_folder) {
     if (!extract.incidents) {
       return Status::RejectedInput(
-          "a police extract persons file needs the incidents file of its extract, in the same folder (persons "
+          "a police extract persons file needs the incidents file of its extract, in the same folder "
+          "(persons "
           "rows are loaded with their incidents)",
           {inputs->files[*extract.persons].path, 0, ""});
     }
@@ -284,7 +286,8 @@ Result<CheckedInputs> CheckFiles(Feed feed, Env* env, const std::vector<std::str
       case Feed::kPoliceExtract: {
         HL_ASSIGN_OR_RETURN(PoliceExtractFile kind, IdentifyPoliceExtractFile(file, bytes));
         kinds.push_back(kind);
-        checked.feed = kind == PoliceExtractFile::kIncidents ? kPoliceExtractIncidentsFeed : kPoliceExtractPersonsFeed;
+        checked.feed =
+            kind == PoliceExtractFile::kIncidents ? kPoliceExtractIncidentsFeed : kPoliceExtractPersonsFeed;
         break;
       }
       case Feed::kIstv:
@@ -310,7 +313,8 @@ Result<CheckedInputs> CheckFiles(Feed feed, Env* env, const std::vector<std::str
 // The writing side, shared by every feed: one load per file, batches written as the
 // parser thread (running `parse_unit` for each unit in turn) delivers them.
 template <typename Batch>
-Result<IngestReport> RunLoads(Store* store, Env* env, const CheckedInputs& inputs, const IngestOptions& options,
+Result<IngestReport> RunLoads(Store* store, Env* env, const CheckedInputs& inputs,
+                              const IngestOptions& options,
                               const std::function<bool(const LoadUnit&, BatchQueue<Batch>*)>& parse_unit) {
   IngestReport report;
   report.bytes = inputs.bytes;
@@ -364,12 +368,12 @@ Result<IngestReport> RunLoads(Store* store, Env* env, const CheckedInputs& input
       companion_report.counts += counts->involvement_rows;
       rows_read += counts->rows.read + counts->involvement_rows.read;
       if (options.on_batch_committed) {
-        options.on_batch_committed(main_report,
-                                   {parsed.batch.batch_no, parsed.batch.first_line, parsed.batch.last_line, counts->rows});
+        options.on_batch_committed(main_report, {parsed.batch.batch_no, parsed.batch.first_line,
+                                                 parsed.batch.last_line, counts->rows});
         if constexpr (std::is_same_v<Batch, IncidentBatch>) {
           if (const auto& part = parsed.batch.involvement_rows) {
-            options.on_batch_committed(companion_report,
-                                       {part->batch_no, part->first_line, part->last_line, counts->involvement_rows});
+            options.on_batch_committed(companion_report, {part->batch_no, part->first_line, part->last_line,
+                                                          counts->involvement_rows});
           }
         }
       }
@@ -387,7 +391,8 @@ Result<IngestReport> RunLoads(Store* store, Env* env, const CheckedInputs& input
         break;
       }
     }
-    bytes_before_unit += static_cast<int64_t>(main.bytes().size() + (companion ? companion->bytes().size() : 0));
+    bytes_before_unit +=
+        static_cast<int64_t>(main.bytes().size() + (companion ? companion->bytes().size() : 0));
     report.total += main_report.counts;
     report.files.push_back(std::move(main_report));
     if (companion) {
@@ -407,10 +412,14 @@ Result<IngestReport> RunLoads(Store* store, Env* env, const CheckedInputs& input
 
 std::string_view FeedCommandName(Feed feed) {
   switch (feed) {
-    case Feed::kPoliceUk: return "police-uk";
-    case Feed::kPoliceExtract: return "police-extract";
-    case Feed::kIstv: return "istv";
-    case Feed::kAgencyRecords: return "agency";
+    case Feed::kPoliceUk:
+      return "police-uk";
+    case Feed::kPoliceExtract:
+      return "police-extract";
+    case Feed::kIstv:
+      return "istv";
+    case Feed::kAgencyRecords:
+      return "agency";
   }
   return "unknown";
 }

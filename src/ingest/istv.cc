@@ -26,10 +26,20 @@ enum Column {
   kSex,
   kAssailantRelationship,
 };
-const std::vector<std::string_view> kColumns = {
-    "period_start",  "period_end",    "site_code",           "attendance_id",        "arrival",
-    "assault_date",  "assault_time",  "assault_method",      "assault_method_other", "location_type",
-    "location_description", "age_band", "sex",               "assailant_relationship"};
+const std::vector<std::string_view> kColumns = {"period_start",
+                                                "period_end",
+                                                "site_code",
+                                                "attendance_id",
+                                                "arrival",
+                                                "assault_date",
+                                                "assault_time",
+                                                "assault_method",
+                                                "assault_method_other",
+                                                "location_type",
+                                                "location_description",
+                                                "age_band",
+                                                "sex",
+                                                "assailant_relationship"};
 
 constexpr std::string_view kFormat = "ISTV";
 constexpr int kMaxPeriodDays = 366;
@@ -38,30 +48,34 @@ constexpr size_t kMaxFreeTextCharacters = 200;
 // Closed lists in the format's order, and what each value means to harmlens.
 const std::vector<std::string_view> kMethods = {"body_part", "blunt_object", "knife_or_sharp",
                                                 "firearm",   "other",        "unknown"};
-constexpr AssaultMethod kMethodValues[] = {AssaultMethod::kBodyPart, AssaultMethod::kBluntObject,
+constexpr AssaultMethod kMethodValues[] = {AssaultMethod::kBodyPart,     AssaultMethod::kBluntObject,
                                            AssaultMethod::kKnifeOrSharp, AssaultMethod::kFirearm,
-                                           AssaultMethod::kOther, AssaultMethod::kUnknown};
+                                           AssaultMethod::kOther,        AssaultMethod::kUnknown};
 // The weapon an assault method means (docs/formats/istv.md, "How harmlens reads it"): a
 // blunt object or something else is "other", a body part "none".
-constexpr Weapon kWeaponOfMethod[] = {Weapon::kNone, Weapon::kOther, Weapon::kKnifeOrSharp,
+constexpr Weapon kWeaponOfMethod[] = {Weapon::kNone,    Weapon::kOther, Weapon::kKnifeOrSharp,
                                       Weapon::kFirearm, Weapon::kOther, Weapon::kUnknown};
-const std::vector<std::string_view> kLocationTypes = {"home",      "public_place", "licensed_premises",
-                                                      "school_or_college", "workplace", "other", "unknown"};
-constexpr LocationType kLocationTypeValues[] = {LocationType::kHome,      LocationType::kPublicPlace,
-                                                LocationType::kLicensedPremises, LocationType::kSchoolOrCollege,
-                                                LocationType::kWorkplace, LocationType::kOther,
+const std::vector<std::string_view> kLocationTypes = {
+    "home", "public_place", "licensed_premises", "school_or_college", "workplace", "other", "unknown"};
+constexpr LocationType kLocationTypeValues[] = {LocationType::kHome,
+                                                LocationType::kPublicPlace,
+                                                LocationType::kLicensedPremises,
+                                                LocationType::kSchoolOrCollege,
+                                                LocationType::kWorkplace,
+                                                LocationType::kOther,
                                                 LocationType::kUnknown};
 const std::vector<std::string_view> kAgeBands = {"0-9",   "10-14", "15-17", "18-24", "25-34",
                                                  "35-44", "45-54", "55-64", "65+"};
-constexpr AgeRange kAgeBandValues[] = {{0, 9},   {10, 14}, {15, 17}, {18, 24},           {25, 34},
-                                       {35, 44}, {45, 54}, {55, 64}, {65, kOldestAgeYears}};
+constexpr AgeRange kAgeBandValues[] = {
+    {0, 9}, {10, 14}, {15, 17}, {18, 24}, {25, 34}, {35, 44}, {45, 54}, {55, 64}, {65, kOldestAgeYears}};
 const std::vector<std::string_view> kSexes = {"F", "M", "X", "U"};
 constexpr Sex kSexValues[] = {Sex::kFemale, Sex::kMale, Sex::kOther, Sex::kUnknown};
-const std::vector<std::string_view> kRelationships = {"stranger", "acquaintance", "partner_or_ex",
-                                                      "family_member", "other", "unknown"};
+const std::vector<std::string_view> kRelationships = {"stranger",      "acquaintance", "partner_or_ex",
+                                                      "family_member", "other",        "unknown"};
 constexpr AssailantRelationship kRelationshipValues[] = {
-    AssailantRelationship::kStranger,     AssailantRelationship::kAcquaintance, AssailantRelationship::kPartnerOrEx,
-    AssailantRelationship::kFamilyMember, AssailantRelationship::kOther,        AssailantRelationship::kUnknown};
+    AssailantRelationship::kStranger,    AssailantRelationship::kAcquaintance,
+    AssailantRelationship::kPartnerOrEx, AssailantRelationship::kFamilyMember,
+    AssailantRelationship::kOther,       AssailantRelationship::kUnknown};
 
 // The position of `value` in `list`, or -1.
 int IndexIn(std::string_view value, const std::vector<std::string_view>& list) {
@@ -70,15 +84,18 @@ int IndexIn(std::string_view value, const std::vector<std::string_view>& list) {
 }
 
 std::string ExpectedHeader() {
-  return "expected an ISTV A&E assault attendances CSV (istv/1) whose first line is \"" + std::string(kIstvHeader) +
-         "\"";
+  return "expected an ISTV A&E assault attendances CSV (istv/1) whose first line is \"" +
+         std::string(kIstvHeader) + "\"";
 }
 
-std::string Required(std::string_view column) { return std::string(column) + " is empty (a value is required)"; }
+std::string Required(std::string_view column) {
+  return std::string(column) + " is empty (a value is required)";
+}
 
-std::string Unknown(std::string_view column, std::string_view value, const std::vector<std::string_view>& allowed) {
-  return "unknown " + std::string(column) + " " + QuotedForMessage(value) + " (expected " + ListForMessage(allowed) +
-         ")";
+std::string Unknown(std::string_view column, std::string_view value,
+                    const std::vector<std::string_view>& allowed) {
+  return "unknown " + std::string(column) + " " + QuotedForMessage(value) + " (expected " +
+         ListForMessage(allowed) + ")";
 }
 
 std::string CannotReadDate(std::string_view value) {
@@ -91,7 +108,8 @@ Status CheckIstvHeader(const std::string& file, std::string_view bytes) {
   HL_RETURN_IF_ERROR(CheckTextFile(file, bytes, ExpectedHeader()));
   std::string_view first = FirstLine(bytes);
   if (first != kIstvHeader) {
-    return Status::RejectedInput("the header is " + QuotedForMessage(first) + "; " + ExpectedHeader(), {file, 1, ""});
+    return Status::RejectedInput("the header is " + QuotedForMessage(first) + "; " + ExpectedHeader(),
+                                 {file, 1, ""});
   }
   return Status::Ok();
 }
@@ -119,20 +137,23 @@ bool IstvParser::Parse(const CsvRecord& record, Incident* incident, QuarantinedR
   if (f[kSiteCode].empty()) return refuse(kSiteCode, Required("site_code"));
   if (f[kSiteCode].size() < 3 || !IsIdentifier(f[kSiteCode], 6, "") ||
       std::any_of(f[kSiteCode].begin(), f[kSiteCode].end(), [](char c) { return c >= 'a' && c <= 'z'; })) {
-    return refuse(kSiteCode, "cannot read " + QuotedForMessage(f[kSiteCode]) +
-                                 " as a site_code (expected an ODS site code: 3 to 6 capital letters or digits, "
-                                 "e.g. RWEAA)");
+    return refuse(kSiteCode,
+                  "cannot read " + QuotedForMessage(f[kSiteCode]) +
+                      " as a site_code (expected an ODS site code: 3 to 6 capital letters or digits, "
+                      "e.g. RWEAA)");
   }
   if (f[kAttendanceId].empty()) return refuse(kAttendanceId, Required("attendance_id"));
   if (!IsIdentifier(f[kAttendanceId], 40, "-_")) {
-    return refuse(kAttendanceId, "cannot read " + QuotedForMessage(f[kAttendanceId]) +
-                                     " as an attendance_id (expected 1 to 40 letters, digits, \"-\" or \"_\")");
+    return refuse(kAttendanceId,
+                  "cannot read " + QuotedForMessage(f[kAttendanceId]) +
+                      " as an attendance_id (expected 1 to 40 letters, digits, \"-\" or \"_\")");
   }
   std::string identity = std::string(f[kSiteCode]) + "/" + std::string(f[kAttendanceId]);
   auto [first, added] = attendances_.try_emplace(identity, record.line);
   if (!added) {
-    return refuse(kAttendanceId, "attendance_id " + QuotedForMessage(f[kAttendanceId]) + " is repeated for site " +
-                                     std::string(f[kSiteCode]) + ": line " + std::to_string(first->second) +
+    return refuse(kAttendanceId, "attendance_id " + QuotedForMessage(f[kAttendanceId]) +
+                                     " is repeated for site " + std::string(f[kSiteCode]) + ": line " +
+                                     std::to_string(first->second) +
                                      " already has it (an attendance appears once per site)");
   }
   if (!ParseFields(record, incident, rejected)) return false;
@@ -161,9 +182,10 @@ bool IstvParser::ParseFields(const CsvRecord& record, Incident* incident, Quaran
                                   std::string(f[kPeriodStart]));
   }
   if (end_day - start_day > kMaxPeriodDays) {
-    return refuse(kPeriodEnd, "period_end " + std::string(f[kPeriodEnd]) + " is more than 366 days after "
-                                  "period_start " + std::string(f[kPeriodStart]) +
-                                  " (a reporting period is at most a year)");
+    return refuse(kPeriodEnd, "period_end " + std::string(f[kPeriodEnd]) +
+                                  " is more than 366 days after "
+                                  "period_start " +
+                                  std::string(f[kPeriodStart]) + " (a reporting period is at most a year)");
   }
 
   // Arrival, then the assault: not after the arrival.
@@ -216,7 +238,8 @@ bool IstvParser::ParseFields(const CsvRecord& record, Incident* incident, Quaran
   }
   if (f[kLocationType].empty()) return refuse(kLocationType, Required("location_type"));
   const int location_type = IndexIn(f[kLocationType], kLocationTypes);
-  if (location_type < 0) return refuse(kLocationType, Unknown("location_type", f[kLocationType], kLocationTypes));
+  if (location_type < 0)
+    return refuse(kLocationType, Unknown("location_type", f[kLocationType], kLocationTypes));
   if (CountCharacters(f[kLocationDescription]) > kMaxFreeTextCharacters) {
     return refuse(kLocationDescription, "location_description has " +
                                             std::to_string(CountCharacters(f[kLocationDescription])) +
@@ -262,7 +285,8 @@ bool IstvParser::ParseFields(const CsvRecord& record, Incident* incident, Quaran
       relationship < 0 ? AssailantRelationship::kUnknown : kRelationshipValues[relationship];
   if (assailant == AssailantRelationship::kPartnerOrEx || assailant == AssailantRelationship::kFamilyMember) {
     inc.domestic = true;
-  } else if (assailant == AssailantRelationship::kStranger || assailant == AssailantRelationship::kAcquaintance) {
+  } else if (assailant == AssailantRelationship::kStranger ||
+             assailant == AssailantRelationship::kAcquaintance) {
     inc.domestic = false;
   } else {
     inc.domestic.reset();
@@ -271,9 +295,10 @@ bool IstvParser::ParseFields(const CsvRecord& record, Incident* incident, Quaran
   inc.outcome.clear();
   Locate(f[kLocationDescription], f[kSiteCode], &inc.location);
   inc.location.type = kLocationTypeValues[location_type];
-  inc.involvements.assign(1, Involvement{"", Role::kVictim,
-                                         age_band < 0 ? std::nullopt : std::optional<AgeRange>(kAgeBandValues[age_band]),
-                                         kSexValues[sex]});
+  inc.involvements.assign(
+      1, Involvement{"", Role::kVictim,
+                     age_band < 0 ? std::nullopt : std::optional<AgeRange>(kAgeBandValues[age_band]),
+                     kSexValues[sex]});
   // The night-time economy rule needs the time of the assault: an arrival time stands in
   // for it in `occurred`, but is not evidence of a Friday or Saturday night assault.
   if (inc.occurred_note == TimeNote::kArrivalNotAssault) {

@@ -39,11 +39,20 @@ struct Attendance {
     kSex,
     kRelationship
   };
-  std::array<std::string, 14> fields = {"2023-01-01",       "2023-01-31",        "RWEAA",
-                                        "ED2301-000001",    "2023-01-07T03:02",  "2023-01-07",
-                                        "02:10",            "knife_or_sharp",    "",
-                                        "licensed_premises", "outside Wetherspoons Granby St", "15-17",
-                                        "M",                "stranger"};
+  std::array<std::string, 14> fields = {"2023-01-01",
+                                        "2023-01-31",
+                                        "RWEAA",
+                                        "ED2301-000001",
+                                        "2023-01-07T03:02",
+                                        "2023-01-07",
+                                        "02:10",
+                                        "knife_or_sharp",
+                                        "",
+                                        "licensed_premises",
+                                        "outside Wetherspoons Granby St",
+                                        "15-17",
+                                        "M",
+                                        "stranger"};
   Attendance With(Field field, std::string value) const {
     Attendance changed = *this;
     changed.fields[field] = std::move(value);
@@ -78,8 +87,8 @@ class IstvTest : public FeedTest {
   // fresh store; checks the load went on past the bad row; returns the quarantined row.
   QuarantinedRow QuarantineOf(const std::string& bad_line) {
     std::string name = "case" + std::to_string(++cases_);
-    std::string file =
-        scratch_.Write(name + "/istv.csv", FileText(kHeader, {Row("before").Csv(), bad_line, Row("after").Csv()}));
+    std::string file = scratch_.Write(name + "/istv.csv",
+                                      FileText(kHeader, {Row("before").Csv(), bad_line, Row("after").Csv()}));
     std::unique_ptr<Store> store = OpenStore(name + ".db");
     auto report = IngestIstv({file}, store.get());
     EXPECT_TRUE(report.ok()) << report.status().ToString();
@@ -110,10 +119,12 @@ class IstvTest : public FeedTest {
 
   // Ingests `rows` (without a geocoder unless given) and returns the stored incidents
   // by line.
-  std::map<int64_t, Incident> StoredFrom(const std::vector<std::string>& rows, const Geocoder* geocoder = nullptr) {
+  std::map<int64_t, Incident> StoredFrom(const std::vector<std::string>& rows,
+                                         const Geocoder* geocoder = nullptr) {
     std::string name = "rows" + std::to_string(++cases_);
     std::unique_ptr<Store> store = OpenStore(name + ".db");
-    auto report = IngestIstv({scratch_.Write(name + "/istv.csv", FileText(kHeader, rows))}, store.get(), geocoder);
+    auto report =
+        IngestIstv({scratch_.Write(name + "/istv.csv", FileText(kHeader, rows))}, store.get(), geocoder);
     EXPECT_TRUE(report.ok()) << report.status().ToString();
     EXPECT_EQ(report.ok() ? report->total.quarantined : -1, 0);
     std::map<int64_t, Incident> by_line;
@@ -148,33 +159,39 @@ TEST_F(IstvTest, quarantines_a_blank_line) {
 }
 
 TEST_F(IstvTest, quarantines_a_row_with_a_required_field_empty) {
-  for (auto [field, column] : std::vector<std::pair<Field, std::string>>{
-           {Field::kPeriodStart, "period_start"},
-           {Field::kPeriodEnd, "period_end"},
-           {Field::kSite, "site_code"},
-           {Field::kId, "attendance_id"},
-           {Field::kArrival, "arrival"},
-           {Field::kMethod, "assault_method"},
-           {Field::kLocationType, "location_type"},
-           {Field::kSex, "sex"}}) {
+  for (auto [field, column] :
+       std::vector<std::pair<Field, std::string>>{{Field::kPeriodStart, "period_start"},
+                                                  {Field::kPeriodEnd, "period_end"},
+                                                  {Field::kSite, "site_code"},
+                                                  {Field::kId, "attendance_id"},
+                                                  {Field::kArrival, "arrival"},
+                                                  {Field::kMethod, "assault_method"},
+                                                  {Field::kLocationType, "location_type"},
+                                                  {Field::kSex, "sex"}}) {
     SCOPED_TRACE(column);
-    ExpectQuarantine(Row("x").With(field, "").Csv(), column, field, "", column + " is empty (a value is required)");
+    ExpectQuarantine(Row("x").With(field, "").Csv(), column, field, "",
+                     column + " is empty (a value is required)");
   }
 }
 
 TEST_F(IstvTest, quarantines_a_closed_list_value_not_in_its_list) {
-  ExpectQuarantine(Row("x").With(Field::kMethod, "knife").Csv(), "assault_method", 7, "knife",
-                   "unknown assault_method \"knife\" (expected body_part, blunt_object, knife_or_sharp, firearm, other "
-                   "or unknown)");
-  ExpectQuarantine(Row("x").With(Field::kLocationType, "pub").Csv(), "location_type", 9, "pub",
-                   "unknown location_type \"pub\" (expected home, public_place, licensed_premises, school_or_college, "
-                   "workplace, other or unknown)");
-  ExpectQuarantine(Row("x").With(Field::kAgeBand, "16").Csv(), "age_band", 11, "16",
-                   "unknown age_band \"16\" (expected 0-9, 10-14, 15-17, 18-24, 25-34, 35-44, 45-54, 55-64 or 65+)");
-  ExpectQuarantine(Row("x").With(Field::kSex, "f").Csv(), "sex", 12, "f", "unknown sex \"f\" (expected F, M, X or U)");
-  ExpectQuarantine(Row("x").With(Field::kRelationship, "partner").Csv(), "assailant_relationship", 13, "partner",
-                   "unknown assailant_relationship \"partner\" (expected stranger, acquaintance, partner_or_ex, "
-                   "family_member, other or unknown)");
+  ExpectQuarantine(
+      Row("x").With(Field::kMethod, "knife").Csv(), "assault_method", 7, "knife",
+      "unknown assault_method \"knife\" (expected body_part, blunt_object, knife_or_sharp, firearm, other "
+      "or unknown)");
+  ExpectQuarantine(
+      Row("x").With(Field::kLocationType, "pub").Csv(), "location_type", 9, "pub",
+      "unknown location_type \"pub\" (expected home, public_place, licensed_premises, school_or_college, "
+      "workplace, other or unknown)");
+  ExpectQuarantine(
+      Row("x").With(Field::kAgeBand, "16").Csv(), "age_band", 11, "16",
+      "unknown age_band \"16\" (expected 0-9, 10-14, 15-17, 18-24, 25-34, 35-44, 45-54, 55-64 or 65+)");
+  ExpectQuarantine(Row("x").With(Field::kSex, "f").Csv(), "sex", 12, "f",
+                   "unknown sex \"f\" (expected F, M, X or U)");
+  ExpectQuarantine(
+      Row("x").With(Field::kRelationship, "partner").Csv(), "assailant_relationship", 13, "partner",
+      "unknown assailant_relationship \"partner\" (expected stranger, acquaintance, partner_or_ex, "
+      "family_member, other or unknown)");
 }
 
 TEST_F(IstvTest, quarantines_an_unreadable_or_impossible_date) {
@@ -187,9 +204,10 @@ TEST_F(IstvTest, quarantines_an_unreadable_or_impossible_date) {
 }
 
 TEST_F(IstvTest, quarantines_an_unreadable_arrival) {
-  ExpectQuarantine(Row("x").With(Field::kArrival, "2023-01-07 03:02").Csv(), "arrival", 4, "2023-01-07 03:02",
-                   "cannot read \"2023-01-07 03:02\" as a date and time (expected YYYY-MM-DDTHH:MM, a real date, "
-                   "24-hour time)");
+  ExpectQuarantine(
+      Row("x").With(Field::kArrival, "2023-01-07 03:02").Csv(), "arrival", 4, "2023-01-07 03:02",
+      "cannot read \"2023-01-07 03:02\" as a date and time (expected YYYY-MM-DDTHH:MM, a real date, "
+      "24-hour time)");
 }
 
 TEST_F(IstvTest, quarantines_an_unreadable_assault_time) {
@@ -203,9 +221,10 @@ TEST_F(IstvTest, quarantines_a_period_that_ends_before_it_starts) {
 }
 
 TEST_F(IstvTest, quarantines_a_period_longer_than_366_days) {
-  ExpectQuarantine(Row("x").With(Field::kPeriodEnd, "2024-01-03").Csv(), "period_end", 1, "2024-01-03",
-                   "period_end 2024-01-03 is more than 366 days after period_start 2023-01-01 (a reporting period is "
-                   "at most a year)");
+  ExpectQuarantine(
+      Row("x").With(Field::kPeriodEnd, "2024-01-03").Csv(), "period_end", 1, "2024-01-03",
+      "period_end 2024-01-03 is more than 366 days after period_start 2023-01-01 (a reporting period is "
+      "at most a year)");
 }
 
 TEST_F(IstvTest, quarantines_an_arrival_outside_its_rows_period) {
@@ -214,16 +233,18 @@ TEST_F(IstvTest, quarantines_an_arrival_outside_its_rows_period) {
 }
 
 TEST_F(IstvTest, quarantines_an_assault_dated_after_the_arrival) {
-  ExpectQuarantine(Row("x").With(Field::kAssaultDate, "2023-01-08").With(Field::kAssaultTime, "").Csv(),
-                   "assault_date", 5, "2023-01-08",
-                   "assault_date 2023-01-08 is after the arrival 2023-01-07T03:02 (an assault comes before its "
-                   "attendance)");
+  ExpectQuarantine(
+      Row("x").With(Field::kAssaultDate, "2023-01-08").With(Field::kAssaultTime, "").Csv(), "assault_date", 5,
+      "2023-01-08",
+      "assault_date 2023-01-08 is after the arrival 2023-01-07T03:02 (an assault comes before its "
+      "attendance)");
 }
 
 TEST_F(IstvTest, quarantines_an_assault_timed_after_the_arrival_on_the_same_day) {
-  ExpectQuarantine(Row("x").With(Field::kAssaultTime, "03:03").Csv(), "assault_time", 6, "03:03",
-                   "the assault at 2023-01-07 03:03 is after the arrival 2023-01-07T03:02 (an assault comes before "
-                   "its attendance)");
+  ExpectQuarantine(
+      Row("x").With(Field::kAssaultTime, "03:03").Csv(), "assault_time", 6, "03:03",
+      "the assault at 2023-01-07 03:03 is after the arrival 2023-01-07T03:02 (an assault comes before "
+      "its attendance)");
 }
 
 TEST_F(IstvTest, quarantines_an_assault_time_without_its_date) {
@@ -232,17 +253,20 @@ TEST_F(IstvTest, quarantines_an_assault_time_without_its_date) {
 }
 
 TEST_F(IstvTest, quarantines_an_attendance_id_repeated_for_the_same_site) {
-  ExpectQuarantine(Row("before").With(Field::kAssaultTime, "01:00").Csv(), "attendance_id", 3, "before",
-                   "attendance_id \"before\" is repeated for site RWEAA: line 2 already has it (an attendance appears "
-                   "once per site)");
+  ExpectQuarantine(
+      Row("before").With(Field::kAssaultTime, "01:00").Csv(), "attendance_id", 3, "before",
+      "attendance_id \"before\" is repeated for site RWEAA: line 2 already has it (an attendance appears "
+      "once per site)");
 }
 
 TEST_F(IstvTest, quarantines_a_site_code_or_attendance_id_of_the_wrong_shape) {
-  ExpectQuarantine(Row("x").With(Field::kSite, "rweaa").Csv(), "site_code", 2, "rweaa",
-                   "cannot read \"rweaa\" as a site_code (expected an ODS site code: 3 to 6 capital letters or "
-                   "digits, e.g. RWEAA)");
-  ExpectQuarantine(Row("ED/1").Csv(), "attendance_id", 3, "ED/1",
-                   "cannot read \"ED/1\" as an attendance_id (expected 1 to 40 letters, digits, \"-\" or \"_\")");
+  ExpectQuarantine(
+      Row("x").With(Field::kSite, "rweaa").Csv(), "site_code", 2, "rweaa",
+      "cannot read \"rweaa\" as a site_code (expected an ODS site code: 3 to 6 capital letters or "
+      "digits, e.g. RWEAA)");
+  ExpectQuarantine(
+      Row("ED/1").Csv(), "attendance_id", 3, "ED/1",
+      "cannot read \"ED/1\" as an attendance_id (expected 1 to 40 letters, digits, \"-\" or \"_\")");
 }
 
 TEST_F(IstvTest, quarantines_free_text_longer_than_200_characters) {
@@ -251,8 +275,9 @@ TEST_F(IstvTest, quarantines_free_text_longer_than_200_characters) {
   ExpectQuarantine(Row("x").With(Field::kDescription, long_text).Csv(), "location_description", 10, long_text,
                    "location_description has 201 characters (at most 200)");
   std::string at_limit = std::string(199, 'a') + "\xC3\xA9";
-  EXPECT_EQ(StoredFrom({Row("ok").With(Field::kMethodOther, at_limit).With(Field::kMethod, "other").Csv()}).size(),
-            1u);
+  EXPECT_EQ(
+      StoredFrom({Row("ok").With(Field::kMethodOther, at_limit).With(Field::kMethod, "other").Csv()}).size(),
+      1u);
 }
 
 TEST_F(IstvTest, accepts_the_same_attendance_id_at_another_site) {
@@ -293,7 +318,7 @@ TEST_F(IstvTest, maps_every_assault_method_to_its_weapon) {
 
 TEST_F(IstvTest, maps_the_assailant_relationship_to_the_domestic_flag) {
   const std::vector<std::pair<std::string, std::optional<bool>>> cases = {
-      {"partner_or_ex", true}, {"family_member", true}, {"stranger", false}, {"acquaintance", false},
+      {"partner_or_ex", true}, {"family_member", true},   {"stranger", false}, {"acquaintance", false},
       {"other", std::nullopt}, {"unknown", std::nullopt}, {"", std::nullopt}};
   std::vector<std::string> rows;
   for (size_t i = 0; i < cases.size(); ++i) {
@@ -329,7 +354,8 @@ TEST_F(IstvTest, takes_the_assault_time_then_its_date_then_the_arrival_flagged_a
   EXPECT_EQ(stored[4].occurred, (OccurredTime{jan7 + 3 * 60 + 2, TimePrecision::kMinute}));
   EXPECT_EQ(stored[4].occurred_note, TimeNote::kArrivalNotAssault);
   EXPECT_EQ(stored[5].occurred_note, TimeNote::kNone);
-  EXPECT_EQ(stored[6].occurred, (OccurredTime{DaysFromCivil(2022, 12, 30) * 1440 + 23 * 60, TimePrecision::kMinute}));
+  EXPECT_EQ(stored[6].occurred,
+            (OccurredTime{DaysFromCivil(2022, 12, 30) * 1440 + 23 * 60, TimePrecision::kMinute}));
   EXPECT_EQ(stored[6].occurred_note, TimeNote::kAssaultWeekBeforeArrival);
 }
 
@@ -338,7 +364,11 @@ TEST_F(IstvTest, infers_the_night_time_economy_from_an_assault_time_but_never_fr
   // arrival at 02:30 with no assault date says nothing about when the assault was.
   std::map<int64_t, Incident> stored = StoredFrom({
       Row("assault").Csv(),
-      Row("arrival").With(Field::kArrival, "2023-01-07T02:30").With(Field::kAssaultDate, "").With(Field::kAssaultTime, "").Csv(),
+      Row("arrival")
+          .With(Field::kArrival, "2023-01-07T02:30")
+          .With(Field::kAssaultDate, "")
+          .With(Field::kAssaultTime, "")
+          .Csv(),
   });
   EXPECT_TRUE(stored[2].behaviours.Has(HarmfulBehaviour::kNightTimeEconomy));
   EXPECT_FALSE(stored[3].behaviours.Has(HarmfulBehaviour::kNightTimeEconomy));
@@ -347,13 +377,17 @@ TEST_F(IstvTest, infers_the_night_time_economy_from_an_assault_time_but_never_fr
 
 TEST_F(IstvTest, keeps_the_patient_as_an_anonymous_victim_with_an_age_band_and_sex) {
   std::vector<std::string> rows;
-  const std::vector<std::string> bands = {"0-9", "10-14", "15-17", "18-24", "25-34", "35-44", "45-54", "55-64", "65+", ""};
+  const std::vector<std::string> bands = {"0-9",   "10-14", "15-17", "18-24", "25-34",
+                                          "35-44", "45-54", "55-64", "65+",   ""};
   for (size_t i = 0; i < bands.size(); ++i) {
-    rows.push_back(Row("a" + std::to_string(i)).With(Field::kAgeBand, bands[i]).With(Field::kSex, i % 2 ? "F" : "X").Csv());
+    rows.push_back(Row("a" + std::to_string(i))
+                       .With(Field::kAgeBand, bands[i])
+                       .With(Field::kSex, i % 2 ? "F" : "X")
+                       .Csv());
   }
   std::map<int64_t, Incident> stored = StoredFrom(rows);
   const std::vector<std::optional<AgeRange>> ranges = {
-      AgeRange{0, 9},   AgeRange{10, 14}, AgeRange{15, 17}, AgeRange{18, 24}, AgeRange{25, 34},
+      AgeRange{0, 9},   AgeRange{10, 14}, AgeRange{15, 17}, AgeRange{18, 24},  AgeRange{25, 34},
       AgeRange{35, 44}, AgeRange{45, 54}, AgeRange{55, 64}, AgeRange{65, 120}, std::nullopt};
   for (size_t i = 0; i < bands.size(); ++i) {
     SCOPED_TRACE(bands[i]);
@@ -372,7 +406,8 @@ TEST_F(IstvTest, keeps_the_patient_as_an_anonymous_victim_with_an_age_band_and_s
 }
 
 TEST_F(IstvTest, keeps_the_location_text_unresolved_without_a_geocoder) {
-  std::map<int64_t, Incident> stored = StoredFrom({Row("a").Csv(), Row("b").With(Field::kDescription, "").Csv()});
+  std::map<int64_t, Incident> stored =
+      StoredFrom({Row("a").Csv(), Row("b").With(Field::kDescription, "").Csv()});
   const IncidentLocation& text = stored[2].location;
   EXPECT_EQ(text.description, "outside Wetherspoons Granby St");
   EXPECT_EQ(text.method, "unresolved: geocoder not available");
@@ -385,10 +420,11 @@ TEST_F(IstvTest, keeps_the_location_text_unresolved_without_a_geocoder) {
 }
 
 TEST_F(IstvTest, geocodes_the_clerks_words_with_a_radius_and_confidence_or_says_why_not) {
-  std::map<int64_t, Incident> stored = StoredFrom(
-      {Row("street").Csv(), Row("home").With(Field::kDescription, "home").With(Field::kLocationType, "home").Csv(),
-       Row("quoted").With(Field::kDescription, "\"bus station, Haymarket\"").Csv()},
-      geocoder_);
+  std::map<int64_t, Incident> stored =
+      StoredFrom({Row("street").Csv(),
+                  Row("home").With(Field::kDescription, "home").With(Field::kLocationType, "home").Csv(),
+                  Row("quoted").With(Field::kDescription, "\"bus station, Haymarket\"").Csv()},
+                 geocoder_);
   const IncidentLocation& street = stored[2].location;
   ASSERT_TRUE(street.point.has_value()) << street.method;
   EXPECT_EQ(street.method.rfind("gazetteer:", 0), 0u) << street.method;
@@ -410,9 +446,11 @@ TEST_F(IstvTest, geocodes_the_clerks_words_with_a_radius_and_confidence_or_says_
 TEST_F(IstvTest, stores_the_same_from_lf_crlf_and_byte_order_mark_files_and_adds_nothing_on_reload) {
   // The format's own example (docs/formats/istv.md).
   const std::vector<std::string> rows = {
-      "2023-01-01,2023-01-31,RWEAA,ED2301-000001,2023-01-07T03:02,2023-01-07,02:10,knife_or_sharp,,licensed_premises,"
+      "2023-01-01,2023-01-31,RWEAA,ED2301-000001,2023-01-07T03:02,2023-01-07,02:10,knife_or_sharp,,licensed_"
+      "premises,"
       "outside Wetherspoons Granby St,15-17,M,stranger",
-      "2023-01-01,2023-01-31,RWEAA,ED2301-000002,2023-01-07T11:40,2023-01-06,,body_part,,home,,25-34,F,partner_or_ex",
+      "2023-01-01,2023-01-31,RWEAA,ED2301-000002,2023-01-07T11:40,2023-01-06,,body_part,,home,,25-34,F,"
+      "partner_or_ex",
       "2023-01-01,2023-01-31,RWEAA,ED2301-000003,2023-01-08T00:15,,,other,bottle,public_place,\"bus station, "
       "Haymarket\",18-24,M,unknown",
       "2023-01-01,2023-01-31,RWEAA,ED2301-000004,2023-01-09T16:20,2023-01-09,15:45,unknown,,unknown,,,U,"};
@@ -420,7 +458,8 @@ TEST_F(IstvTest, stores_the_same_from_lf_crlf_and_byte_order_mark_files_and_adds
   auto first = IngestIstv({scratch_.Write("lf/istv.csv", lf)});
   ASSERT_TRUE(first.ok()) << first.status().ToString();
   EXPECT_EQ(first->total, Counts(4, 4, 0, 0));
-  for (const std::string& text : {crlf, "\xEF\xBB\xBF" + lf, "\xEF\xBB\xBF" + crlf, lf.substr(0, lf.size() - 1)}) {
+  for (const std::string& text :
+       {crlf, "\xEF\xBB\xBF" + lf, "\xEF\xBB\xBF" + crlf, lf.substr(0, lf.size() - 1)}) {
     auto again = IngestIstv({scratch_.Write("again/istv.csv", text)});
     ASSERT_TRUE(again.ok()) << again.status().ToString();
     EXPECT_EQ(again->total, Counts(4, 0, 4, 0));
@@ -452,7 +491,8 @@ class IstvRefusalTest : public IstvTest {
 
 TEST_F(IstvRefusalTest, refuses_a_file_with_another_header) {
   std::string file = scratch_.Write("x.csv", "attendance_id,arrived_at\n1,2023-01-01T00:10\n");
-  EXPECT_EQ(Refused({file}).ToString(), file + " line 1: the header is \"attendance_id,arrived_at\"; " + kExpected);
+  EXPECT_EQ(Refused({file}).ToString(),
+            file + " line 1: the header is \"attendance_id,arrived_at\"; " + kExpected);
 }
 
 TEST_F(IstvRefusalTest, refuses_a_binary_file) {
@@ -470,7 +510,8 @@ TEST_F(IstvRefusalTest, refuses_a_folder_holding_another_feed_and_stores_nothing
   scratch_.Write("feeds/b-extract.csv", std::string(kIstvHeader.substr(0, 12)) + "\n");
   Status s = Refused({scratch_.File("feeds")});
   EXPECT_EQ(s.code(), StatusCode::kRejectedInput);
-  EXPECT_EQ(s.ToString(), scratch_.File("feeds/b-extract.csv") + " line 1: the header is \"period_start\"; " + kExpected);
+  EXPECT_EQ(s.ToString(),
+            scratch_.File("feeds/b-extract.csv") + " line 1: the header is \"period_start\"; " + kExpected);
 }
 
 }  // namespace

@@ -46,7 +46,8 @@ std::optional<double> ParseDecimalDegrees(std::string_view text, int max_decimal
     ++i;
     size_t decimals = 0;
     while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i, ++decimals;
-    if (decimals == 0 || decimals > static_cast<size_t>(max_decimals) || i != text.size()) return std::nullopt;
+    if (decimals == 0 || decimals > static_cast<size_t>(max_decimals) || i != text.size())
+      return std::nullopt;
   }
   return ParseDegrees(text);
 }
@@ -87,8 +88,9 @@ std::string ListForMessage(const std::vector<std::string_view>& values) {
   return out;
 }
 
-void FillQuarantined(const SourceRef& source, const CsvRecord& record, const std::vector<std::string_view>& columns,
-                     int column, std::string_view value, std::string reason, QuarantinedRow* rejected) {
+void FillQuarantined(const SourceRef& source, const CsvRecord& record,
+                     const std::vector<std::string_view>& columns, int column, std::string_view value,
+                     std::string reason, QuarantinedRow* rejected) {
   rejected->source = source;
   rejected->source.line = record.line;
   rejected->column_index = column >= 0 && column < static_cast<int>(columns.size()) ? column : -1;
@@ -98,8 +100,9 @@ void FillQuarantined(const SourceRef& source, const CsvRecord& record, const std
   rejected->raw = std::string(record.raw);
 }
 
-bool CheckRecordShape(const SourceRef& source, const CsvRecord& record, const std::vector<std::string_view>& columns,
-                      std::string_view what, std::string_view format, QuarantinedRow* rejected) {
+bool CheckRecordShape(const SourceRef& source, const CsvRecord& record,
+                      const std::vector<std::string_view>& columns, std::string_view what,
+                      std::string_view format, QuarantinedRow* rejected) {
   auto refuse = [&](int column, std::string_view value, std::string reason) {
     FillQuarantined(source, record, columns, column, value, std::move(reason), rejected);
     return false;
@@ -109,13 +112,15 @@ bool CheckRecordShape(const SourceRef& source, const CsvRecord& record, const st
     return refuse(-1, "", "the row is not valid UTF-8 text (" + std::string(format) + " files are UTF-8)");
   }
   if (!record.error.empty()) {
-    std::string_view value = record.error_field < record.fields.size() ? record.fields[record.error_field] : "";
+    std::string_view value =
+        record.error_field < record.fields.size() ? record.fields[record.error_field] : "";
     return refuse(static_cast<int>(record.error_field), value, record.error);
   }
   if (record.fields.size() != columns.size()) {
     return refuse(-1, "",
                   "expected " + std::to_string(columns.size()) + " fields, found " +
-                      std::to_string(record.fields.size()) + " (a field containing a comma must be in double quotes)");
+                      std::to_string(record.fields.size()) +
+                      " (a field containing a comma must be in double quotes)");
   }
   return true;
 }

@@ -81,12 +81,14 @@ std::string ListForMessage(const std::vector<std::string_view>& values);
 // is not valid UTF-8 text (<format> files are UTF-8)"), a malformed record (the CSV
 // reader's message, at its field), a wrong number of fields. False, with `rejected`
 // filled, if the record fails one.
-bool CheckRecordShape(const SourceRef& source, const CsvRecord& record, const std::vector<std::string_view>& columns,
-                      std::string_view what, std::string_view format, QuarantinedRow* rejected);
+bool CheckRecordShape(const SourceRef& source, const CsvRecord& record,
+                      const std::vector<std::string_view>& columns, std::string_view what,
+                      std::string_view format, QuarantinedRow* rejected);
 
 // Fills the position and raw text of a refused row; the caller says what is wrong.
 // `columns` are the file's column names (column -1 = the whole row).
-void FillQuarantined(const SourceRef& source, const CsvRecord& record, const std::vector<std::string_view>& columns,
-                     int column, std::string_view value, std::string reason, QuarantinedRow* rejected);
+void FillQuarantined(const SourceRef& source, const CsvRecord& record,
+                     const std::vector<std::string_view>& columns, int column, std::string_view value,
+                     std::string reason, QuarantinedRow* rejected);
 
 }  // namespace harmlens

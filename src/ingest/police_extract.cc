@@ -38,13 +38,22 @@ const std::vector<std::string_view> kPrecisions = {"minute", "day", "window"};
 const std::vector<std::string_view> kWeapons = {"knife_or_sharp", "firearm", "other", "none", "unknown"};
 const std::vector<std::string_view> kRoles = {"victim", "suspect", "offender", "witness"};
 const std::vector<std::string_view> kSexes = {"F", "M", "X", "U"};
-const std::vector<std::string_view> kOutcomes = {
-    "under_investigation",      "charged",         "caution",
-    "taken_into_consideration", "offender_died",   "penalty_notice",
-    "cannabis_khat_warning",    "community_resolution", "not_in_public_interest",
-    "suspect_not_prosecutable", "evidential_difficulties", "victim_does_not_support",
-    "time_limit_expired",       "no_suspect_identified", "other_body",
-    "diversion"};
+const std::vector<std::string_view> kOutcomes = {"under_investigation",
+                                                 "charged",
+                                                 "caution",
+                                                 "taken_into_consideration",
+                                                 "offender_died",
+                                                 "penalty_notice",
+                                                 "cannabis_khat_warning",
+                                                 "community_resolution",
+                                                 "not_in_public_interest",
+                                                 "suspect_not_prosecutable",
+                                                 "evidential_difficulties",
+                                                 "victim_does_not_support",
+                                                 "time_limit_expired",
+                                                 "no_suspect_identified",
+                                                 "other_body",
+                                                 "diversion"};
 
 bool IsOneOf(std::string_view value, const std::vector<std::string_view>& list) {
   return std::find(list.begin(), list.end(), value) != list.end();
@@ -79,11 +88,14 @@ bool IsOffenceCode(std::string_view code) {
   return i == code.size();
 }
 
-std::string Required(std::string_view column) { return std::string(column) + " is empty (a value is required)"; }
+std::string Required(std::string_view column) {
+  return std::string(column) + " is empty (a value is required)";
+}
 
-std::string Unknown(std::string_view column, std::string_view value, const std::vector<std::string_view>& allowed) {
-  return "unknown " + std::string(column) + " " + QuotedForMessage(value) + " (expected " + ListForMessage(allowed) +
-         ")";
+std::string Unknown(std::string_view column, std::string_view value,
+                    const std::vector<std::string_view>& allowed) {
+  return "unknown " + std::string(column) + " " + QuotedForMessage(value) + " (expected " +
+         ListForMessage(allowed) + ")";
 }
 
 std::string ExpectedHeaders() {
@@ -100,12 +112,14 @@ Result<PoliceExtractFile> IdentifyPoliceExtractFile(const std::string& file, std
   std::string_view first = FirstLine(bytes);
   if (first == kPoliceExtractIncidentsHeader) return PoliceExtractFile::kIncidents;
   if (first == kPoliceExtractPersonsHeader) return PoliceExtractFile::kPersons;
-  return Status::RejectedInput("the header is " + QuotedForMessage(first) + "; " + ExpectedHeaders(), {file, 1, ""});
+  return Status::RejectedInput("the header is " + QuotedForMessage(first) + "; " + ExpectedHeaders(),
+                               {file, 1, ""});
 }
 
 // ------------------------------------------------------------------ persons ---
 
-PoliceExtractPersons::PoliceExtractPersons(std::string file, std::string_view bytes) : file_(std::move(file)) {
+PoliceExtractPersons::PoliceExtractPersons(std::string file, std::string_view bytes)
+    : file_(std::move(file)) {
   CsvReader reader(bytes);
   CsvRecord record;
   reader.Next(&record);  // the header, checked before the load began
@@ -122,16 +136,16 @@ PoliceExtractPersons::PoliceExtractPersons(std::string file, std::string_view by
       refused_.push_back(std::move(rejected));
       continue;
     }
-    std::string identity = incident_id + '\x1f' + row.involvement.person_key + '\x1f' +
-                           RoleName(row.involvement.role);
+    std::string identity =
+        incident_id + '\x1f' + row.involvement.person_key + '\x1f' + RoleName(row.involvement.role);
     auto [at, added] = seen.try_emplace(identity, record.line);
     if (!added) {
-      FillQuarantined({Agency::kPoliceExtract, file_, 0}, record, kPersonColumns, kPersonKey,
-                      record.fields[kPersonKey],
-                      "person_key " + QuotedForMessage(row.involvement.person_key) + " already has the role " +
-                          RoleName(row.involvement.role) + " in incident " + QuotedForMessage(incident_id) +
-                          " (line " + std::to_string(at->second) + "); a person has each role in an incident once",
-                      &rejected);
+      FillQuarantined(
+          {Agency::kPoliceExtract, file_, 0}, record, kPersonColumns, kPersonKey, record.fields[kPersonKey],
+          "person_key " + QuotedForMessage(row.involvement.person_key) + " already has the role " +
+              RoleName(row.involvement.role) + " in incident " + QuotedForMessage(incident_id) + " (line " +
+              std::to_string(at->second) + "); a person has each role in an incident once",
+          &rejected);
       refused_.push_back(std::move(rejected));
       continue;
     }
@@ -144,15 +158,17 @@ bool PoliceExtractPersons::Parse(const CsvRecord& record, std::string* incident_
   const SourceRef source{Agency::kPoliceExtract, file_, 0};
   if (!CheckRecordShape(source, record, kPersonColumns, "a persons record", kFormat, rejected)) return false;
   auto refuse = [&](int column, std::string reason) {
-    FillQuarantined(source, record, kPersonColumns, column, record.fields[column], std::move(reason), rejected);
+    FillQuarantined(source, record, kPersonColumns, column, record.fields[column], std::move(reason),
+                    rejected);
     return false;
   };
   const auto& f = record.fields;
   if (f[kPersonIncidentId].empty()) return refuse(kPersonIncidentId, Required("incident_id"));
   if (!IsIncidentId(f[kPersonIncidentId])) {
-    return refuse(kPersonIncidentId, "cannot read " + QuotedForMessage(f[kPersonIncidentId]) +
-                                         " as an incident_id (expected 1 to 40 letters, digits, \"-\", \"/\" or "
-                                         "\"_\")");
+    return refuse(kPersonIncidentId,
+                  "cannot read " + QuotedForMessage(f[kPersonIncidentId]) +
+                      " as an incident_id (expected 1 to 40 letters, digits, \"-\", \"/\" or "
+                      "\"_\")");
   }
   if (f[kRole].empty()) return refuse(kRole, Required("role"));
   auto role = std::find(kRoles.begin(), kRoles.end(), f[kRole]);
@@ -170,7 +186,8 @@ bool PoliceExtractPersons::Parse(const CsvRecord& record, std::string* incident_
                               " as an age (expected whole years, no sign or decimals, e.g. 19)");
     }
     if (*years > kOldestAgeYears) {
-      return refuse(kAge, "age " + std::string(f[kAge]) + " is outside 0 to " + std::to_string(kOldestAgeYears));
+      return refuse(kAge,
+                    "age " + std::string(f[kAge]) + " is outside 0 to " + std::to_string(kOldestAgeYears));
     }
     age = AgeRange::Exact(*years);
   }
@@ -193,31 +210,36 @@ PoliceExtractParser::PoliceExtractParser(std::string file, const ReferenceGeogra
                                          PoliceExtractPersons* persons)
     : file_(std::move(file)), geography_(geography), persons_(persons) {}
 
-bool PoliceExtractParser::Reject(const CsvRecord& record, int column, std::string_view value, std::string reason,
-                                 QuarantinedRow* rejected) {
-  FillQuarantined({Agency::kPoliceExtract, file_, 0}, record, kIncidentColumns, column, value, std::move(reason),
-                  rejected);
+bool PoliceExtractParser::Reject(const CsvRecord& record, int column, std::string_view value,
+                                 std::string reason, QuarantinedRow* rejected) {
+  FillQuarantined({Agency::kPoliceExtract, file_, 0}, record, kIncidentColumns, column, value,
+                  std::move(reason), rejected);
   return false;
 }
 
 bool PoliceExtractParser::Parse(const CsvRecord& record, Incident* incident, QuarantinedRow* rejected) {
-  if (!CheckRecordShape({Agency::kPoliceExtract, file_, 0}, record, kIncidentColumns, "an incident record", kFormat,
-                        rejected)) {
+  if (!CheckRecordShape({Agency::kPoliceExtract, file_, 0}, record, kIncidentColumns, "an incident record",
+                        kFormat, rejected)) {
     return false;
   }
   const auto& f = record.fields;
-  auto refuse = [&](int column, std::string reason) { return Reject(record, column, f[column], reason, rejected); };
+  auto refuse = [&](int column, std::string reason) {
+    return Reject(record, column, f[column], reason, rejected);
+  };
 
   std::string_view id = f[kIncidentId];
   if (id.empty()) return refuse(kIncidentId, Required("incident_id"));
   if (!IsIncidentId(id)) {
-    return refuse(kIncidentId, "cannot read " + QuotedForMessage(id) +
-                                   " as an incident_id (expected 1 to 40 letters, digits, \"-\", \"/\" or \"_\")");
+    return refuse(kIncidentId,
+                  "cannot read " + QuotedForMessage(id) +
+                      " as an incident_id (expected 1 to 40 letters, digits, \"-\", \"/\" or \"_\")");
   }
   // The first row with an id owns it, good or bad; any later row with it is refused.
   int64_t owner_line = 0;
-  if (auto stored = stored_ids_.find(std::string(id)); stored != stored_ids_.end()) owner_line = stored->second;
-  if (auto refused = refused_ids_.find(std::string(id)); refused != refused_ids_.end()) owner_line = refused->second;
+  if (auto stored = stored_ids_.find(std::string(id)); stored != stored_ids_.end())
+    owner_line = stored->second;
+  if (auto refused = refused_ids_.find(std::string(id)); refused != refused_ids_.end())
+    owner_line = refused->second;
   if (owner_line > 0) {
     return refuse(kIncidentId, "incident_id " + QuotedForMessage(id) + " is repeated: line " +
                                    std::to_string(owner_line) +
@@ -230,15 +252,18 @@ bool PoliceExtractParser::Parse(const CsvRecord& record, Incident* incident, Qua
 
 bool PoliceExtractParser::ParseFields(const CsvRecord& record, Incident* incident, QuarantinedRow* rejected) {
   const auto& f = record.fields;
-  auto refuse = [&](int column, std::string reason) { return Reject(record, column, f[column], reason, rejected); };
+  auto refuse = [&](int column, std::string reason) {
+    return Reject(record, column, f[column], reason, rejected);
+  };
   const std::string_view id = f[kIncidentId];
 
   // When: occurred_from, time_precision, occurred_to.
   if (f[kOccurredFrom].empty()) return refuse(kOccurredFrom, Required("occurred_from"));
   std::optional<int64_t> from = ParseLocalDateTime(f[kOccurredFrom]);
   if (!from) {
-    return refuse(kOccurredFrom, "cannot read " + QuotedForMessage(f[kOccurredFrom]) +
-                                     " as a date and time (expected YYYY-MM-DDTHH:MM, a real date, 24-hour time)");
+    return refuse(kOccurredFrom,
+                  "cannot read " + QuotedForMessage(f[kOccurredFrom]) +
+                      " as a date and time (expected YYYY-MM-DDTHH:MM, a real date, 24-hour time)");
   }
   if (f[kTimePrecision].empty()) return refuse(kTimePrecision, Required("time_precision"));
   if (!IsOneOf(f[kTimePrecision], kPrecisions)) {
@@ -248,20 +273,25 @@ bool PoliceExtractParser::ParseFields(const CsvRecord& record, Incident* inciden
   OccurredTime occurred;
   if (precision == "window") {
     if (f[kOccurredTo].empty()) {
-      return refuse(kOccurredTo, "occurred_to is empty but time_precision is window (a window needs its end)");
+      return refuse(kOccurredTo,
+                    "occurred_to is empty but time_precision is window (a window needs its end)");
     }
     std::optional<int64_t> to = ParseLocalDateTime(f[kOccurredTo]);
     if (!to) {
-      return refuse(kOccurredTo, "cannot read " + QuotedForMessage(f[kOccurredTo]) +
-                                     " as a date and time (expected YYYY-MM-DDTHH:MM, a real date, 24-hour time)");
+      return refuse(kOccurredTo,
+                    "cannot read " + QuotedForMessage(f[kOccurredTo]) +
+                        " as a date and time (expected YYYY-MM-DDTHH:MM, a real date, 24-hour time)");
     }
     if (*to <= *from) {
-      return refuse(kOccurredTo, "occurred_to " + std::string(f[kOccurredTo]) + " is not after occurred_from " +
-                                     std::string(f[kOccurredFrom]) + " (a window ends after it starts)");
+      return refuse(kOccurredTo, "occurred_to " + std::string(f[kOccurredTo]) +
+                                     " is not after occurred_from " + std::string(f[kOccurredFrom]) +
+                                     " (a window ends after it starts)");
     }
     if (*to - *from > kMaxWindowMinutes) {
-      return refuse(kOccurredTo, "occurred_to " + std::string(f[kOccurredTo]) + " is more than 31 days after "
-                                     "occurred_from " + std::string(f[kOccurredFrom]) +
+      return refuse(kOccurredTo, "occurred_to " + std::string(f[kOccurredTo]) +
+                                     " is more than 31 days after "
+                                     "occurred_from " +
+                                     std::string(f[kOccurredFrom]) +
                                      " (a window is at most 31 days, 44,640 minutes)");
     }
     occurred = OccurredTime::Window(*from, *to);
@@ -285,7 +315,8 @@ bool PoliceExtractParser::ParseFields(const CsvRecord& record, Incident* inciden
   // What: offence_category, then offence_code (whose rule depends on the category).
   if (f[kOffenceCategory].empty()) return refuse(kOffenceCategory, Required("offence_category"));
   std::optional<CrimeType> type = CrimeTypeFromName(f[kOffenceCategory]);
-  if (!type) return refuse(kOffenceCategory, Unknown("offence_category", f[kOffenceCategory], CrimeTypeNames()));
+  if (!type)
+    return refuse(kOffenceCategory, Unknown("offence_category", f[kOffenceCategory], CrimeTypeNames()));
   const bool asb = *type == CrimeType::kAntiSocialBehaviour;
   if (asb && !f[kOffenceCode].empty()) {
     return refuse(kOffenceCode, "offence_code " + QuotedForMessage(f[kOffenceCode]) +
@@ -293,13 +324,15 @@ bool PoliceExtractParser::ParseFields(const CsvRecord& record, Incident* inciden
                                     "offence code; leave it empty)");
   }
   if (!asb && f[kOffenceCode].empty()) {
-    return refuse(kOffenceCode, "offence_code is empty (a value is required on every row but Anti-social "
-                                "behaviour)");
+    return refuse(kOffenceCode,
+                  "offence_code is empty (a value is required on every row but Anti-social "
+                  "behaviour)");
   }
   if (!asb && !IsOffenceCode(f[kOffenceCode])) {
-    return refuse(kOffenceCode, "cannot read " + QuotedForMessage(f[kOffenceCode]) +
-                                    " as an offence code (expected 1 to 3 digits, optionally \"/\" or \".\" and 1 "
-                                    "to 2 digits, then up to 2 capital letters, e.g. 8N, 105A, 4/1)");
+    return refuse(kOffenceCode,
+                  "cannot read " + QuotedForMessage(f[kOffenceCode]) +
+                      " as an offence code (expected 1 to 3 digits, optionally \"/\" or \".\" and 1 "
+                      "to 2 digits, then up to 2 capital letters, e.g. 8N, 105A, 4/1)");
   }
   if (f[kWeapon].empty()) return refuse(kWeapon, Required("weapon"));
   auto weapon = std::find(kWeapons.begin(), kWeapons.end(), f[kWeapon]);
@@ -310,7 +343,8 @@ bool PoliceExtractParser::ParseFields(const CsvRecord& record, Incident* inciden
   } else if (f[kDomestic] == "N") {
     domestic = false;
   } else if (!f[kDomestic].empty()) {
-    return refuse(kDomestic, "unknown domestic " + QuotedForMessage(f[kDomestic]) + " (expected Y, N or empty)");
+    return refuse(kDomestic,
+                  "unknown domestic " + QuotedForMessage(f[kDomestic]) + " (expected Y, N or empty)");
   }
 
   // Where: the exact point (both or neither) and the force's LSOA.
@@ -325,9 +359,10 @@ bool PoliceExtractParser::ParseFields(const CsvRecord& record, Incident* inciden
   if (has_lon) {
     std::optional<double> lon = ParseDecimalDegrees(f[kLongitude], 6);
     if (!lon) {
-      return refuse(kLongitude, "cannot read " + QuotedForMessage(f[kLongitude]) +
-                                    " as a longitude (expected decimal degrees with at most 6 decimal places, "
-                                    "e.g. -1.132160)");
+      return refuse(kLongitude,
+                    "cannot read " + QuotedForMessage(f[kLongitude]) +
+                        " as a longitude (expected decimal degrees with at most 6 decimal places, "
+                        "e.g. -1.132160)");
     }
     std::optional<double> lat = ParseDecimalDegrees(f[kLatitude], 6);
     if (!lat) {
@@ -347,21 +382,23 @@ bool PoliceExtractParser::ParseFields(const CsvRecord& record, Incident* inciden
   }
   std::string_view lsoa = f[kLsoaCode];
   if (!lsoa.empty() && !IsLsoaCode(lsoa)) {
-    return refuse(kLsoaCode, "cannot read " + QuotedForMessage(lsoa) +
-                                 " as an LSOA code (expected a 2011 LSOA: E01 or W01 followed by six digits)");
+    return refuse(kLsoaCode,
+                  "cannot read " + QuotedForMessage(lsoa) +
+                      " as an LSOA code (expected a 2011 LSOA: E01 or W01 followed by six digits)");
   }
   if (!f[kOutcome].empty() && !IsOneOf(f[kOutcome], kOutcomes)) {
     return refuse(kOutcome, Unknown("outcome", f[kOutcome], kOutcomes));
   }
   if (asb && !f[kOutcome].empty()) {
-    return refuse(kOutcome, "outcome " + QuotedForMessage(f[kOutcome]) +
-                                " is given on an Anti-social behaviour row (anti-social behaviour has no crime "
-                                "outcome; leave it empty)");
+    return refuse(kOutcome,
+                  "outcome " + QuotedForMessage(f[kOutcome]) +
+                      " is given on an Anti-social behaviour row (anti-social behaviour has no crime "
+                      "outcome; leave it empty)");
   }
 
   // The row is good: overwrite every field of the (possibly reused) incident.
-  static constexpr Weapon kWeaponValues[] = {Weapon::kKnifeOrSharp, Weapon::kFirearm, Weapon::kOther, Weapon::kNone,
-                                             Weapon::kUnknown};
+  static constexpr Weapon kWeaponValues[] = {Weapon::kKnifeOrSharp, Weapon::kFirearm, Weapon::kOther,
+                                             Weapon::kNone, Weapon::kUnknown};
   Incident& inc = *incident;
   inc.source = {Agency::kPoliceExtract, file_, record.line};
   inc.source_id.assign(id);
@@ -382,7 +419,9 @@ bool PoliceExtractParser::ParseFields(const CsvRecord& record, Incident* inciden
   // holds the point only when the force gave none.
   const Lsoa* area = geography_.FindLsoa(lsoa.empty() ? std::string_view(inc.location.lsoa_by_point) : lsoa);
   inc.location.csp_area = area ? area->csp_area : "";
-  inc.location.method.assign(point ? kLocationPointAsGiven : lsoa.empty() ? kLocationNotGiven : kLocationLsoaOnly);
+  inc.location.method.assign(point          ? kLocationPointAsGiven
+                             : lsoa.empty() ? kLocationNotGiven
+                                            : kLocationLsoaOnly);
   inc.location.radius_metres = point ? std::optional<double>(0.0) : std::nullopt;
   inc.location.confidence = point || !lsoa.empty() ? 1.0 : 0.0;
   inc.location.type = LocationType::kUnknown;
@@ -414,8 +453,8 @@ void PoliceExtractParser::QuarantineLeftOverPersons(std::vector<QuarantinedRow>*
                std::to_string(refused->second) + " of " + file_ +
                "): fix that row and load both files of the extract again";
     } else {
-      reason = "no incident " + QuotedForMessage(incident_id) + " in the incidents file of this extract (" + file_ +
-               ")";
+      reason = "no incident " + QuotedForMessage(incident_id) + " in the incidents file of this extract (" +
+               file_ + ")";
     }
     for (PoliceExtractPersons::Row& row : rows) {
       QuarantinedRow q;

@@ -36,12 +36,18 @@ struct ExtractIncident {
     kLsoa,
     kOutcome
   };
-  std::array<std::string, 12> fields = {"LP2023-00000001", "2023-01-06T23:41",
-                                        "",                "minute",
-                                        "8N",              "Violence and sexual offences",
-                                        "none",            "N",
-                                        "-1.132160",       "52.634455",
-                                        "E01032867",       "no_suspect_identified"};
+  std::array<std::string, 12> fields = {"LP2023-00000001",
+                                        "2023-01-06T23:41",
+                                        "",
+                                        "minute",
+                                        "8N",
+                                        "Violence and sexual offences",
+                                        "none",
+                                        "N",
+                                        "-1.132160",
+                                        "52.634455",
+                                        "E01032867",
+                                        "no_suspect_identified"};
   ExtractIncident With(Field field, std::string value) const {
     ExtractIncident changed = *this;
     changed.fields[field] = std::move(value);
@@ -77,8 +83,9 @@ class PoliceExtractTest : public FeedTest {
   // bad row and returns the one quarantined row.
   QuarantinedRow QuarantineOf(const std::string& bad_line) {
     std::string name = "case" + std::to_string(++cases_);
-    std::string file = scratch_.Write(name + "/incidents.csv",
-                                      FileText(kIncidentsHeader, {Crime("before").Csv(), bad_line, Crime("after").Csv()}));
+    std::string file =
+        scratch_.Write(name + "/incidents.csv",
+                       FileText(kIncidentsHeader, {Crime("before").Csv(), bad_line, Crime("after").Csv()}));
     std::unique_ptr<Store> store = OpenStore(name + ".db");
     auto report = IngestExtract({file}, store.get());
     EXPECT_TRUE(report.ok()) << report.status().ToString();
@@ -95,8 +102,8 @@ class PoliceExtractTest : public FeedTest {
   // good one for "a" (line 2), `bad_line` (line 3), a good one for "b" (line 4).
   QuarantinedRow PersonsQuarantineOf(const std::string& bad_line) {
     std::string name = "case" + std::to_string(++cases_);
-    std::string incidents =
-        scratch_.Write(name + "/incidents.csv", FileText(kIncidentsHeader, {Crime("a").Csv(), Crime("b").Csv()}));
+    std::string incidents = scratch_.Write(name + "/incidents.csv",
+                                           FileText(kIncidentsHeader, {Crime("a").Csv(), Crime("b").Csv()}));
     std::string persons = scratch_.Write(
         name + "/persons.csv",
         FileText(kPersonsHeader, {Person("a", "victim", "P1"), bad_line, Person("b", "offender", "P2")}));
@@ -194,11 +201,12 @@ TEST_F(PoliceExtractTest, quarantines_a_time_precision_outside_its_list) {
 }
 
 TEST_F(PoliceExtractTest, quarantines_an_offence_category_outside_the_14_police_uk_types_and_lists_them) {
-  ExpectQuarantine(Crime("x").With(Field::kCategory, "Knife crime").Csv(), "offence_category", 5, "Knife crime",
-                   "unknown offence_category \"Knife crime\" (expected Anti-social behaviour, Bicycle theft, "
-                   "Burglary, Criminal damage and arson, Drugs, Other crime, Other theft, Possession of weapons, "
-                   "Public order, Robbery, Shoplifting, Theft from the person, Vehicle crime or Violence and sexual "
-                   "offences)");
+  ExpectQuarantine(
+      Crime("x").With(Field::kCategory, "Knife crime").Csv(), "offence_category", 5, "Knife crime",
+      "unknown offence_category \"Knife crime\" (expected Anti-social behaviour, Bicycle theft, "
+      "Burglary, Criminal damage and arson, Drugs, Other crime, Other theft, Possession of weapons, "
+      "Public order, Robbery, Shoplifting, Theft from the person, Vehicle crime or Violence and sexual "
+      "offences)");
 }
 
 TEST_F(PoliceExtractTest, quarantines_a_weapon_outside_its_list) {
@@ -212,36 +220,41 @@ TEST_F(PoliceExtractTest, quarantines_a_domestic_flag_other_than_y_n_or_empty) {
 }
 
 TEST_F(PoliceExtractTest, quarantines_an_outcome_outside_its_list) {
-  ExpectQuarantine(Crime("x").With(Field::kOutcome, "Charged").Csv(), "outcome", 11, "Charged",
-                   "unknown outcome \"Charged\" (expected under_investigation, charged, caution, "
-                   "taken_into_consideration, offender_died, penalty_notice, cannabis_khat_warning, "
-                   "community_resolution, not_in_public_interest, suspect_not_prosecutable, evidential_difficulties, "
-                   "victim_does_not_support, time_limit_expired, no_suspect_identified, other_body or diversion)");
+  ExpectQuarantine(
+      Crime("x").With(Field::kOutcome, "Charged").Csv(), "outcome", 11, "Charged",
+      "unknown outcome \"Charged\" (expected under_investigation, charged, caution, "
+      "taken_into_consideration, offender_died, penalty_notice, cannabis_khat_warning, "
+      "community_resolution, not_in_public_interest, suspect_not_prosecutable, evidential_difficulties, "
+      "victim_does_not_support, time_limit_expired, no_suspect_identified, other_body or diversion)");
 }
 
 TEST_F(PoliceExtractTest, quarantines_a_date_time_not_of_the_documented_form) {
-  ExpectQuarantine(Crime("x").With(Field::kFrom, "2023-01-06 23:41").Csv(), "occurred_from", 1, "2023-01-06 23:41",
-                   "cannot read \"2023-01-06 23:41\" as a date and time (expected YYYY-MM-DDTHH:MM, a real date, "
-                   "24-hour time)");
+  ExpectQuarantine(
+      Crime("x").With(Field::kFrom, "2023-01-06 23:41").Csv(), "occurred_from", 1, "2023-01-06 23:41",
+      "cannot read \"2023-01-06 23:41\" as a date and time (expected YYYY-MM-DDTHH:MM, a real date, "
+      "24-hour time)");
 }
 
 TEST_F(PoliceExtractTest, quarantines_a_date_that_is_not_a_real_calendar_date) {
-  ExpectQuarantine(Crime("x").With(Field::kFrom, "2023-02-29T10:00").Csv(), "occurred_from", 1, "2023-02-29T10:00",
-                   "cannot read \"2023-02-29T10:00\" as a date and time (expected YYYY-MM-DDTHH:MM, a real date, "
-                   "24-hour time)");
+  ExpectQuarantine(
+      Crime("x").With(Field::kFrom, "2023-02-29T10:00").Csv(), "occurred_from", 1, "2023-02-29T10:00",
+      "cannot read \"2023-02-29T10:00\" as a date and time (expected YYYY-MM-DDTHH:MM, a real date, "
+      "24-hour time)");
 }
 
 TEST_F(PoliceExtractTest, quarantines_an_unreadable_window_end) {
-  ExpectQuarantine(Crime("x").With(Field::kPrecision, "window").With(Field::kTo, "2023-01-07T24:00").Csv(),
-                   "occurred_to", 2, "2023-01-07T24:00",
-                   "cannot read \"2023-01-07T24:00\" as a date and time (expected YYYY-MM-DDTHH:MM, a real date, "
-                   "24-hour time)");
+  ExpectQuarantine(
+      Crime("x").With(Field::kPrecision, "window").With(Field::kTo, "2023-01-07T24:00").Csv(), "occurred_to",
+      2, "2023-01-07T24:00",
+      "cannot read \"2023-01-07T24:00\" as a date and time (expected YYYY-MM-DDTHH:MM, a real date, "
+      "24-hour time)");
 }
 
 TEST_F(PoliceExtractTest, quarantines_occurred_to_when_the_precision_is_not_window) {
-  ExpectQuarantine(Crime("x").With(Field::kTo, "2023-01-07T01:00").Csv(), "occurred_to", 2, "2023-01-07T01:00",
-                   "occurred_to is given but time_precision is minute (occurred_to is only for a window; leave it "
-                   "empty)");
+  ExpectQuarantine(
+      Crime("x").With(Field::kTo, "2023-01-07T01:00").Csv(), "occurred_to", 2, "2023-01-07T01:00",
+      "occurred_to is given but time_precision is minute (occurred_to is only for a window; leave it "
+      "empty)");
 }
 
 TEST_F(PoliceExtractTest, quarantines_a_window_without_its_end) {
@@ -250,24 +263,27 @@ TEST_F(PoliceExtractTest, quarantines_a_window_without_its_end) {
 }
 
 TEST_F(PoliceExtractTest, quarantines_a_window_that_does_not_end_after_it_starts) {
-  ExpectQuarantine(Crime("x").With(Field::kPrecision, "window").With(Field::kTo, "2023-01-06T23:41").Csv(),
-                   "occurred_to", 2, "2023-01-06T23:41",
-                   "occurred_to 2023-01-06T23:41 is not after occurred_from 2023-01-06T23:41 (a window ends after it "
-                   "starts)");
+  ExpectQuarantine(
+      Crime("x").With(Field::kPrecision, "window").With(Field::kTo, "2023-01-06T23:41").Csv(), "occurred_to",
+      2, "2023-01-06T23:41",
+      "occurred_to 2023-01-06T23:41 is not after occurred_from 2023-01-06T23:41 (a window ends after it "
+      "starts)");
 }
 
 TEST_F(PoliceExtractTest, quarantines_a_window_longer_than_31_days) {
   // 2023-01-06T23:41 + 44,640 minutes = 2023-02-06T23:41 (accepted below); one more is refused.
-  ExpectQuarantine(Crime("x").With(Field::kPrecision, "window").With(Field::kTo, "2023-02-06T23:42").Csv(),
-                   "occurred_to", 2, "2023-02-06T23:42",
-                   "occurred_to 2023-02-06T23:42 is more than 31 days after occurred_from 2023-01-06T23:41 (a window "
-                   "is at most 31 days, 44,640 minutes)");
+  ExpectQuarantine(
+      Crime("x").With(Field::kPrecision, "window").With(Field::kTo, "2023-02-06T23:42").Csv(), "occurred_to",
+      2, "2023-02-06T23:42",
+      "occurred_to 2023-02-06T23:42 is more than 31 days after occurred_from 2023-01-06T23:41 (a window "
+      "is at most 31 days, 44,640 minutes)");
 }
 
 TEST_F(PoliceExtractTest, quarantines_a_day_row_whose_time_is_not_midnight) {
-  ExpectQuarantine(Crime("x").With(Field::kPrecision, "day").Csv(), "occurred_from", 1, "2023-01-06T23:41",
-                   "time_precision is day but occurred_from \"2023-01-06T23:41\" has a time of day (a day row's time "
-                   "must be T00:00)");
+  ExpectQuarantine(
+      Crime("x").With(Field::kPrecision, "day").Csv(), "occurred_from", 1, "2023-01-06T23:41",
+      "time_precision is day but occurred_from \"2023-01-06T23:41\" has a time of day (a day row's time "
+      "must be T00:00)");
 }
 
 TEST_F(PoliceExtractTest, quarantines_a_longitude_without_a_latitude) {
@@ -282,7 +298,8 @@ TEST_F(PoliceExtractTest, quarantines_a_latitude_without_a_longitude) {
 
 TEST_F(PoliceExtractTest, quarantines_a_coordinate_out_of_range) {
   ExpectQuarantine(Crime("x").With(Field::kLongitude, "2.352200").With(Field::kLatitude, "48.856600").Csv(),
-                   "longitude", 8, "2.352200", "longitude 2.352200 is outside the United Kingdom (expected -8.7 to 1.9)");
+                   "longitude", 8, "2.352200",
+                   "longitude 2.352200 is outside the United Kingdom (expected -8.7 to 1.9)");
 }
 
 TEST_F(PoliceExtractTest, quarantines_a_latitude_out_of_range) {
@@ -291,9 +308,10 @@ TEST_F(PoliceExtractTest, quarantines_a_latitude_out_of_range) {
 }
 
 TEST_F(PoliceExtractTest, quarantines_a_coordinate_with_more_than_six_decimal_places) {
-  ExpectQuarantine(Crime("x").With(Field::kLongitude, "-1.1321601").Csv(), "longitude", 8, "-1.1321601",
-                   "cannot read \"-1.1321601\" as a longitude (expected decimal degrees with at most 6 decimal "
-                   "places, e.g. -1.132160)");
+  ExpectQuarantine(
+      Crime("x").With(Field::kLongitude, "-1.1321601").Csv(), "longitude", 8, "-1.1321601",
+      "cannot read \"-1.1321601\" as a longitude (expected decimal degrees with at most 6 decimal "
+      "places, e.g. -1.132160)");
 }
 
 TEST_F(PoliceExtractTest, quarantines_a_latitude_with_a_comma_decimal_mark) {
@@ -303,39 +321,45 @@ TEST_F(PoliceExtractTest, quarantines_a_latitude_with_a_comma_decimal_mark) {
 }
 
 TEST_F(PoliceExtractTest, quarantines_an_lsoa_code_of_the_wrong_shape) {
-  ExpectQuarantine(Crime("x").With(Field::kLsoa, "E02002867").Csv(), "lsoa_code", 10, "E02002867",
-                   "cannot read \"E02002867\" as an LSOA code (expected a 2011 LSOA: E01 or W01 followed by six "
-                   "digits)");
+  ExpectQuarantine(
+      Crime("x").With(Field::kLsoa, "E02002867").Csv(), "lsoa_code", 10, "E02002867",
+      "cannot read \"E02002867\" as an LSOA code (expected a 2011 LSOA: E01 or W01 followed by six "
+      "digits)");
 }
 
 TEST_F(PoliceExtractTest, quarantines_an_incident_id_of_the_wrong_shape) {
-  ExpectQuarantine(Crime("LP 2023 1").Csv(), "incident_id", 0, "LP 2023 1",
-                   "cannot read \"LP 2023 1\" as an incident_id (expected 1 to 40 letters, digits, \"-\", \"/\" or "
-                   "\"_\")");
+  ExpectQuarantine(
+      Crime("LP 2023 1").Csv(), "incident_id", 0, "LP 2023 1",
+      "cannot read \"LP 2023 1\" as an incident_id (expected 1 to 40 letters, digits, \"-\", \"/\" or "
+      "\"_\")");
 }
 
 TEST_F(PoliceExtractTest, quarantines_an_incident_id_repeated_in_one_incidents_file) {
-  ExpectQuarantine(Crime("before").With(Field::kCode, "9A").Csv(), "incident_id", 0, "before",
-                   "incident_id \"before\" is repeated: line 2 already has it (an incident appears once in an "
-                   "incidents file)");
+  ExpectQuarantine(
+      Crime("before").With(Field::kCode, "9A").Csv(), "incident_id", 0, "before",
+      "incident_id \"before\" is repeated: line 2 already has it (an incident appears once in an "
+      "incidents file)");
 }
 
 TEST_F(PoliceExtractTest, quarantines_an_offence_code_of_the_wrong_shape) {
-  ExpectQuarantine(Crime("x").With(Field::kCode, "8n").Csv(), "offence_code", 4, "8n",
-                   "cannot read \"8n\" as an offence code (expected 1 to 3 digits, optionally \"/\" or \".\" and 1 to "
-                   "2 digits, then up to 2 capital letters, e.g. 8N, 105A, 4/1)");
+  ExpectQuarantine(
+      Crime("x").With(Field::kCode, "8n").Csv(), "offence_code", 4, "8n",
+      "cannot read \"8n\" as an offence code (expected 1 to 3 digits, optionally \"/\" or \".\" and 1 to "
+      "2 digits, then up to 2 capital letters, e.g. 8N, 105A, 4/1)");
 }
 
 TEST_F(PoliceExtractTest, quarantines_an_offence_code_on_an_anti_social_behaviour_row) {
-  ExpectQuarantine(Asb("x").With(Field::kCode, "8N").Csv(), "offence_code", 4, "8N",
-                   "offence_code \"8N\" is given on an Anti-social behaviour row (anti-social behaviour has no "
-                   "offence code; leave it empty)");
+  ExpectQuarantine(
+      Asb("x").With(Field::kCode, "8N").Csv(), "offence_code", 4, "8N",
+      "offence_code \"8N\" is given on an Anti-social behaviour row (anti-social behaviour has no "
+      "offence code; leave it empty)");
 }
 
 TEST_F(PoliceExtractTest, quarantines_an_outcome_on_an_anti_social_behaviour_row) {
-  ExpectQuarantine(Asb("x").With(Field::kOutcome, "charged").Csv(), "outcome", 11, "charged",
-                   "outcome \"charged\" is given on an Anti-social behaviour row (anti-social behaviour has no crime "
-                   "outcome; leave it empty)");
+  ExpectQuarantine(
+      Asb("x").With(Field::kOutcome, "charged").Csv(), "outcome", 11, "charged",
+      "outcome \"charged\" is given on an Anti-social behaviour row (anti-social behaviour has no crime "
+      "outcome; leave it empty)");
 }
 
 TEST_F(PoliceExtractTest, accepts_every_well_formed_offence_code_known_or_not) {
@@ -365,8 +389,9 @@ TEST_F(PoliceExtractTest, quarantines_a_persons_row_whose_incident_was_itself_qu
   std::string incidents = scratch_.Write(
       "extract/incidents.csv",
       FileText(kIncidentsHeader, {Crime("a").Csv(), Crime("bad").With(Field::kFrom, "yesterday").Csv()}));
-  std::string persons = scratch_.Write(
-      "extract/persons.csv", FileText(kPersonsHeader, {Person("bad", "victim", "P1"), Person("a", "victim", "P2")}));
+  std::string persons =
+      scratch_.Write("extract/persons.csv",
+                     FileText(kPersonsHeader, {Person("bad", "victim", "P1"), Person("a", "victim", "P2")}));
   auto report = IngestExtract({incidents, persons});
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_EQ(report->files[0].counts, Counts(2, 1, 0, 1));
@@ -382,12 +407,14 @@ TEST_F(PoliceExtractTest, quarantines_a_persons_row_whose_incident_was_itself_qu
 }
 
 TEST_F(PoliceExtractTest, quarantines_an_age_outside_0_to_120) {
-  ExpectPersonsQuarantine(Person("a", "witness", "P9", "121"), "age", 3, "121", "age 121 is outside 0 to 120");
+  ExpectPersonsQuarantine(Person("a", "witness", "P9", "121"), "age", 3, "121",
+                          "age 121 is outside 0 to 120");
 }
 
 TEST_F(PoliceExtractTest, quarantines_an_age_that_is_not_whole_years) {
-  ExpectPersonsQuarantine(Person("a", "witness", "P9", "19.5"), "age", 3, "19.5",
-                          "cannot read \"19.5\" as an age (expected whole years, no sign or decimals, e.g. 19)");
+  ExpectPersonsQuarantine(
+      Person("a", "witness", "P9", "19.5"), "age", 3, "19.5",
+      "cannot read \"19.5\" as an age (expected whole years, no sign or decimals, e.g. 19)");
 }
 
 TEST_F(PoliceExtractTest, quarantines_a_role_outside_its_list) {
@@ -401,21 +428,26 @@ TEST_F(PoliceExtractTest, quarantines_a_sex_outside_its_list) {
 }
 
 TEST_F(PoliceExtractTest, quarantines_a_persons_row_with_a_required_field_empty) {
-  ExpectPersonsQuarantine(Person("", "victim", "P9"), "incident_id", 0, "", "incident_id is empty (a value is required)");
+  ExpectPersonsQuarantine(Person("", "victim", "P9"), "incident_id", 0, "",
+                          "incident_id is empty (a value is required)");
   ExpectPersonsQuarantine(Person("a", "", "P9"), "role", 1, "", "role is empty (a value is required)");
-  ExpectPersonsQuarantine(Person("a", "victim", ""), "person_key", 2, "", "person_key is empty (a value is required)");
-  ExpectPersonsQuarantine(Person("a", "victim", "P9", "19", ""), "sex", 4, "", "sex is empty (a value is required)");
+  ExpectPersonsQuarantine(Person("a", "victim", ""), "person_key", 2, "",
+                          "person_key is empty (a value is required)");
+  ExpectPersonsQuarantine(Person("a", "victim", "P9", "19", ""), "sex", 4, "",
+                          "sex is empty (a value is required)");
 }
 
 TEST_F(PoliceExtractTest, quarantines_a_persons_incident_id_of_the_wrong_shape) {
-  ExpectPersonsQuarantine(Person("LP 1", "victim", "P9"), "incident_id", 0, "LP 1",
-                          "cannot read \"LP 1\" as an incident_id (expected 1 to 40 letters, digits, \"-\", \"/\" "
-                          "or \"_\")");
+  ExpectPersonsQuarantine(
+      Person("LP 1", "victim", "P9"), "incident_id", 0, "LP 1",
+      "cannot read \"LP 1\" as an incident_id (expected 1 to 40 letters, digits, \"-\", \"/\" "
+      "or \"_\")");
 }
 
 TEST_F(PoliceExtractTest, quarantines_a_person_key_of_the_wrong_shape) {
-  ExpectPersonsQuarantine(Person("a", "victim", "P9/1"), "person_key", 2, "P9/1",
-                          "cannot read \"P9/1\" as a person_key (expected 1 to 64 letters, digits, \"-\" or \"_\")");
+  ExpectPersonsQuarantine(
+      Person("a", "victim", "P9/1"), "person_key", 2, "P9/1",
+      "cannot read \"P9/1\" as a person_key (expected 1 to 64 letters, digits, \"-\" or \"_\")");
 }
 
 TEST_F(PoliceExtractTest, quarantines_a_persons_row_with_the_wrong_number_of_fields) {
@@ -424,9 +456,10 @@ TEST_F(PoliceExtractTest, quarantines_a_persons_row_with_the_wrong_number_of_fie
 }
 
 TEST_F(PoliceExtractTest, quarantines_a_person_listed_twice_in_one_role_of_one_incident) {
-  ExpectPersonsQuarantine(Person("a", "victim", "P1", "20"), "person_key", 2, "P1",
-                          "person_key \"P1\" already has the role victim in incident \"a\" (line 2); a person has each "
-                          "role in an incident once");
+  ExpectPersonsQuarantine(
+      Person("a", "victim", "P1", "20"), "person_key", 2, "P1",
+      "person_key \"P1\" already has the role victim in incident \"a\" (line 2); a person has each "
+      "role in an incident once");
 }
 
 // ------------------------------------------------------- what a row becomes ---
@@ -463,11 +496,12 @@ TEST_F(PoliceExtractTest, keeps_the_time_to_the_minute_the_day_or_the_window_as_
 TEST_F(PoliceExtractTest, maps_weapon_and_domestic_and_tags_behaviours) {
   std::string file = scratch_.Write(
       "extract/incidents.csv",
-      FileText(kIncidentsHeader, {Crime("knife").With(Field::kWeapon, "knife_or_sharp").With(Field::kCode, "5D").Csv(),
-                                  Crime("gun").With(Field::kWeapon, "firearm").With(Field::kDomestic, "Y").Csv(),
-                                  Crime("other").With(Field::kWeapon, "other").With(Field::kDomestic, "").Csv(),
-                                  Crime("none").With(Field::kCategory, "Burglary").With(Field::kCode, "28E").Csv(),
-                                  Crime("unknown").With(Field::kWeapon, "unknown").Csv()}));
+      FileText(kIncidentsHeader,
+               {Crime("knife").With(Field::kWeapon, "knife_or_sharp").With(Field::kCode, "5D").Csv(),
+                Crime("gun").With(Field::kWeapon, "firearm").With(Field::kDomestic, "Y").Csv(),
+                Crime("other").With(Field::kWeapon, "other").With(Field::kDomestic, "").Csv(),
+                Crime("none").With(Field::kCategory, "Burglary").With(Field::kCode, "28E").Csv(),
+                Crime("unknown").With(Field::kWeapon, "unknown").Csv()}));
   auto report = IngestExtract({file});
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   auto stored = Stored();
@@ -492,10 +526,14 @@ TEST_F(PoliceExtractTest, maps_weapon_and_domestic_and_tags_behaviours) {
 TEST_F(PoliceExtractTest, keeps_the_exact_point_the_lsoa_only_or_no_location_with_its_quality) {
   std::string file = scratch_.Write(
       "extract/incidents.csv",
-      FileText(kIncidentsHeader,
-               {Crime("point").Csv(), Crime("lsoa").With(Field::kLongitude, "").With(Field::kLatitude, "").Csv(),
-                Crime("nowhere").With(Field::kLongitude, "").With(Field::kLatitude, "").With(Field::kLsoa, "").Csv(),
-                Crime("point-only").With(Field::kLsoa, "").Csv()}));
+      FileText(kIncidentsHeader, {Crime("point").Csv(),
+                                  Crime("lsoa").With(Field::kLongitude, "").With(Field::kLatitude, "").Csv(),
+                                  Crime("nowhere")
+                                      .With(Field::kLongitude, "")
+                                      .With(Field::kLatitude, "")
+                                      .With(Field::kLsoa, "")
+                                      .Csv(),
+                                  Crime("point-only").With(Field::kLsoa, "").Csv()}));
   auto report = IngestExtract({file});
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   auto stored = Stored();
@@ -529,23 +567,29 @@ TEST_F(PoliceExtractTest, attaches_each_persons_row_to_its_incident_and_accounts
   // The format's own example (docs/formats/police-extract.md), both files.
   std::string incidents = scratch_.Write(
       "extract/police_extract_incidents.csv",
-      FileText(kIncidentsHeader,
-               {"LP2023-00000001,2023-01-06T23:41,,minute,8N,Violence and sexual offences,none,N,-1.132160,52.634455,"
-                "E01032867,no_suspect_identified",
-                "LP2023-00000002,2023-01-06T00:00,,day,46,Shoplifting,none,N,-1.130101,52.636327,E01032867,charged",
-                "LP2023-00000003,2023-01-03T08:15,2023-01-06T17:30,window,28E,Burglary,unknown,N,-1.122043,52.628017,"
-                "E01013646,under_investigation",
-                "LP2023-00000004,2023-01-07T02:10,,minute,5D,Violence and sexual offences,knife_or_sharp,N,-1.129512,"
-                "52.633917,E01032867,charged",
-                "LP2023-00000005,2023-01-07T19:05,,minute,,Anti-social behaviour,unknown,,-1.147012,52.631044,"
-                "E01013778,"}));
-  std::string persons = scratch_.Write("extract/police_extract_persons.csv",
-                                       FileText(kPersonsHeader, {"LP2023-00000001,victim,P9C2F17A04B3D5E61,19,M",
-                                                                 "LP2023-00000001,suspect,P1D0B5E8377A9C2F4,22,M",
-                                                                 "LP2023-00000002,offender,P4A18C3D2E5F60718,34,F",
-                                                                 "LP2023-00000004,victim,P77E2A9105C3B4D8F,17,M",
-                                                                 "LP2023-00000004,offender,P3B6D2A1F0E9C8475,18,M",
-                                                                 "LP2023-00000004,witness,P0F5A3C6E2D1B9087,,F"}));
+      FileText(
+          kIncidentsHeader,
+          {"LP2023-00000001,2023-01-06T23:41,,minute,8N,Violence and sexual "
+           "offences,none,N,-1.132160,52.634455,"
+           "E01032867,no_suspect_identified",
+           "LP2023-00000002,2023-01-06T00:00,,day,46,Shoplifting,none,N,-1.130101,52.636327,E01032867,"
+           "charged",
+           "LP2023-00000003,2023-01-03T08:15,2023-01-06T17:30,window,28E,Burglary,unknown,N,-1.122043,52."
+           "628017,"
+           "E01013646,under_investigation",
+           "LP2023-00000004,2023-01-07T02:10,,minute,5D,Violence and sexual "
+           "offences,knife_or_sharp,N,-1.129512,"
+           "52.633917,E01032867,charged",
+           "LP2023-00000005,2023-01-07T19:05,,minute,,Anti-social behaviour,unknown,,-1.147012,52.631044,"
+           "E01013778,"}));
+  std::string persons =
+      scratch_.Write("extract/police_extract_persons.csv",
+                     FileText(kPersonsHeader, {"LP2023-00000001,victim,P9C2F17A04B3D5E61,19,M",
+                                               "LP2023-00000001,suspect,P1D0B5E8377A9C2F4,22,M",
+                                               "LP2023-00000002,offender,P4A18C3D2E5F60718,34,F",
+                                               "LP2023-00000004,victim,P77E2A9105C3B4D8F,17,M",
+                                               "LP2023-00000004,offender,P3B6D2A1F0E9C8475,18,M",
+                                               "LP2023-00000004,witness,P0F5A3C6E2D1B9087,,F"}));
   auto report = IngestExtract({scratch_.File("extract")}, nullptr, /*batch_rows=*/2);
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   ASSERT_EQ(report->files.size(), 2u);
@@ -590,7 +634,8 @@ TEST_F(PoliceExtractTest, attaches_each_persons_row_to_its_incident_and_accounts
 }
 
 TEST_F(PoliceExtractTest, loads_an_incidents_file_alone) {
-  auto report = IngestExtract({scratch_.Write("extract/incidents.csv", FileText(kIncidentsHeader, {Crime("a").Csv()}))});
+  auto report = IngestExtract(
+      {scratch_.Write("extract/incidents.csv", FileText(kIncidentsHeader, {Crime("a").Csv()}))});
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   ASSERT_EQ(report->files.size(), 1u);
   EXPECT_EQ(report->total, Counts(1, 1, 0, 0));
@@ -601,7 +646,8 @@ TEST_F(PoliceExtractTest, loads_two_extracts_in_folders_of_their_own) {
   scratch_.Write("2023/persons.csv", FileText(kPersonsHeader, {Person("a", "victim", "P1")}));
   scratch_.Write("2024/incidents.csv", FileText(kIncidentsHeader, {Crime("b").Csv(), Crime("c").Csv()}));
   // A persons row for "a" in the 2024 extract: "a" belongs to another extract.
-  scratch_.Write("2024/persons.csv", FileText(kPersonsHeader, {Person("b", "victim", "P1"), Person("a", "witness", "P2")}));
+  scratch_.Write("2024/persons.csv",
+                 FileText(kPersonsHeader, {Person("b", "victim", "P1"), Person("a", "witness", "P2")}));
   auto report = IngestExtract({scratch_.path()});
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   ASSERT_EQ(report->files.size(), 4u);
@@ -617,7 +663,8 @@ TEST_F(PoliceExtractTest, loads_a_large_extract_in_many_batches_with_every_perso
     std::string id = "I" + std::to_string(i);
     incidents.push_back(i % 50 == 7 ? Crime(id).With(Field::kWeapon, "sword").Csv() : Crime(id).Csv());
     // Persons rows in reverse order, so each batch's persons lines are far apart.
-    for (int p = 0; p < i % 3; ++p) persons.push_back(Person("I" + std::to_string(499 - i), "victim", "K" + std::to_string(p)));
+    for (int p = 0; p < i % 3; ++p)
+      persons.push_back(Person("I" + std::to_string(499 - i), "victim", "K" + std::to_string(p)));
   }
   persons.push_back(Person("ghost", "victim", "K0"));
   scratch_.Write("big/incidents.csv", FileText(kIncidentsHeader, incidents));
@@ -639,7 +686,8 @@ TEST_F(PoliceExtractTest, loads_a_large_extract_in_many_batches_with_every_perso
 TEST_F(PoliceExtractTest, stores_the_same_from_lf_crlf_and_byte_order_mark_files) {
   const std::vector<std::string> incidents = {Crime("a").Csv(), Asb("b").Csv(),
                                               Crime("c").With(Field::kOutcome, "").Csv()};
-  const std::vector<std::string> persons = {Person("a", "victim", "P1"), Person("c", "witness", "P2", "", "U")};
+  const std::vector<std::string> persons = {Person("a", "victim", "P1"),
+                                            Person("c", "witness", "P2", "", "U")};
   int variant = 0;
   for (const std::string& eol : {std::string("\n"), std::string("\r\n")}) {
     for (const std::string& bom : {std::string(), std::string("\xEF\xBB\xBF")}) {
@@ -665,7 +713,8 @@ TEST_F(PoliceExtractTest, stores_the_same_from_lf_crlf_and_byte_order_mark_files
 
 TEST_F(PoliceExtractTest, adds_nothing_when_the_same_extract_is_loaded_again) {
   scratch_.Write("extract/incidents.csv",
-                 FileText(kIncidentsHeader, {Crime("a").Csv(), Crime("b").Csv(), Crime("bad").With(Field::kWeapon, "").Csv()}));
+                 FileText(kIncidentsHeader,
+                          {Crime("a").Csv(), Crime("b").Csv(), Crime("bad").With(Field::kWeapon, "").Csv()}));
   scratch_.Write("extract/persons.csv",
                  FileText(kPersonsHeader, {Person("a", "victim", "P1"), Person("b", "suspect", "P1"),
                                            Person("zzz", "victim", "P2")}));
@@ -689,7 +738,8 @@ class PoliceExtractRefusalTest : public PoliceExtractTest {
   // Ingests `paths` into a store that already holds one extract, expects a refusal and
   // checks that the store is unchanged. Returns the refusal.
   Status Refused(const std::vector<std::string>& paths) {
-    auto earlier = IngestExtract({scratch_.Write("earlier/i.csv", FileText(kIncidentsHeader, {Crime("e").Csv()}))});
+    auto earlier =
+        IngestExtract({scratch_.Write("earlier/i.csv", FileText(kIncidentsHeader, {Crime("e").Csv()}))});
     EXPECT_TRUE(earlier.ok());
     auto report = IngestExtract(paths);
     EXPECT_FALSE(report.ok());
@@ -700,8 +750,8 @@ class PoliceExtractRefusalTest : public PoliceExtractTest {
   }
   const std::string kExpected =
       "expected a police extract incidents file (police-extract-incidents/1) whose first line is \"" +
-      kIncidentsHeader + "\", or a persons file (police-extract-persons/1) whose first line is \"" + kPersonsHeader +
-      "\"";
+      kIncidentsHeader + "\", or a persons file (police-extract-persons/1) whose first line is \"" +
+      kPersonsHeader + "\"";
 };
 
 TEST_F(PoliceExtractRefusalTest, refuses_a_file_with_another_header) {
@@ -723,24 +773,27 @@ TEST_F(PoliceExtractRefusalTest, refuses_an_empty_file) {
 
 TEST_F(PoliceExtractRefusalTest, refuses_a_folder_of_other_csv_files) {
   scratch_.Write("other/istv.csv", "period_start,period_end\n");
-  EXPECT_EQ(Refused({scratch_.File("other")}).ToString(),
-            scratch_.File("other/istv.csv") + " line 1: the header is \"period_start,period_end\"; " + kExpected);
+  EXPECT_EQ(
+      Refused({scratch_.File("other")}).ToString(),
+      scratch_.File("other/istv.csv") + " line 1: the header is \"period_start,period_end\"; " + kExpected);
 }
 
 TEST_F(PoliceExtractRefusalTest, refuses_a_persons_file_without_its_incidents_file) {
   std::string persons = scratch_.Write("x/p.csv", FileText(kPersonsHeader, {Person("e", "victim", "P1")}));
   EXPECT_EQ(Refused({persons}).ToString(),
-            persons + ": a police extract persons file needs the incidents file of its extract, in the same folder "
-                      "(persons rows are loaded with their incidents)");
+            persons +
+                ": a police extract persons file needs the incidents file of its extract, in the same folder "
+                "(persons rows are loaded with their incidents)");
 }
 
 TEST_F(PoliceExtractRefusalTest, refuses_two_incidents_files_in_one_folder) {
   std::string a = scratch_.Write("x/a.csv", FileText(kIncidentsHeader, {Crime("a").Csv()}));
   std::string b = scratch_.Write("x/b.csv", FileText(kIncidentsHeader, {Crime("b").Csv()}));
-  EXPECT_EQ(Refused({scratch_.File("x")}).ToString(),
-            b + ": a second incidents file in the folder of " + a +
-                "; an extract is one incidents file and its persons file, and each extract must be in a folder of "
-                "its own");
+  EXPECT_EQ(
+      Refused({scratch_.File("x")}).ToString(),
+      b + ": a second incidents file in the folder of " + a +
+          "; an extract is one incidents file and its persons file, and each extract must be in a folder of "
+          "its own");
 }
 
 TEST_F(PoliceExtractRefusalTest, stores_nothing_from_a_good_extract_given_with_a_wrong_file) {

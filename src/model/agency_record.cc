@@ -14,12 +14,18 @@ const std::array<PartnerAgency, kPartnerAgencyCount>& AllPartnerAgencies() {
 
 std::string_view PartnerAgencyName(PartnerAgency agency) {
   switch (agency) {
-    case PartnerAgency::kYouthOffending: return "youth_offending";
-    case PartnerAgency::kChildrensSocialCare: return "childrens_social_care";
-    case PartnerAgency::kSchoolExclusions: return "school_exclusions";
-    case PartnerAgency::kProbation: return "probation";
-    case PartnerAgency::kSubstanceMisuse: return "substance_misuse";
-    case PartnerAgency::kMentalHealth: return "mental_health";
+    case PartnerAgency::kYouthOffending:
+      return "youth_offending";
+    case PartnerAgency::kChildrensSocialCare:
+      return "childrens_social_care";
+    case PartnerAgency::kSchoolExclusions:
+      return "school_exclusions";
+    case PartnerAgency::kProbation:
+      return "probation";
+    case PartnerAgency::kSubstanceMisuse:
+      return "substance_misuse";
+    case PartnerAgency::kMentalHealth:
+      return "mental_health";
   }
   return "unknown";
 }
@@ -33,7 +39,8 @@ std::optional<PartnerAgency> PartnerAgencyFromName(std::string_view name) {
 
 const std::vector<std::string_view>& EventTypesOf(PartnerAgency agency) {
   static const std::vector<std::string_view> kTypes[kPartnerAgencyCount] = {
-      {"referral", "out_of_court_disposal", "referral_order", "youth_rehabilitation_order", "custodial_sentence"},
+      {"referral", "out_of_court_disposal", "referral_order", "youth_rehabilitation_order",
+       "custodial_sentence"},
       {"contact", "referral", "child_in_need_plan", "child_protection_plan", "looked_after_start",
        "looked_after_end", "missing_episode"},
       {"suspension", "permanent_exclusion"},

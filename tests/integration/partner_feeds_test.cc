@@ -73,7 +73,8 @@ class SyntheticLlr : public ::testing::Test {
   static void SetUpTestSuite() {
     scratch_ = new ScratchDir;
     out_ = scratch_->File("llr");
-    CommandResult r = RunHarmlens({"synth", "--seed", "11", "--scale", "0.01", "--years", "1", "--out", out_});
+    CommandResult r =
+        RunHarmlens({"synth", "--seed", "11", "--scale", "0.01", "--years", "1", "--out", out_});
     ASSERT_EQ(r.exit_code, 0) << r.err;
   }
   static void TearDownTestSuite() {
@@ -109,10 +110,12 @@ class SyntheticLlr : public ::testing::Test {
       int64_t rows = DataRows(paths[i]);
       EXPECT_GT(rows, 0) << paths[i];
       total += rows;
-      EXPECT_EQ(said[i], paths[i] + ": " + (reload ? Accounting(rows, 0, rows, 0) : Accounting(rows, rows, 0, 0)));
+      EXPECT_EQ(said[i],
+                paths[i] + ": " + (reload ? Accounting(rows, 0, rows, 0) : Accounting(rows, rows, 0, 0)));
     }
     const std::string totals = said[paths.size()];
-    const std::string expected_tail = reload ? Accounting(total, 0, total, 0) : Accounting(total, total, 0, 0);
+    const std::string expected_tail =
+        reload ? Accounting(total, 0, total, 0) : Accounting(total, total, 0, 0);
     EXPECT_EQ(totals.rfind("loaded " + std::to_string(paths.size()) + " file(s), ", 0), 0u) << totals;
     EXPECT_EQ(totals.substr(totals.size() - expected_tail.size()), expected_tail) << totals;
     EXPECT_EQ(r.out.find("quarantined: see"), std::string::npos);
@@ -160,7 +163,8 @@ TEST_F(SyntheticLlr, ingests_all_three_feeds_with_no_row_quarantined_and_every_r
 // ---------------------------------------------------------------- CLI shape ---
 
 const std::string kIncidentsHeader =
-    "incident_id,occurred_from,occurred_to,time_precision,offence_code,offence_category,weapon,domestic,longitude,"
+    "incident_id,occurred_from,occurred_to,time_precision,offence_code,offence_category,weapon,domestic,"
+    "longitude,"
     "latitude,lsoa_code,outcome";
 const std::string kPersonsHeader = "incident_id,role,person_key,age,sex";
 const std::string kIstvHeader =
@@ -170,18 +174,19 @@ const std::string kAgencyHeader =
     "record_id,agency,event_type,event_date,given_name,surname,date_of_birth,sex,postcode";
 
 std::string Incident(const std::string& id) {
-  return id + ",2023-01-06T23:41,,minute,8N,Violence and sexual offences,none,N,-1.132160,52.634455,E01032867,";
+  return id +
+         ",2023-01-06T23:41,,minute,8N,Violence and sexual offences,none,N,-1.132160,52.634455,E01032867,";
 }
 
 TEST(PartnerFeedsCli, ingests_an_extract_with_a_line_per_file_and_batch_lines_for_both_loads) {
   ScratchDir scratch;
   std::string db = scratch.File("h.db");
-  std::string incidents = scratch.Write("x/i.csv", kIncidentsHeader + "\n" + Incident("a") + "\n" + Incident("b") +
-                                                       "\n" + Incident("c") + "\n");
+  std::string incidents = scratch.Write("x/i.csv", kIncidentsHeader + "\n" + Incident("a") + "\n" +
+                                                       Incident("b") + "\n" + Incident("c") + "\n");
   std::string persons =
       scratch.Write("x/p.csv", kPersonsHeader + "\na,victim,P1,19,M\nc,victim,P2,,F\nzzz,witness,P3,30,U\n");
-  CommandResult r =
-      RunHarmlens({"ingest", "police-extract", scratch.File("x"), "--db", db, "--batch-rows", "2", "--report-batches"});
+  CommandResult r = RunHarmlens(
+      {"ingest", "police-extract", scratch.File("x"), "--db", db, "--batch-rows", "2", "--report-batches"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::vector<std::string> said = Lines(r.out);
   ASSERT_EQ(said.size(), 9u) << r.out;
@@ -194,7 +199,8 @@ TEST(PartnerFeedsCli, ingests_an_extract_with_a_line_per_file_and_batch_lines_fo
   EXPECT_EQ(said[6].rfind("loaded 2 file(s), ", 0), 0u);
   EXPECT_NE(said[6].find(": " + Accounting(6, 5, 0, 1)), std::string::npos) << said[6];
   EXPECT_EQ(said[7],
-            "LSOA check: 3 of 3 rows with coordinates and an LLR LSOA (100.0%) lie inside that LSOA's polygon; CSP areas "
+            "LSOA check: 3 of 3 rows with coordinates and an LLR LSOA (100.0%) lie inside that LSOA's "
+            "polygon; CSP areas "
             "in summaries follow the force's LSOA");
   EXPECT_EQ(said[8], "1 row(s) quarantined: see 'harmlens quarantine --db " + db + "'");
 }
@@ -203,18 +209,20 @@ TEST(PartnerFeedsCli, ingests_istv_with_the_geocoding_line) {
   ScratchDir scratch;
   std::string db = scratch.File("h.db");
   std::string file = scratch.Write(
-      "istv.csv", kIstvHeader +
-                      "\n2023-01-01,2023-01-31,RWEAA,ED1,2023-01-07T03:02,2023-01-07,02:10,knife_or_sharp,,"
-                      "licensed_premises,outside Wetherspoons Granby St,15-17,M,stranger\n"
-                      "2023-01-01,2023-01-31,RWEAA,ED2,2023-01-07T11:40,2023-01-06,,body_part,,home,home,25-34,F,"
-                      "partner_or_ex\n");
+      "istv.csv",
+      kIstvHeader +
+          "\n2023-01-01,2023-01-31,RWEAA,ED1,2023-01-07T03:02,2023-01-07,02:10,knife_or_sharp,,"
+          "licensed_premises,outside Wetherspoons Granby St,15-17,M,stranger\n"
+          "2023-01-01,2023-01-31,RWEAA,ED2,2023-01-07T11:40,2023-01-06,,body_part,,home,home,25-34,F,"
+          "partner_or_ex\n");
   CommandResult r = RunHarmlens({"ingest", "istv", file, "--db", db});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::vector<std::string> said = Lines(r.out);
   ASSERT_EQ(said.size(), 3u) << r.out;
   EXPECT_EQ(said[0], file + ": " + Accounting(2, 2, 0, 0));
   EXPECT_EQ(said[2],
-            "geocoding: 1 of 2 accepted attendances placed on the map from the clerk's words (50.0%); the rest keep "
+            "geocoding: 1 of 2 accepted attendances placed on the map from the clerk's words (50.0%); the "
+            "rest keep "
             "their text, unresolved (see docs/geocoding.md)");
 }
 
@@ -222,10 +230,12 @@ TEST(PartnerFeedsCli, filters_loads_and_quarantine_by_feed) {
   ScratchDir scratch;
   std::string db = scratch.File("h.db");
   std::string records = scratch.Write(
-      "agency.csv", kAgencyHeader + "\nYOS-1,youth_offending,referral,2023-02-14,Jayden,Okafor,2007-03-21,M,LE2 0QA\n"
-                                    "YOS-2,youth_offending,suspension,2023-02-14,Jay,Okafor,2007-03-21,M,LE2 0QA\n");
+      "agency.csv", kAgencyHeader +
+                        "\nYOS-1,youth_offending,referral,2023-02-14,Jayden,Okafor,2007-03-21,M,LE2 0QA\n"
+                        "YOS-2,youth_offending,suspension,2023-02-14,Jay,Okafor,2007-03-21,M,LE2 0QA\n");
   std::string istv = scratch.Write(
-      "istv.csv", kIstvHeader + "\n2023-01-01,2023-01-31,RWEAA,ED1,2023-02-07T03:02,,,unknown,,unknown,,,U,\n");
+      "istv.csv",
+      kIstvHeader + "\n2023-01-01,2023-01-31,RWEAA,ED1,2023-02-07T03:02,,,unknown,,unknown,,,U,\n");
   ASSERT_EQ(RunHarmlens({"ingest", "agency", records, "--db", db, "--quiet"}).exit_code, 0);
   ASSERT_EQ(RunHarmlens({"ingest", "istv", istv, "--db", db, "--quiet"}).exit_code, 0);
 
@@ -239,14 +249,16 @@ TEST(PartnerFeedsCli, filters_loads_and_quarantine_by_feed) {
 
   CommandResult q = RunHarmlens({"quarantine", "--db", db, "--feed", "agency", "--format", "csv"});
   ASSERT_EQ(q.exit_code, 0) << q.err;
-  EXPECT_EQ(q.out, "file,line,column,value,reason\n" + records +
-                       ",3,event_type,suspension,\"event_type \"\"suspension\"\" is not one of youth_offending's "
-                       "(expected referral, out_of_court_disposal, referral_order, youth_rehabilitation_order or "
-                       "custodial_sentence)\"\n");
+  EXPECT_EQ(q.out,
+            "file,line,column,value,reason\n" + records +
+                ",3,event_type,suspension,\"event_type \"\"suspension\"\" is not one of youth_offending's "
+                "(expected referral, out_of_court_disposal, referral_order, youth_rehabilitation_order or "
+                "custodial_sentence)\"\n");
   CommandResult qi = RunHarmlens({"quarantine", "--db", db, "--feed", "istv", "--format", "csv"});
-  EXPECT_EQ(qi.out, "file,line,column,value,reason\n" + istv +
-                        ",2,arrival,2023-02-07T03:02,arrival 2023-02-07T03:02 is outside the row's period 2023-01-01 "
-                        "to 2023-01-31\n");
+  EXPECT_EQ(qi.out,
+            "file,line,column,value,reason\n" + istv +
+                ",2,arrival,2023-02-07T03:02,arrival 2023-02-07T03:02 is outside the row's period 2023-01-01 "
+                "to 2023-01-31\n");
   CommandResult bad = RunHarmlens({"loads", "--db", db, "--feed", "police"});
   EXPECT_EQ(bad.exit_code, 2);
 }
@@ -255,10 +267,11 @@ TEST(PartnerFeedsCli, creates_no_store_file_for_a_refused_command_of_any_feed) {
   ScratchDir scratch;
   std::string wrong = scratch.Write("wrong.csv", "a,b\n1,2\n");
   std::string persons_alone = scratch.Write("alone/p.csv", kPersonsHeader + "\na,victim,P1,19,M\n");
-  for (const auto& [feed, path] : std::vector<std::pair<std::string, std::string>>{{"police-extract", wrong},
-                                                                                    {"police-extract", persons_alone},
-                                                                                    {"istv", wrong},
-                                                                                    {"agency", wrong}}) {
+  for (const auto& [feed, path] :
+       std::vector<std::pair<std::string, std::string>>{{"police-extract", wrong},
+                                                        {"police-extract", persons_alone},
+                                                        {"istv", wrong},
+                                                        {"agency", wrong}}) {
     SCOPED_TRACE(feed + " " + path);
     std::string db = scratch.File("new.db");
     CommandResult r = RunHarmlens({"ingest", feed, path, "--db", db});
@@ -286,12 +299,16 @@ TEST(PartnerFeedsCli, summary_warns_when_it_adds_up_sources_and_counts_one_with_
   CommandResult both = RunHarmlens({"summary", "--db", db});
   std::vector<std::string> lines = Lines(both.out);
   ASSERT_GE(lines.size(), 2u);
-  EXPECT_EQ(lines[lines.size() - 2], "total 2 incidents in 1 cells; CSP area from each source's LSOA or place");
-  EXPECT_EQ(lines.back(),
-            "note: these counts add up 2 sources (police-extract, emergency-department); one event may be counted "
-            "once by each: choose one with --source");
-  CommandResult ae = RunHarmlens({"summary", "--db", db, "--source", "emergency-department", "--format", "csv"});
-  EXPECT_EQ(ae.out, "csp_area,month,crime_type,incidents\nLeicester,2023-01,Violence and sexual offences,1\n");
+  EXPECT_EQ(lines[lines.size() - 2],
+            "total 2 incidents in 1 cells; CSP area from each source's LSOA or place");
+  EXPECT_EQ(
+      lines.back(),
+      "note: these counts add up 2 sources (police-extract, emergency-department); one event may be counted "
+      "once by each: choose one with --source");
+  CommandResult ae =
+      RunHarmlens({"summary", "--db", db, "--source", "emergency-department", "--format", "csv"});
+  EXPECT_EQ(ae.out,
+            "csp_area,month,crime_type,incidents\nLeicester,2023-01,Violence and sexual offences,1\n");
 }
 
 }  // namespace
