@@ -13,6 +13,7 @@
 
 #include "base/env.h"
 #include "cli/commands.h"
+#include "cli/spatial_commands.h"
 #include "model/geography.h"
 #include "model/harmful_behaviour.h"
 #include "model/time.h"
@@ -197,6 +198,8 @@ int main(int argc, char** argv) {
   CLI::App* rules_cmd = app.add_subcommand("rules", "the harmful-behaviour rule table in force");
   AddFormatOption(rules_cmd, &format);
 
+  std::shared_ptr<SpatialCommands> spatial = AddSpatialCommands(&app, &db, &data_dir);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -244,5 +247,6 @@ int main(int argc, char** argv) {
     synth.progress = isatty(STDERR_FILENO) != 0;
     return RunSynth(env, synth);
   }
+  if (std::optional<int> code = RunSpatialCommand(env, *spatial)) return *code;
   return kExitUsage;
 }
