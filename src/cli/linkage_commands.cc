@@ -203,6 +203,14 @@ int RunLink(Env* env, const LinkageCommands& c) {
             << " blocks (" << result.candidates.oversized_blocks << " blocks over the cap skipped)\n";
   std::cout << "EM: " << result.model.iterations << " iterations, match share among candidates "
             << Fixed(result.model.match_share, 4) << "\n";
+  for (size_t f = 0; f < schema->fields.size(); ++f) {
+    std::cout << "  " << schema->fields[f].name << " m/u by level:";
+    for (size_t l = 0; l < result.model.fields[f].m.size(); ++l) {
+      std::cout << " " << Fixed(result.model.fields[f].m[l], 4) << "/"
+                << Fixed(result.model.fields[f].u[l], 4);
+    }
+    std::cout << "\n";
+  }
   std::cout << "matched pairs " << result.matched_pairs << ", persons " << result.clusters << " ("
             << linkage::ClusteringName(options.clustering) << ")\n";
   if (!c.explain.empty()) {

@@ -85,13 +85,60 @@ void ForEachPair(const std::vector<std::pair<uint32_t, uint32_t>>& pairs, int th
   for (std::thread& w : workers) w.join();
 }
 
+// EM over distinct agreement patterns and their counts; updates the match share, and m
+// and u if asked. Returns the iterations run.
+int RunEm(const std::unordered_map<uint32_t, double>& counts, int max_iterations, bool update_m,
+          bool update_u, MatchModel* model) {
+  const size_t fields = model->fields.size();
+  int iterations = 0;
+  for (int iteration = 0; iteration < max_iterations; ++iteration) {
+    std::vector<std::vector<double>> m_sum(fields), u_sum(fields);
+    for (size_t f = 0; f < fields; ++f) {
+      m_sum[f].assign(model->fields[f].m.size(), 1e-3);
+      u_sum[f].assign(model->fields[f].u.size(), 1e-3);
+    }
+    double match_total = 0, all_total = 0;
+    for (const auto& [pattern, count] : counts) {
+      const double p = MatchProbability(PatternWeight(*model, pattern));
+      match_total += p * count;
+      all_total += count;
+      for (size_t f = 0; f < fields; ++f) {
+        const int level = LevelInPattern(pattern, f);
+        if (level < 0) continue;
+        m_sum[f][level] += p * count;
+        u_sum[f][level] += (1 - p) * count;
+      }
+    }
+    double change = std::abs(match_total / all_total - model->match_share);
+    model->match_share = std::clamp(match_total / all_total, 1e-6, 1 - 1e-6);
+    for (size_t f = 0; f < fields; ++f) {
+      const double m_total = std::accumulate(m_sum[f].begin(), m_sum[f].end(), 0.0);
+      const double u_total = std::accumulate(u_sum[f].begin(), u_sum[f].end(), 0.0);
+      for (size_t l = 0; l < m_sum[f].size(); ++l) {
+        // Floors keep one rare level from dominating a weight (log2 of a ratio near 0).
+        if (update_m) {
+          const double m = std::max(m_sum[f][l] / m_total, 1e-5);
+          change = std::max(change, std::abs(m - model->fields[f].m[l]));
+          model->fields[f].m[l] = m;
+        }
+        if (update_u) model->fields[f].u[l] = std::max(u_sum[f][l] / u_total, 1e-5);
+      }
+    }
+    iterations = iteration + 1;
+    if (change < 1e-6) break;
+  }
+  return iterations;
+}
+
 }  // namespace
 
 CandidatePairs BlockRecords(const RecordSet& set, int max_block) {
   CandidatePairs result;
   std::vector<std::pair<uint64_t, uint32_t>> postings;
   for (uint32_t r = 0; r < set.size(); ++r) {
-    for (uint64_t t : set.tokens[r]) postings.emplace_back(t, r);
+    for (uint64_t t : set.tokens[r]) {
+      if (t != 0) postings.emplace_back(t, r);
+    }
   }
   std::sort(postings.begin(), postings.end());
   std::vector<uint64_t> codes;
@@ -177,50 +224,55 @@ MatchModel TrainMatchModel(const LinkageSchema& schema, const RecordSet& set,
     model.fields[f].m.assign(levels, 0.2 / static_cast<double>(levels - 1));
     model.fields[f].m[0] = 0.8;
   }
-  // EM over the distinct agreement patterns of the candidates.
-  std::unordered_map<uint32_t, double> counts;
-  {
-    std::vector<uint32_t> patterns;
-    ForEachPair(candidates.pairs, 2, &patterns, [&](const std::pair<uint32_t, uint32_t>& p) {
-      return PatternOf(schema, set, p.first, p.second);
-    });
-    for (uint32_t p : patterns) counts[p] += 1;
-  }
+  std::vector<uint32_t> patterns;
+  ForEachPair(candidates.pairs, 2, &patterns, [&](const std::pair<uint32_t, uint32_t>& p) {
+    return PatternOf(schema, set, p.first, p.second);
+  });
   model.match_share = 0.1;
-  if (counts.empty()) return model;
-  for (int iteration = 0; iteration < schema.em_iterations; ++iteration) {
-    std::vector<std::vector<double>> m_sum(fields), u_sum(fields);
-    for (size_t f = 0; f < fields; ++f) {
-      m_sum[f].assign(model.fields[f].m.size(), 1e-3);
-      u_sum[f].assign(model.fields[f].u.size(), 1e-3);
-    }
-    double match_total = 0, all_total = 0;
-    for (const auto& [pattern, count] : counts) {
-      const double p = MatchProbability(PatternWeight(model, pattern));
-      match_total += p * count;
-      all_total += count;
-      for (size_t f = 0; f < fields; ++f) {
-        const int level = LevelInPattern(pattern, f);
-        if (level < 0) continue;
-        m_sum[f][level] += p * count;
-        u_sum[f][level] += (1 - p) * count;
-      }
-    }
-    double change = std::abs(match_total / all_total - model.match_share);
-    model.match_share = std::clamp(match_total / all_total, 1e-6, 1 - 1e-6);
-    for (size_t f = 0; f < fields; ++f) {
-      const double m_total = std::accumulate(m_sum[f].begin(), m_sum[f].end(), 0.0);
-      const double u_total = std::accumulate(u_sum[f].begin(), u_sum[f].end(), 0.0);
-      for (size_t l = 0; l < m_sum[f].size(); ++l) {
-        const double m = m_sum[f][l] / m_total;
-        change = std::max(change, std::abs(m - model.fields[f].m[l]));
-        model.fields[f].m[l] = m;
-        if (train_u) model.fields[f].u[l] = u_sum[f][l] / u_total;
-      }
-    }
-    model.iterations = iteration + 1;
-    if (change < 1e-6) break;
+  if (patterns.empty()) return model;
+  if (train_u) {
+    // Classic EM: m, u and the match share from the candidates alone.
+    std::unordered_map<uint32_t, double> counts;
+    for (uint32_t p : patterns) counts[p] += 1;
+    model.iterations = RunEm(counts, schema.em_iterations, true, true, &model);
+    return model;
   }
+  // As Splink does: for each blocking rule, EM over the pairs that rule made, with the
+  // rule's own fields left out (its pairs agree on them by construction, so they say
+  // nothing about m) and u held at the random-pair estimate; each field's m is the mean
+  // over the rules that did not use it. Then the match share among all candidates.
+  const MatchModel start = model;
+  std::vector<std::vector<double>> m_sum(fields);
+  std::vector<int> m_rules(fields, 0);
+  for (size_t f = 0; f < fields; ++f) m_sum[f].assign(model.fields[f].m.size(), 0.0);
+  for (size_t r = 0; r < schema.blocking.size(); ++r) {
+    uint32_t keep = 0xFFFFFFFFu;
+    std::vector<bool> used(fields, false);
+    for (const BlockingPart& part : schema.blocking[r]) {
+      used[part.field] = true;
+      keep &= ~(7u << (kBitsPerField * part.field));
+    }
+    std::unordered_map<uint32_t, double> counts;
+    for (size_t i = 0; i < patterns.size(); ++i) {
+      const auto [a, b] = candidates.pairs[i];
+      if (set.tokens[a][r] != 0 && set.tokens[a][r] == set.tokens[b][r]) counts[patterns[i] & keep] += 1;
+    }
+    if (counts.empty()) continue;
+    MatchModel rule_model = start;
+    model.iterations += RunEm(counts, schema.em_iterations, true, false, &rule_model);
+    for (size_t f = 0; f < fields; ++f) {
+      if (used[f]) continue;
+      for (size_t l = 0; l < m_sum[f].size(); ++l) m_sum[f][l] += rule_model.fields[f].m[l];
+      ++m_rules[f];
+    }
+  }
+  for (size_t f = 0; f < fields; ++f) {
+    if (m_rules[f] == 0) continue;
+    for (size_t l = 0; l < m_sum[f].size(); ++l) model.fields[f].m[l] = m_sum[f][l] / m_rules[f];
+  }
+  std::unordered_map<uint32_t, double> counts;
+  for (uint32_t p : patterns) counts[p] += 1;
+  model.iterations += RunEm(counts, schema.em_iterations, false, true, &model);
   return model;
 }
 

@@ -63,7 +63,7 @@ const char* ClusteringName(Clustering clustering);
 struct LinkOptions {
   Clustering clustering = Clustering::kAverageLinkage;
   int threads = 2;
-  bool train_u = true;
+  bool train_u = false;  // true: classic EM over all candidates for m and u
   int max_block = 5000;
 };
 

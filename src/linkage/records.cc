@@ -197,15 +197,16 @@ std::vector<uint64_t> BlockingTokens(const LinkageSchema& schema, const std::vec
       message += '\x1f';
       message += value;
     }
-    if (!complete) continue;
+    if (!complete) {
+      tokens.push_back(0);
+      continue;
+    }
     uint8_t mac[32];
     Hmac(key, message, mac);
     uint64_t token = 0;
     std::memcpy(&token, mac, sizeof token);
-    tokens.push_back(token);
+    tokens.push_back(token == 0 ? 1 : token);  // 0 means "rule incomplete"
   }
-  std::sort(tokens.begin(), tokens.end());
-  tokens.erase(std::unique(tokens.begin(), tokens.end()), tokens.end());
   return tokens;
 }
 
@@ -391,6 +392,11 @@ Status ReadEncodings(const std::string& file, std::string_view bytes, const Link
       }
       tokens.push_back(token);
       list = space == std::string_view::npos ? std::string_view() : list.substr(space + 1);
+    }
+    if (tokens.size() != schema.blocking.size()) {
+      return Status::RejectedInput(
+          "expected " + std::to_string(schema.blocking.size()) + " blocking tokens, one per rule",
+          {file, csv.line, "blocking"});
     }
     set->tokens.push_back(std::move(tokens));
   }

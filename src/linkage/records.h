@@ -44,7 +44,7 @@ struct RecordSet {
   std::vector<std::string> keys;  // "source/record_key": unique in the set
   std::vector<std::string> sources;
   std::vector<std::vector<std::string>> carry;  // per record
-  std::vector<std::vector<uint64_t>> tokens;    // per record, blocking tokens
+  std::vector<std::vector<uint64_t>> tokens;    // per record, one per blocking rule (0: none)
   // kEncoded: per field, words_per_record[f] words for each record, and its popcount.
   std::vector<int> words;
   std::vector<std::vector<uint64_t>> filters;
@@ -56,8 +56,8 @@ struct RecordSet {
   bool Missing(size_t field, size_t record) const;
 };
 
-// The blocking tokens of a record: one per rule whose parts are all present, each the
-// first 8 bytes of HMAC-SHA-256(key, rule number and parts). The partner's keyed tokens
+// The blocking tokens of a record, one per rule in the schema's order: the first 8 bytes
+// of HMAC-SHA-256(key, rule number and parts), or 0 when a part is missing. The partner's keyed tokens
 // and the plaintext mode's (key of 32 zero bytes) are made the same way.
 std::vector<uint64_t> BlockingTokens(const LinkageSchema& schema, const std::vector<std::string>& values,
                                      const std::vector<uint8_t>& key);
