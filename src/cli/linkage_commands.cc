@@ -15,6 +15,7 @@
 #include "linkage/records.h"
 #include "linkage/schema.h"
 #include "linkage/truth.h"
+#include "store/linkage_run_log.h"
 
 namespace harmlens {
 
@@ -36,6 +37,7 @@ struct LinkageCommands {
   std::vector<std::string> explain;
   std::vector<std::string> evaluate;  // {"febrl"|"synth", path}
   int threads = 2;
+  std::string purpose;
   // linkage-runs
   CLI::App* runs = nullptr;
 };
@@ -110,6 +112,74 @@ std::string Fixed(double value, int digits) {
   char text[32];
   std::snprintf(text, sizeof text, "%.*f", digits, value);
   return text;
+}
+
+std::string Blake2bHex(std::string_view bytes) {
+  unsigned char hash[32];
+  crypto_generichash(hash, sizeof hash, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
+                     nullptr, 0);
+  char hex[65];
+  sodium_bin2hex(hex, sizeof hex, hash, sizeof hash);
+  return hex;
+}
+
+// Which files a run combined, each with the hash of its bytes (the log never holds data).
+Result<std::string> DescribeDatasets(Env* env, const std::vector<std::string>& files) {
+  std::string out;
+  for (const std::string& file : files) {
+    HL_ASSIGN_OR_RETURN(std::string bytes, ReadWhole(env, file));
+    out += (out.empty() ? "" : "; ") + file + " (blake2b-256 " + Blake2bHex(bytes) + ")";
+  }
+  return out;
+}
+
+std::string OperatingSystemUser() {
+  for (const char* name : {"USER", "LOGNAME"}) {
+    if (const char* value = std::getenv(name); value != nullptr && *value) return value;
+  }
+  return "unknown";
+}
+
+// Logs one run (DPA 2018 s.62: the combination of personal data) before its results are shown.
+Status LogRun(Env* env, const LinkageCommands& c, const LinkageSchema& schema, const std::string& command,
+              const std::string& mode, const std::string& clustering, const std::vector<std::string>& files,
+              const linkage::LinkResult& result, int64_t records) {
+  HL_ASSIGN_OR_RETURN(std::string datasets, DescribeDatasets(env, files));
+  LinkageRun run;
+  run.started_at = FormatUtcTimestamp(env->NowUnixSeconds());
+  run.user = OperatingSystemUser();
+  run.purpose = c.purpose;
+  run.command = command;
+  run.mode = mode;
+  run.datasets = datasets;
+  run.parameters = "{\"schema\":\"" + schema.name + "\",\"schema_blake2b\":\"" + Blake2bHex(schema.text) +
+                   "\",\"match_threshold\":" + Fixed(schema.match_threshold, 4) +
+                   ",\"cluster_threshold\":" + Fixed(schema.cluster_threshold, 4) + ",\"clustering\":\"" +
+                   clustering + "\",\"match_share\":" + Fixed(result.model.match_share, 6) + "}";
+  run.records = records;
+  run.candidate_pairs = static_cast<int64_t>(result.candidates.pairs.size());
+  run.matched_pairs = result.matched_pairs;
+  run.persons = result.clusters;
+  HL_ASSIGN_OR_RETURN(int64_t id, RecordLinkageRun(*c.db, run));
+  (void)id;
+  return Status::Ok();
+}
+
+int RunRuns(const LinkageCommands& c, OutputFormat format) {
+  auto runs = ListLinkageRuns(*c.db);
+  if (!runs.ok()) return Fail("linkage-runs", runs.status());
+  OutputTable table{{"id", "started_at", "user", "purpose", "command", "mode", "records", "candidate_pairs",
+                     "matched_pairs", "persons", "datasets", "parameters"},
+                    {true, false, false, false, false, false, true, true, true, true, false, false},
+                    {}};
+  for (const LinkageRun& r : *runs) {
+    table.rows.push_back({std::to_string(r.id), r.started_at, r.user, r.purpose, r.command, r.mode,
+                          std::to_string(r.records), std::to_string(r.candidate_pairs),
+                          std::to_string(r.matched_pairs), std::to_string(r.persons), r.datasets,
+                          r.parameters});
+  }
+  WriteTable(table, format, std::cout);
+  return 0;
 }
 
 int RunEncode(Env* env, const LinkageCommands& c) {
@@ -199,6 +269,11 @@ int RunLink(Env* env, const LinkageCommands& c) {
   options.threads = c.threads;
   std::cout << "records " << set->size() << " (" << linkage::LinkModeName(set->mode) << ")\n";
   const linkage::LinkResult result = linkage::Link(*schema, *set, options);
+  if (Status s = LogRun(env, c, *schema, "link", linkage::LinkModeName(set->mode), c.clustering, c.link_files,
+                        result, static_cast<int64_t>(set->size()));
+      !s.ok()) {
+    return Fail("link", s);
+  }
   std::cout << "candidate pairs " << result.candidates.pairs.size() << " from " << result.candidates.blocks
             << " blocks (" << result.candidates.oversized_blocks << " blocks over the cap skipped)\n";
   std::cout << "EM: " << result.model.iterations << " iterations, match share among candidates "
@@ -285,6 +360,12 @@ int RunEvaluate(Env* env, const LinkageCommands& c, OutputFormat format) {
       options.clustering = clustering;
       options.threads = c.threads;
       const linkage::LinkResult result = linkage::Link(*schema, set, options);
+      if (Status s =
+              LogRun(env, c, *schema, "link --evaluate", linkage::LinkModeName(mode),
+                     linkage::ClusteringName(clustering), files, result, static_cast<int64_t>(set.size()));
+          !s.ok()) {
+        return Fail("link --evaluate", s);
+      }
       const linkage::PairAccuracy accuracy = linkage::EvaluateClusters(result.cluster, *truth);
       table.rows.push_back({path, linkage::LinkModeName(mode), linkage::ClusteringName(clustering),
                             std::to_string(set.size()), std::to_string(result.candidates.pairs.size()),
@@ -300,7 +381,7 @@ int RunEvaluate(Env* env, const LinkageCommands& c, OutputFormat format) {
 
 }  // namespace
 
-std::shared_ptr<LinkageCommands> AddLinkageCommands(CLI::App* app, std::string* db, std::string* /*format*/,
+std::shared_ptr<LinkageCommands> AddLinkageCommands(CLI::App* app, std::string* db, std::string* format,
                                                     const std::string* data_dir) {
   auto c = std::make_shared<LinkageCommands>();
   c->db = db;
@@ -334,9 +415,17 @@ std::shared_ptr<LinkageCommands> AddLinkageCommands(CLI::App* app, std::string* 
                    "precision, recall and F1 against ground truth, both modes: febrl FILE or synth DIR")
       ->expected(2);
   c->link->add_option("--threads", c->threads, "threads for comparing pairs")->capture_default_str();
+  c->link->add_option("--purpose", c->purpose, "why this linkage is run (kept in the run log)");
+  c->link->add_option("--db", *db, "the store whose log records the run")->capture_default_str();
   c->runs =
       app->add_subcommand("linkage-runs", "every linkage run: who, when, which data, parameters, counts");
   c->runs->add_option("--db", *db, "the store")->capture_default_str();
+  c->runs->add_option("--format", *format, "output format")
+      ->check(CLI::IsMember({"table", "csv", "json"}))
+      ->capture_default_str();
+  c->link->add_option("--format", *format, "output format of --evaluate")
+      ->check(CLI::IsMember({"table", "csv", "json"}))
+      ->capture_default_str();
   return c;
 }
 
@@ -356,7 +445,7 @@ std::optional<int> RunLinkageCommands(Env* env, const LinkageCommands& c, Output
     }
     return RunLink(env, c);
   }
-  if (c.runs->parsed()) return 0;
+  if (c.runs->parsed()) return RunRuns(c, format);
   return std::nullopt;
 }
 
