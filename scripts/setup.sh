@@ -9,6 +9,8 @@ packages=(
   libsqlite3-dev sqlite3 libsodium-dev nlohmann-json3-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev   # libFuzzer for the parser fuzz targets
+  libcpp-httplib-dev         # harmlens serve (the dashboard's HTTP server)
+  nodejs npm chromium        # the web front end's build (Vite from npm) and its browser tests
 )
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(python3-pandas time)
