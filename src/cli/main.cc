@@ -105,14 +105,11 @@ int main(int argc, char** argv) {
   std::vector<FeedCommand> feeds = {
       {Feed::kPoliceUk, "police.uk street-level crime CSVs (any force); files or folders of them"},
       {Feed::kPoliceExtract,
-       "the force's extract: an incidents file and its persons file, told apart by their headers, one folder "
-       "per "
+       "the force's extract: an incidents file and its persons file, told apart by their headers, one folder per "
        "extract (docs/formats/police-extract.md)"},
-      {Feed::kIstv,
-       "A&E assault attendances, ISTV minimum dataset, one or more submissions (docs/formats/istv.md)"},
+      {Feed::kIstv, "A&E assault attendances, ISTV minimum dataset, one or more submissions (docs/formats/istv.md)"},
       {Feed::kAgencyRecords,
-       "partner agency records: youth offending, children's social care, school exclusions, probation, "
-       "substance "
+       "partner agency records: youth offending, children's social care, school exclusions, probation, substance "
        "misuse, mental health (docs/formats/agency-records.md); personal data"},
   };
   for (FeedCommand& f : feeds) {
@@ -123,21 +120,20 @@ int main(int argc, char** argv) {
     cmd->add_option("--batch-rows", ingest.batch_rows, "rows per atomic batch")
         ->check(CLI::Range(int64_t{1}, int64_t{10'000'000}))
         ->capture_default_str();
-    cmd->add_flag("--report-batches", ingest.report_batches,
-                  "print a line on stdout as each batch is committed");
+    cmd->add_flag("--report-batches", ingest.report_batches, "print a line on stdout as each batch is committed");
     cmd->add_flag("--quiet", ingest.quiet, "print only the totals");
     f.app = cmd;
   }
 
   // summary
   SummaryCommand summary;
-  CLI::App* summary_cmd = app.add_subcommand("summary", "incident counts by CSP area x month x crime type");
+  CLI::App* summary_cmd =
+      app.add_subcommand("summary", "incident counts by CSP area x month x crime type");
   AddDbOption(summary_cmd, &db);
   summary_cmd->add_option("--csp", summary.csp, "one CSP area: district code or name")->check(kCsp);
   summary_cmd->add_option("--from", summary.from, "first month, YYYY-MM")->check(kYearMonth);
   summary_cmd->add_option("--to", summary.to, "last month, YYYY-MM")->check(kYearMonth);
-  summary_cmd
-      ->add_option("--behaviour", summary.behaviour, "only incidents tagged with this harmful behaviour")
+  summary_cmd->add_option("--behaviour", summary.behaviour, "only incidents tagged with this harmful behaviour")
       ->check(kBehaviour);
   summary_cmd
       ->add_option("--source", summary.source,
@@ -158,8 +154,7 @@ int main(int argc, char** argv) {
   CLI::App* quarantine_cmd = app.add_subcommand("quarantine", "rows refused by ingest, with reasons");
   AddDbOption(quarantine_cmd, &db);
   quarantine_cmd->add_option("--load", quarantine_load, "only this load id");
-  quarantine_cmd->add_option("--feed", feed_filter, "only rows of this feed")
-      ->check(CLI::IsMember(kFeedNames));
+  quarantine_cmd->add_option("--feed", feed_filter, "only rows of this feed")->check(CLI::IsMember(kFeedNames));
   AddFormatOption(quarantine_cmd, &format);
 
   // geography
@@ -172,27 +167,20 @@ int main(int argc, char** argv) {
   SynthCommand synth;
   CLI::App* synth_cmd = app.add_subcommand(
       "synth", "write a synthetic LLR (police extract, ISTV A&E, agency records) with ground truth");
-  synth_cmd->add_option("--seed", synth.seed, "seed: same seed and version, byte-identical files")
-      ->capture_default_str();
-  synth_cmd->add_option("--years", synth.years, "years to simulate")
-      ->check(CLI::Range(1, 100))
-      ->capture_default_str();
+  synth_cmd->add_option("--seed", synth.seed, "seed: same seed and version, byte-identical files")->capture_default_str();
+  synth_cmd->add_option("--years", synth.years, "years to simulate")->check(CLI::Range(1, 100))->capture_default_str();
   synth_cmd->add_option("--scale", synth.scale, "1.0 = LLR-sized (~1.1M residents, ~100k incidents a year)")
       ->check(CLI::Range(0.001, 1000.0))
       ->capture_default_str();
-  synth_cmd->add_option("--start", synth.start, "first month, YYYY-MM")
-      ->check(kYearMonth)
-      ->capture_default_str();
+  synth_cmd->add_option("--start", synth.start, "first month, YYYY-MM")->check(kYearMonth)->capture_default_str();
   synth_cmd->add_option("--out", synth.out, "output folder (created if missing)")->required();
   synth_cmd->add_option("--data", data_dir, "bundled data folder (data/)")->capture_default_str();
 
   // gazetteer
   GazetteerCommand gazetteer;
   CLI::App* gazetteer_cmd = app.add_subcommand(
-      "gazetteer",
-      "build the LLR gazetteer (streets, places, wards, towns, districts) from the bundled data");
-  gazetteer_cmd->add_option("--out", gazetteer.out, "the CSV to write (data/reference/gazetteer_llr.csv)")
-      ->required();
+      "gazetteer", "build the LLR gazetteer (streets, places, wards, towns, districts) from the bundled data");
+  gazetteer_cmd->add_option("--out", gazetteer.out, "the CSV to write (data/reference/gazetteer_llr.csv)")->required();
   gazetteer_cmd->add_option("--data", data_dir, "bundled data folder (data/)")->capture_default_str();
 
   // geocode
@@ -200,9 +188,8 @@ int main(int argc, char** argv) {
   CLI::App* geocode_cmd =
       app.add_subcommand("geocode", "resolve free-text locations (ISTV) to a point, radius and confidence");
   geocode_cmd->add_option("texts", geocode.texts, "texts to geocode (none: one per line of standard input)");
-  geocode_cmd
-      ->add_option("--site-district", geocode.site_district,
-                   "the treatment site's district (code or name): prefer places in it")
+  geocode_cmd->add_option("--site-district", geocode.site_district,
+                          "the treatment site's district (code or name): prefer places in it")
       ->check(kCsp);
   geocode_cmd->add_option("--data", data_dir, "bundled data folder (data/)")->capture_default_str();
   AddFormatOption(geocode_cmd, &format);
@@ -244,8 +231,7 @@ int main(int argc, char** argv) {
   if (summary_cmd->parsed()) return RunSummary(env, db, summary, out);
   if (loads_cmd->parsed()) return RunLoads(env, db, feed_filter, out);
   if (quarantine_cmd->parsed()) {
-    return RunQuarantine(env, db,
-                         quarantine_load > 0 ? std::optional<int64_t>(quarantine_load) : std::nullopt,
+    return RunQuarantine(env, db, quarantine_load > 0 ? std::optional<int64_t>(quarantine_load) : std::nullopt,
                          feed_filter, out);
   }
   if (geography_cmd->parsed()) return RunGeography(env, data_dir, out);
