@@ -714,9 +714,13 @@ ApiResponse Api::Route(const ApiRequest& request) const {
           tile["reason"] = "Not among the behaviours chosen.";
         } else {
           auto table = facts_.Count(one, GroupBy::kMonth, deadline);
-          if (!table) return Timeout(options_.query_timeout);
+          auto by_source = facts_.Count(one, GroupBy::kSource, deadline);
+          if (!table || !by_source) return Timeout(options_.query_timeout);
           tile["status"] = "ok";
           tile.update(Progress(ToMap(*table), coverage));
+          uint32_t contributing = 0;
+          for (const auto& [source, n] : by_source->rows) contributing |= 1u << source;
+          tile["synthetic_sources"] = SyntheticSources(options_, contributing);
         }
       }
       tiles.push_back(tile);
@@ -778,7 +782,7 @@ ApiResponse Api::Route(const ApiRequest& request) const {
         out["status"] = "ok";
         out.update(Progress(ToMap(*all), coverage));
         out["under_25"] = Progress(ToMap(*under25), coverage);
-        out["synthetic"] = !SyntheticSources(options_, sources).empty();
+        out["synthetic_sources"] = SyntheticSources(options_, sources);
       }
       measures.push_back(out);
     }

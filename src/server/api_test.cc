@@ -162,6 +162,7 @@ TEST_F(ApiTest, spb_tiles_say_no_data_plainly_and_never_show_a_zero_for_a_behavi
   EXPECT_DOUBLE_EQ(tiles[0]["baseline"].get<double>(), 1.0);
   EXPECT_DOUBLE_EQ(tiles[0]["change_percent"].get<double>(), 200.0);  // (3 - 1) / 1
   EXPECT_EQ(tiles[0]["sparkline"].size(), 12u);
+  EXPECT_EQ(tiles[0]["synthetic_sources"], json::array());  // police.uk only: real data
   for (size_t i = 1; i < tiles.size(); ++i) {
     EXPECT_EQ(tiles[i]["status"], "no_data") << tiles[i]["slug"];
     EXPECT_FALSE(tiles[i].contains("latest")) << tiles[i]["slug"];
@@ -201,7 +202,7 @@ TEST_F(ApiTest, home_office_measures_split_victims_under_25_and_label_synthetic_
   EXPECT_DOUBLE_EQ(knife["baseline"].get<double>(), 2.0);  // 2 knife attendances a month in 2021-01..06
   EXPECT_EQ(knife["under_25"]["latest"]["incidents"], 1);
   EXPECT_DOUBLE_EQ(knife["under_25"]["baseline"].get<double>(), 1.0);
-  EXPECT_EQ(knife["synthetic"], true);
+  EXPECT_EQ(knife["synthetic_sources"], json::array({"emergency-department"}));
   EXPECT_EQ(body["measures"][1]["status"], "no_data");  // no police extract loaded
   EXPECT_EQ(body["measures"][2]["status"], "no_data");
   EXPECT_EQ(body["synthetic_sources"], json::array({"emergency-department"}));
