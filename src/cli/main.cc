@@ -15,6 +15,7 @@
 #include "cli/commands.h"
 #include "cli/spatial_commands.h"
 #include "cli/linkage_commands.h"
+#include "cli/serve_command.h"
 #include "model/geography.h"
 #include "model/harmful_behaviour.h"
 #include "model/time.h"
@@ -196,6 +197,9 @@ int main(int argc, char** argv) {
   AddFormatOption(geocode_cmd, &format);
 
   auto linkage = AddLinkageCommands(&app, &db, &format, &data_dir);  // encode, link, linkage-runs
+  ServeCommand serve;
+  serve.data_dir = data_dir;
+  CLI::App* serve_cmd = AddServeCommand(&app, &serve);
 
   // rules
   CLI::App* rules_cmd = app.add_subcommand("rules", "the harmful-behaviour rule table in force");
@@ -238,6 +242,7 @@ int main(int argc, char** argv) {
   }
   if (geography_cmd->parsed()) return RunGeography(env, data_dir, out);
   if (rules_cmd->parsed()) return RunRules(out);
+  if (serve_cmd->parsed()) return RunServe(env, serve);
   if (gazetteer_cmd->parsed()) {
     gazetteer.data_dir = data_dir;
     return RunGazetteer(env, gazetteer);
