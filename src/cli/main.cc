@@ -14,6 +14,8 @@
 #include "base/env.h"
 #include "cli/commands.h"
 #include "cli/spatial_commands.h"
+#include "cli/linkage_commands.h"
+#include "cli/serve_command.h"
 #include "model/geography.h"
 #include "model/harmful_behaviour.h"
 #include "model/time.h"
@@ -194,6 +196,11 @@ int main(int argc, char** argv) {
   geocode_cmd->add_option("--data", data_dir, "bundled data folder (data/)")->capture_default_str();
   AddFormatOption(geocode_cmd, &format);
 
+  auto linkage = AddLinkageCommands(&app, &db, &format, &data_dir);  // encode, link, linkage-runs
+  ServeCommand serve;
+  serve.data_dir = data_dir;
+  CLI::App* serve_cmd = AddServeCommand(&app, &serve);
+
   // rules
   CLI::App* rules_cmd = app.add_subcommand("rules", "the harmful-behaviour rule table in force");
   AddFormatOption(rules_cmd, &format);
@@ -226,6 +233,7 @@ int main(int argc, char** argv) {
     ingest.progress = isatty(STDERR_FILENO) != 0;
     return RunIngest(env, f.feed, ingest);
   }
+  if (std::optional<int> code = RunLinkageCommands(env, *linkage, out)) return *code;
   if (summary_cmd->parsed()) return RunSummary(env, db, summary, out);
   if (loads_cmd->parsed()) return RunLoads(env, db, feed_filter, out);
   if (quarantine_cmd->parsed()) {
@@ -234,6 +242,7 @@ int main(int argc, char** argv) {
   }
   if (geography_cmd->parsed()) return RunGeography(env, data_dir, out);
   if (rules_cmd->parsed()) return RunRules(out);
+  if (serve_cmd->parsed()) return RunServe(env, serve);
   if (gazetteer_cmd->parsed()) {
     gazetteer.data_dir = data_dir;
     return RunGazetteer(env, gazetteer);

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Builds the dashboard's front end (web/ -> web/dist) with Vite, from the packages pinned
+# in web/package-lock.json (npm ci; node_modules is never committed). harmlens serve
+# serves web/dist; nothing in it is fetched from a CDN at run time.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+cd "$here/web"
+# Reinstall only when the lockfile is newer than the last install.
+if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+npm run --silent build
