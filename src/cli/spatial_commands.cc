@@ -12,6 +12,9 @@
 #include <vector>
 
 #include "cli/output.h"
+#include "engine/harm_weights.h"
+#include "engine/incident_table.h"
+#include "engine/query.h"
 #include "geo/reference_geography.h"
 #include "model/geography.h"
 #include "spatial/british_grid.h"
@@ -35,11 +38,6 @@ constexpr int kExitUsage = 2;
 constexpr double kQueenSnapDegrees = 1.4901161193847656e-08;
 }  // namespace
 
-// The options every store-based subcommand shares: which incidents.
-struct SelectionOptions {
-  std::string csp, from, to, crime_type, behaviour, source;
-};
-
 struct ZoneOptions {
   std::string zone_type = "lsoa";  // lsoa | square | hex
   std::string weights;             // queen | band ("" = queen for LSOAs, band for grids)
@@ -52,7 +50,8 @@ struct SpatialCommands {
   std::string* data_dir = nullptr;
   CLI::App *kde = nullptr, *gistar = nullptr, *moran = nullptr, *emerging = nullptr, *clusters = nullptr,
            *nearrepeat = nullptr;
-  SelectionOptions selection;
+  std::vector<std::string> filters;  // the engine's field=value cuts
+  std::string weight = "none";       // none | harm (store points)
   ZoneOptions zones;
   std::string input;  // --points / --zones FILE / --events
   std::string format = "csv";
@@ -100,17 +99,13 @@ std::string Num(double v, const char* fmt = "%.10g") {
 }
 
 void AddSelection(CLI::App* cmd, SpatialCommands* c) {
-  cmd->add_option("--db", *c->db, "the store (without --points/--zones/--events)")->capture_default_str();
+  cmd->add_option("filters", c->filters,
+                  "which incidents, as the engine's field=value cuts, e.g. category=robbery csp=Leicester "
+                  "from=2022-01 (fields below)");
+  cmd->add_option("--db", *c->db, "the store (when no file is given)")->capture_default_str();
   cmd->add_option("--data", *c->data_dir, "bundled data folder (data/): LSOA boundaries, residents")
       ->capture_default_str();
-  cmd->add_option("--csp", c->selection.csp, "one CSP area: district code or name");
-  cmd->add_option("--from", c->selection.from, "first month, YYYY-MM");
-  cmd->add_option("--to", c->selection.to, "last month, YYYY-MM");
-  cmd->add_option("--crime-type", c->selection.crime_type,
-                  "one police.uk crime type, e.g. \"Violence and sexual offences\"");
-  cmd->add_option("--behaviour", c->selection.behaviour, "only incidents tagged with this harmful behaviour");
-  cmd->add_option("--source", c->selection.source, "only incidents from this source")
-      ->check(CLI::IsMember({"police-uk", "police-extract", "emergency-department"}));
+  cmd->footer("Fields of the engine's cuts (field=value):\n" + QueryFieldsHelp());
 }
 
 void AddZones(CLI::App* cmd, SpatialCommands* c) {
@@ -148,49 +143,23 @@ Status EmitTable(Env* env, const SpatialCommands& c, const OutputTable& table) {
   return Emit(env, c, s.str());
 }
 
-// Checks the selection options; "" or the reason they are wrong.
-std::string ToFilter(const SelectionOptions& s, IncidentFilter* f) {
-  if (!s.csp.empty()) {
-    auto a = FindCspArea(s.csp);
-    if (!a) return "unknown CSP area \"" + s.csp + "\"";
-    f->csp_area = std::string(a->code);
+// The engine's cuts from the positional arguments; a grouping or a measure means nothing
+// here and is refused.
+Result<Query> ParseSelection(const SpatialCommands& c) {
+  HL_ASSIGN_OR_RETURN(Query q, ParseQueryArgs(c.filters));
+  if (!q.group_by.empty() || !q.measures.empty() || q.top != 0) {
+    return Status::InvalidArgument("by=, measures= and top= shape a table; spatial commands take only cuts");
   }
-  if (!s.from.empty()) {
-    f->from = ParseYearMonth(s.from);
-    if (!f->from) return "expected --from as YYYY-MM, got \"" + s.from + "\"";
-  }
-  if (!s.to.empty()) {
-    f->to = ParseYearMonth(s.to);
-    if (!f->to) return "expected --to as YYYY-MM, got \"" + s.to + "\"";
-  }
-  if (!s.crime_type.empty()) {
-    for (CrimeType t : AllCrimeTypes()) {
-      std::string name(CrimeTypeName(t));
-      if (name.size() == s.crime_type.size() &&
-          std::equal(name.begin(), name.end(), s.crime_type.begin(),
-                     [](char a, char b) { return std::tolower(a) == std::tolower(b); })) {
-        f->crime_type = t;
-      }
-    }
-    if (!f->crime_type)
-      return "unknown crime type \"" + s.crime_type + "\" (expected a police.uk crime type)";
-  }
-  if (!s.behaviour.empty()) {
-    f->behaviour = HarmfulBehaviourFromSlug(s.behaviour);
-    if (!f->behaviour) return "unknown harmful behaviour \"" + s.behaviour + "\"";
-  }
-  for (Agency a : {Agency::kPoliceUk, Agency::kPoliceExtract, Agency::kEmergencyDepartment}) {
-    if (s.source == AgencyName(a)) f->agency = a;
-  }
-  return "";
+  return q;
 }
 
 struct Selected {
   IncidentPoints incidents;
   std::vector<GridPoint> points;
+  std::vector<double> weights;  // empty unless --weight harm
 };
 
-Result<Selected> SelectFromStore(Env* env, const SpatialCommands& c, const IncidentFilter& filter,
+Result<Selected> SelectFromStore(Env* env, const SpatialCommands& c, const Query& query,
                                  const BritishGrid& grid) {
   if (!env->Exists(*c.db)) {
     return Status::NotFound("no store at " + *c.db +
@@ -199,11 +168,23 @@ Result<Selected> SelectFromStore(Env* env, const SpatialCommands& c, const Incid
   SqliteOptions options;
   options.create_if_missing = false;
   HL_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenSqliteStore(*c.db, options));
+  HL_ASSIGN_OR_RETURN(std::shared_ptr<const ReferenceGeography> geography,
+                      ReferenceGeography::Load(env, *c.data_dir + "/reference"));
+  HL_ASSIGN_OR_RETURN(Denominators denominators,
+                      LoadDenominators(env, *c.data_dir + "/reference", *geography));
+  HL_ASSIGN_OR_RETURN(std::unique_ptr<IncidentTable> table,
+                      IncidentTable::Load(store.get(), geography, std::move(denominators)));
   Selected s;
-  HL_ASSIGN_OR_RETURN(s.incidents, SelectIncidentPoints(store.get(), filter, grid));
-  for (const IncidentPoint& p : s.incidents.points) s.points.push_back(p.at);
+  HL_ASSIGN_OR_RETURN(s.incidents, SelectIncidentPoints(store.get(), *table, query, grid));
+  for (const IncidentPoint& p : s.incidents.points) {
+    s.points.push_back(p.at);
+    if (c.weight == "harm") s.weights.push_back(p.harm_days);
+  }
   std::cerr << "selected " << s.incidents.matched << " incidents, " << s.incidents.points.size()
-            << " with a point (" << s.incidents.without_point << " without one are left out)\n";
+            << " with a point (" << s.incidents.without_point << " without one are left out)"
+            << (c.weight == "harm" ? ", weighted by harm (days, " + std::string(kHarmWeightsVersion) + ")"
+                                   : "")
+            << "\n";
   return s;
 }
 
@@ -326,8 +307,8 @@ int RunKde(Env* env, SpatialCommands c, const BritishGrid& grid) {
   std::optional<Kernel> kernel = KernelFromName(c.kernel);
   std::vector<GridPoint> points;
   std::vector<double> weights;
-  IncidentFilter filter;
   if (!c.input.empty()) {
+    if (!c.filters.empty()) return Usage(cmd, "give a file or the engine's cuts, not both");
     if (c.risk) return Usage(cmd, "--risk needs incidents from the store (residents are placed by LSOA)");
     auto text = ReadAll(env, c.input);
     if (!text.ok()) return Fail("", text.status());
@@ -336,11 +317,12 @@ int RunKde(Env* env, SpatialCommands c, const BritishGrid& grid) {
     points = std::move(plain->points);
     weights = std::move(plain->weights);
   } else {
-    std::string bad = ToFilter(c.selection, &filter);
-    if (!bad.empty()) return Usage(cmd, bad);
-    auto s = SelectFromStore(env, c, filter, grid);
+    auto query = ParseSelection(c);
+    if (!query.ok()) return Usage(cmd, query.status().message());
+    auto s = SelectFromStore(env, c, *query, grid);
     if (!s.ok()) return Fail("", s.status());
     points = std::move(s->points);
+    weights = std::move(s->weights);
   }
   const char* bandwidth_from = "given";
   if (!(c.bandwidth > 0)) {
@@ -467,13 +449,13 @@ int RunZoneStatistic(Env* env, SpatialCommands c, const BritishGrid& grid, bool 
     return st.ok() ? 0 : Fail("", st);
   }
 
-  IncidentFilter filter;
-  std::string bad = ToFilter(c.selection, &filter);
-  if (bad.empty()) bad = CheckZones(&c.zones);
+  auto query = ParseSelection(c);
+  if (!query.ok()) return Usage(cmd, query.status().message());
+  std::string bad = CheckZones(&c.zones);
   if (!bad.empty()) return Usage(cmd, bad);
   auto lsoas = LoadLsoaZones(env, *c.data_dir, grid);
   if (!lsoas.ok()) return Fail("reference geography: ", lsoas.status());
-  auto s = SelectFromStore(env, c, filter, grid);
+  auto s = SelectFromStore(env, c, *query, grid);
   if (!s.ok()) return Fail("", s.status());
   auto zones = BuildZones(c.zones, s->incidents.points, &*lsoas);
   if (!zones.ok()) return Fail("", zones.status());
@@ -550,13 +532,13 @@ int RunZoneStatistic(Env* env, SpatialCommands c, const BritishGrid& grid, bool 
 
 int RunEmerging(Env* env, SpatialCommands c, const BritishGrid& grid) {
   const std::string cmd = "hotspots emerging";
-  IncidentFilter filter;
-  std::string bad = ToFilter(c.selection, &filter);
-  if (bad.empty()) bad = CheckZones(&c.zones);
+  auto query = ParseSelection(c);
+  if (!query.ok()) return Usage(cmd, query.status().message());
+  std::string bad = CheckZones(&c.zones);
   if (!bad.empty()) return Usage(cmd, bad);
   auto lsoas = LoadLsoaZones(env, *c.data_dir, grid);
   if (!lsoas.ok()) return Fail("reference geography: ", lsoas.status());
-  auto s = SelectFromStore(env, c, filter, grid);
+  auto s = SelectFromStore(env, c, *query, grid);
   if (!s.ok()) return Fail("", s.status());
   auto zones = BuildZones(c.zones, s->incidents.points, &*lsoas);
   if (!zones.ok()) return Fail("", zones.status());
@@ -669,12 +651,12 @@ int RunClusters(Env* env, SpatialCommands c, const BritishGrid& grid) {
     points = std::move(plain->points);
     weights = std::move(plain->weights);
   } else {
-    IncidentFilter filter;
-    std::string bad = ToFilter(c.selection, &filter);
-    if (!bad.empty()) return Usage(cmd, bad);
-    auto s = SelectFromStore(env, c, filter, grid);
+    auto query = ParseSelection(c);
+    if (!query.ok()) return Usage(cmd, query.status().message());
+    auto s = SelectFromStore(env, c, *query, grid);
     if (!s.ok()) return Fail("", s.status());
     points = std::move(s->points);
+    weights = std::move(s->weights);
   }
   auto clusters = DbscanClusters(points, weights, {c.radius, c.min_points});
   if (!clusters.ok()) return Fail("", clusters.status());
@@ -742,10 +724,9 @@ int RunNearRepeat(Env* env, SpatialCommands c, const BritishGrid& grid) {
       unit = KnoxTimeUnit::kMonth;
     }
   } else {
-    IncidentFilter filter;
-    std::string bad = ToFilter(c.selection, &filter);
-    if (!bad.empty()) return Usage(cmd, bad);
-    auto s = SelectFromStore(env, c, filter, grid);
+    auto query = ParseSelection(c);
+    if (!query.ok()) return Usage(cmd, query.status().message());
+    auto s = SelectFromStore(env, c, *query, grid);
     if (!s.ok()) return Fail("", s.status());
     int64_t month_only = 0;
     for (const IncidentPoint& p : s->incidents.points)
@@ -828,6 +809,9 @@ std::shared_ptr<SpatialCommands> AddSpatialCommands(CLI::App* app, std::string* 
       ->capture_default_str();
   s->kde->add_option("--pad", s->pad, "extend the grid this many metres beyond the points")
       ->capture_default_str();
+  s->kde->add_option("--weight", s->weight, "store points: none, or harm (the engine's harm weight in days)")
+      ->check(CLI::IsMember({"none", "harm"}))
+      ->capture_default_str();
   s->kde->add_flag("--risk", s->risk,
                    "dual surface: incidents per 1000 residents (mid-2018 LSOA populations)");
   AddSelection(s->kde, s);
@@ -871,6 +855,10 @@ std::shared_ptr<SpatialCommands> AddSpatialCommands(CLI::App* app, std::string* 
       ->add_option("--min-points", s->min_points,
                    "points within the radius (itself included) to be a core point")
       ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
+  s->clusters
+      ->add_option("--weight", s->weight, "store points: none, or harm (the engine's harm weight in days)")
+      ->check(CLI::IsMember({"none", "harm"}))
       ->capture_default_str();
   AddSelection(s->clusters, s);
   AddOutput(s->clusters, s, {"csv", "json", "table", "geojson", "svg"});

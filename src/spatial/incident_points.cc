@@ -1,32 +1,31 @@
 #include "spatial/incident_points.h"
 
+#include <unordered_map>
+
 namespace harmlens {
 
-Result<IncidentPoints> SelectIncidentPoints(Store* store, const IncidentFilter& filter,
+Result<IncidentPoints> SelectIncidentPoints(Store* store, const IncidentTable& table, const Query& query,
                                             const BritishGrid& grid) {
-  IncidentScan scan;
-  if (filter.from) scan.from_minute = DaysFromCivil(filter.from->year, filter.from->month, 1) * 1440;
-  if (filter.to) {
-    YearMonth next = YearMonth::FromIndex(filter.to->Index() + 1);
-    scan.to_minute = DaysFromCivil(next.year, next.month, 1) * 1440;
-  }
+  HL_ASSIGN_OR_RETURN(std::vector<uint32_t> rows, MatchingIncidents(table, query));
+  const IncidentColumns& c = table.incidents();
+  std::unordered_map<int64_t, double> harm_by_id;
+  harm_by_id.reserve(rows.size());
+  for (uint32_t r : rows) harm_by_id.emplace(c.id[r], c.harm_centidays[r] / 100.0);
   IncidentPoints out;
+  out.matched = static_cast<int64_t>(rows.size());
   std::vector<GeoPoint> geo;
-  Status status = store->ReadIncidents(scan, [&](int64_t, const Incident& incident) {
-    if (filter.csp_area && incident.location.csp_area != *filter.csp_area) return;
-    if (filter.crime_type && incident.crime_type != *filter.crime_type) return;
-    if (filter.behaviour && !incident.behaviours.Has(*filter.behaviour)) return;
-    if (filter.agency && incident.source.agency != *filter.agency) return;
-    ++out.matched;
-    if (!incident.location.point) {
+  Status status = store->ScanIncidents({}, [&](const IncidentRow& row) {
+    auto it = harm_by_id.find(row.id);
+    if (it == harm_by_id.end()) return;
+    if (!row.point) {
       ++out.without_point;
       return;
     }
-    geo.push_back(*incident.location.point);
+    geo.push_back(*row.point);
     IncidentPoint p;
-    p.occurred = incident.occurred;
-    p.lsoa = !incident.location.lsoa_reported.empty() ? incident.location.lsoa_reported
-                                                      : incident.location.lsoa_by_point;
+    p.occurred = row.occurred;
+    p.lsoa = std::string(!row.lsoa_reported.empty() ? row.lsoa_reported : row.lsoa_by_point);
+    p.harm_days = it->second;
     out.points.push_back(std::move(p));
   });
   HL_RETURN_IF_ERROR(status);

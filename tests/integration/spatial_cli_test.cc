@@ -83,6 +83,9 @@ TEST(HotspotsCli, names_the_line_and_column_of_a_bad_value_and_refuses_bad_optio
       << r.err;
   auto kernel = RunHarmlens({"hotspots", "kde", "--points", bad, "--kernel", "epanechnikov"});
   EXPECT_EQ(kernel.exit_code, 2);
+  auto grouped = RunHarmlens({"hotspots", "gistar", "by=month"});
+  EXPECT_EQ(grouped.exit_code, 2);
+  EXPECT_NE(grouped.err.find("spatial commands take only cuts"), std::string::npos) << grouped.err;
   auto no_band = RunHarmlens({"hotspots", "gistar", "--zones", bad});
   EXPECT_EQ(no_band.exit_code, 2);
   EXPECT_NE(no_band.err.find("--band M"), std::string::npos);
@@ -110,7 +113,7 @@ ScratchDir* SpatialOnRealData::dir_ = nullptr;
 std::string* SpatialOnRealData::db_ = nullptr;
 
 TEST_F(SpatialOnRealData, lsoa_gi_star_from_the_store_agrees_with_spdep_to_1e9) {
-  auto r = RunHarmlens({"hotspots", "gistar", "--db", *db_, "--crime-type", "Violence and sexual offences",
+  auto r = RunHarmlens({"hotspots", "gistar", "--db", *db_, "category=violence-and-sexual-offences",
                         "--weights", "band", "--band", "1500", "--format", "csv"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::map<std::string, std::vector<std::string>> got;
@@ -133,14 +136,14 @@ TEST_F(SpatialOnRealData, lsoa_gi_star_from_the_store_agrees_with_spdep_to_1e9) 
 
 // police.uk gives months only: day bands are refused, and the default uses month bands.
 TEST_F(SpatialOnRealData, knox_on_month_only_data_uses_month_bands_and_refuses_days) {
-  auto days = RunHarmlens({"nearrepeat", "--db", *db_, "--crime-type", "Burglary", "--from", "2022-01",
-                           "--to", "2022-03", "--time-unit", "day", "--permutations", "9"});
+  auto days = RunHarmlens({"nearrepeat", "--db", *db_, "category=burglary", "from=2022-01", "to=2022-03",
+                           "--time-unit", "day", "--permutations", "9"});
   EXPECT_EQ(days.exit_code, 1);
   EXPECT_NE(days.err.find("are known only to the month (police.uk): day bands cannot be computed"),
             std::string::npos)
       << days.err;
-  auto months = RunHarmlens({"nearrepeat", "--db", *db_, "--crime-type", "Burglary", "--from", "2022-01",
-                             "--to", "2022-03", "--permutations", "19", "--seed", "5", "--time-bands", "2"});
+  auto months = RunHarmlens({"nearrepeat", "--db", *db_, "category=burglary", "from=2022-01", "to=2022-03",
+                             "--permutations", "19", "--seed", "5", "--time-bands", "2"});
   ASSERT_EQ(months.exit_code, 0) << months.err;
   auto rows = CsvRows(months.out);
   ASSERT_EQ(rows.size(), 1u + 6 * 3);
@@ -156,8 +159,7 @@ TEST_F(SpatialOnRealData, knox_on_month_only_data_uses_month_bands_and_refuses_d
 // GeoJSON per RFC 7946: a FeatureCollection in longitude/latitude (LLR lies within
 // 1.6°W-0.4°W, 52.3°N-52.99°N), closed rings, exterior rings anticlockwise.
 TEST_F(SpatialOnRealData, geojson_is_wgs84_with_closed_anticlockwise_rings) {
-  auto r =
-      RunHarmlens({"hotspots", "gistar", "--db", *db_, "--crime-type", "Robbery", "--format", "geojson"});
+  auto r = RunHarmlens({"hotspots", "gistar", "--db", *db_, "category=robbery", "--format", "geojson"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   nlohmann::json j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["type"], "FeatureCollection");
@@ -183,8 +185,8 @@ TEST_F(SpatialOnRealData, geojson_is_wgs84_with_closed_anticlockwise_rings) {
 }
 
 TEST_F(SpatialOnRealData, svg_preview_draws_the_surface_over_the_lsoa_boundaries) {
-  auto r = RunHarmlens({"hotspots", "kde", "--db", *db_, "--crime-type", "Robbery", "--bandwidth", "500",
-                        "--cell", "250", "--format", "svg"});
+  auto r = RunHarmlens({"hotspots", "kde", "--db", *db_, "category=robbery", "--bandwidth", "500", "--cell",
+                        "250", "--format", "svg"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out.rfind("<svg xmlns=\"http://www.w3.org/2000/svg\"", 0), 0u);
   EXPECT_NE(r.out.find("<rect x="), std::string::npos);                                       // surface cells
