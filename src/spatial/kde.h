@@ -45,10 +45,19 @@ struct Surface {
   double At(int col, int row) const { return values[static_cast<size_t>(row) * frame.cols + col]; }
 };
 
+// How the sum is computed. kExact: every point at its own place (within 1e-6 of direct
+// summation, see below). kBinned: points are first counted into the cell that contains
+// them and placed at its centre, then the counts are convolved with the kernel
+// (separably for the Gaussian), as spatstat's density.ppp does with its pixel grid: the
+// cost no longer grows with the number of points, and each point moves by up to half a
+// cell diagonal, so use it only with cells much smaller than the bandwidth.
+enum class KdeMethod { kExact, kBinned };
+
 struct KdeOptions {
   Kernel kernel = Kernel::kQuartic;
   double bandwidth = 0;  // metres, > 0
   double cell = 0;       // metres, > 0
+  KdeMethod method = KdeMethod::kExact;
 };
 
 // Gaussian kernels are truncated where they fall below 1e-15 of their peak
@@ -58,9 +67,10 @@ struct KdeOptions {
 inline constexpr double kGaussianTailRatio = 1e-15;
 
 // Density (points, or weight, per square metre) at the centre of every cell of `frame`:
-// Σ wᵢ·K(dᵢ). Each point adds its kernel to the cells within its reach, the Gaussian
-// as an outer product of two 1-D factors, so the cost is points × reach² and not
-// points × cells. `weights` is empty (every point weighs 1) or one per point.
+// Σ wᵢ·K(dᵢ). Points at the same place are merged first (their weights summed); each
+// place adds its kernel to the cells within its reach, the Gaussian as an outer product
+// of two 1-D factors, so the cost is places × reach² and not points × cells. `weights` is empty (every point
+// weighs 1) or one per point.
 Result<Surface> KernelDensity(const std::vector<GridPoint>& points, const std::vector<double>& weights,
                               const KdeOptions& options, const GridFrame& frame);
 // The same by direct summation over every point for every cell (no truncation): the
