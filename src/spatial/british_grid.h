@@ -18,6 +18,15 @@ struct GridPoint {
   bool operator==(const GridPoint&) const = default;
 };
 
+// Grid coordinates any real place can have (Great Britain spans 0-700 km east and
+// 0-1,300 km north): finite and within ±100,000 km. Everything beyond is a unit
+// mistake or a crafted file, and would overflow the integer cell indices of the grids.
+inline constexpr double kMaxGridCoordinate = 1e8;
+inline bool IsPlausibleGridPoint(GridPoint p) {
+  return p.x >= -kMaxGridCoordinate && p.x <= kMaxGridCoordinate && p.y >= -kMaxGridCoordinate &&
+         p.y <= kMaxGridCoordinate;  // false for NaN too
+}
+
 class BritishGrid {
  public:
   // Builds the WGS84 <-> EPSG:27700 transformation. Without the OSTN15 grid file (not

@@ -44,7 +44,7 @@ double PolygonArea(const std::vector<GridPoint>& ring) {
 Result<std::vector<PointCluster>> DbscanClusters(const std::vector<GridPoint>& points,
                                                  const std::vector<double>& weights,
                                                  const ClusterOptions& o) {
-  if (!(o.radius > 0) || o.min_points < 1) {
+  if (!(o.radius >= 1e-3) || o.radius > 1e7 || o.min_points < 1) {
     return Status::InvalidArgument(
         "clusters: the radius must be positive metres and the minimum points at least 1");
   }
@@ -59,9 +59,9 @@ Result<std::vector<PointCluster>> DbscanClusters(const std::vector<GridPoint>& p
   auto cell = [&](double v) { return static_cast<int64_t>(std::floor(v / o.radius)); };
   std::unordered_map<uint64_t, std::vector<int32_t>> buckets;
   for (size_t i = 0; i < n; ++i) {
-    if (!std::isfinite(points[i].x) || !std::isfinite(points[i].y)) {
+    if (!IsPlausibleGridPoint(points[i])) {
       return Status::InvalidArgument("clusters: point " + std::to_string(i + 1) +
-                                     " is not a finite coordinate");
+                                     " is not in British National Grid metres");
     }
     buckets[key(cell(points[i].x), cell(points[i].y))].push_back(static_cast<int32_t>(i));
   }

@@ -28,7 +28,7 @@ double KernelValue(Kernel kernel, double bandwidth, double d2) {
 GridFrame GridFrame::Covering(const std::vector<GridPoint>& points, double cell, double pad) {
   GridFrame f;
   f.cell = cell;
-  if (points.empty() || !(cell > 0)) return f;
+  if (points.empty() || !(cell >= 1e-3) || !(pad >= 0) || pad > kMaxGridCoordinate) return f;
   double min_x = points[0].x, max_x = points[0].x, min_y = points[0].y, max_y = points[0].y;
   for (const GridPoint& p : points) {
     min_x = std::min(min_x, p.x);
@@ -40,8 +40,9 @@ GridFrame GridFrame::Covering(const std::vector<GridPoint>& points, double cell,
   double r0 = std::floor((min_y - pad) / cell), r1 = std::floor((max_y + pad) / cell);
   f.x0 = c0 * cell;
   f.y0 = r0 * cell;
-  f.cols = static_cast<int>(c1 - c0) + 1;
-  f.rows = static_cast<int>(r1 - r0) + 1;
+  // Clamped so a silly cell size cannot overflow an int: KernelDensity refuses the size.
+  f.cols = static_cast<int>(std::min(c1 - c0 + 1, 1e9));
+  f.rows = static_cast<int>(std::min(r1 - r0 + 1, 1e9));
   return f;
 }
 
@@ -56,8 +57,8 @@ Status CheckInputs(const std::vector<GridPoint>& points, const std::vector<doubl
     return Status::InvalidArgument("kernel density: the bandwidth must be a positive number of metres, got " +
                                    std::to_string(options.bandwidth));
   }
-  if (!(frame.cell > 0) || !std::isfinite(frame.cell)) {
-    return Status::InvalidArgument("kernel density: the cell size must be a positive number of metres, got " +
+  if (!(frame.cell >= 1e-3) || !std::isfinite(frame.cell)) {
+    return Status::InvalidArgument("kernel density: the cell size must be at least a millimetre, got " +
                                    std::to_string(frame.cell));
   }
   if (static_cast<double>(frame.cols) * frame.rows > kMaxCells) {
@@ -70,9 +71,9 @@ Status CheckInputs(const std::vector<GridPoint>& points, const std::vector<doubl
                                    std::to_string(points.size()) + " points");
   }
   for (size_t i = 0; i < points.size(); ++i) {
-    if (!std::isfinite(points[i].x) || !std::isfinite(points[i].y)) {
+    if (!IsPlausibleGridPoint(points[i])) {
       return Status::InvalidArgument("kernel density: point " + std::to_string(i + 1) +
-                                     " is not a finite coordinate");
+                                     " is not in British National Grid metres");
     }
   }
   return Status::Ok();
@@ -98,7 +99,7 @@ Surface BinnedDensity(const std::vector<GridPoint>& points, const std::vector<do
   Surface s{frame, std::vector<double>(frame.size(), 0.0)};
   if (options.kernel == Kernel::kGaussian) {
     const double reach = h * std::sqrt(-2 * std::log(kGaussianTailRatio));
-    const int r = static_cast<int>(std::floor(reach / cell));
+    const int r = static_cast<int>(std::min(std::floor(reach / cell), double(std::max(cols, rows))));
     std::vector<double> g(2 * r + 1);
     for (int k = -r; k <= r; ++k) g[k + r] = std::exp(-(k * cell) * (k * cell) / (2 * h * h));
     const double norm = 1 / (2 * std::numbers::pi * h * h);
@@ -123,7 +124,7 @@ Surface BinnedDensity(const std::vector<GridPoint>& points, const std::vector<do
     }
     return s;
   }
-  const int r = static_cast<int>(std::floor(h / cell));
+  const int r = static_cast<int>(std::min(std::floor(h / cell), double(std::max(cols, rows))));
   for (int row = 0; row < rows; ++row) {
     for (int c = 0; c < cols; ++c) {
       double w = counts[static_cast<size_t>(row) * cols + c];
@@ -174,10 +175,15 @@ Result<Surface> KernelDensity(const std::vector<GridPoint>& points, const std::v
     const GridPoint p = places[i];
     const double w = place_weight[i] * norm;
     // Cells whose centre lies within [p - reach, p + reach] on each axis.
-    int c0 = std::max(0, static_cast<int>(std::ceil((p.x - reach - frame.x0) / cell - 0.5)));
-    int c1 = std::min(frame.cols - 1, static_cast<int>(std::floor((p.x + reach - frame.x0) / cell - 0.5)));
-    int r0 = std::max(0, static_cast<int>(std::ceil((p.y - reach - frame.y0) / cell - 0.5)));
-    int r1 = std::min(frame.rows - 1, static_cast<int>(std::floor((p.y + reach - frame.y0) / cell - 0.5)));
+    // In doubles first: a bandwidth of many grid widths must not overflow an int.
+    auto first = [&](double v, int n) {
+      return static_cast<int>(std::clamp(std::ceil(v / cell - 0.5), 0.0, double(n)));
+    };
+    auto last = [&](double v, int n) {
+      return static_cast<int>(std::clamp(std::floor(v / cell - 0.5), -1.0, double(n - 1)));
+    };
+    int c0 = first(p.x - reach - frame.x0, frame.cols), c1 = last(p.x + reach - frame.x0, frame.cols);
+    int r0 = first(p.y - reach - frame.y0, frame.rows), r1 = last(p.y + reach - frame.y0, frame.rows);
     if (c0 > c1 || r0 > r1) continue;
     kx.resize(c1 - c0 + 1);
     ky.resize(r1 - r0 + 1);

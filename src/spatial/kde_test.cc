@@ -171,6 +171,18 @@ TEST(KernelDensity, refuses_a_bandwidth_that_is_not_positive) {
   EXPECT_EQ(w.status().message(), "kernel density: 2 weights for 1 points");
 }
 
+// A bandwidth of many grid widths reaches every cell without overflowing the window.
+TEST(KernelDensity, survives_a_bandwidth_far_larger_than_the_grid) {
+  GridFrame frame{0, 0, 10, 4, 3};
+  for (Kernel kernel : {Kernel::kGaussian, Kernel::kQuartic}) {
+    for (KdeMethod method : {KdeMethod::kExact, KdeMethod::kBinned}) {
+      auto s = KernelDensity({{15, 15}}, {}, {kernel, 1e12, 10, method}, frame);
+      ASSERT_TRUE(s.ok());
+      EXPECT_GT(s->At(3, 2), 0.0);
+    }
+  }
+}
+
 TEST(RiskSurface, divides_incidents_by_residents_and_blanks_empty_places) {
   GridFrame f{0, 0, 10, 3, 1};
   Surface inc{f, {2e-4, 1e-4, 5e-5}};

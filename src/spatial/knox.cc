@@ -57,10 +57,10 @@ std::string KnoxTimeLabel(const KnoxOptions& o, int band) {
 }
 
 Result<KnoxResult> KnoxTest(const std::vector<KnoxEvent>& events, const KnoxOptions& o) {
-  if (!(o.distance_band > 0) || o.distance_bands < 1 || o.distance_bands > 100) {
+  if (!(o.distance_band >= 1e-3) || o.distance_band > 1e7 || o.distance_bands < 1 || o.distance_bands > 100) {
     return Status::InvalidArgument("Knox: distance bands must be positive metres, 1 to 100 of them");
   }
-  if (o.time_band < 1 || o.time_bands < 1 || o.time_bands > 100) {
+  if (o.time_band < 1 || o.time_band > 1'000'000 || o.time_bands < 1 || o.time_bands > 100) {
     return Status::InvalidArgument("Knox: time bands must be at least one whole unit, 1 to 100 of them");
   }
   if (o.permutations < 1 || o.permutations > 100000) {
@@ -84,8 +84,9 @@ Result<KnoxResult> KnoxTest(const std::vector<KnoxEvent>& events, const KnoxOpti
     };
     std::unordered_map<uint64_t, std::vector<int32_t>> buckets;
     for (size_t i = 0; i < n; ++i) {
-      if (!std::isfinite(events[i].at.x) || !std::isfinite(events[i].at.y)) {
-        return Status::InvalidArgument("Knox: event " + std::to_string(i + 1) + " has no finite coordinate");
+      if (!IsPlausibleGridPoint(events[i].at)) {
+        return Status::InvalidArgument("Knox: event " + std::to_string(i + 1) +
+                                       " is not in British National Grid metres");
       }
       buckets[key(static_cast<int64_t>(std::floor(events[i].at.x / max_d)),
                   static_cast<int64_t>(std::floor(events[i].at.y / max_d)))]

@@ -66,6 +66,14 @@ Result<double> Number(const CsvRecord& rec, int col, const char* name, const std
   return v;
 }
 
+Status CheckPlace(const CsvRecord& rec, GridPoint p, const std::string& file) {
+  if (IsPlausibleGridPoint(p)) return Status::Ok();
+  return Status::RejectedInput(
+      "(" + std::to_string(p.x) + ", " + std::to_string(p.y) +
+          ") is not a place in British National Grid metres (expected within ±100,000 km)",
+      {file, rec.line, "x"});
+}
+
 }  // namespace
 
 Result<PlainPoints> ReadPlainPoints(std::string_view bytes, const std::string& file) {
@@ -79,6 +87,7 @@ Result<PlainPoints> ReadPlainPoints(std::string_view bytes, const std::string& f
     HL_RETURN_IF_ERROR(CheckRecord(rec, cols, file));
     HL_ASSIGN_OR_RETURN(double vx, Number(rec, x, "x", file, "British National Grid easting in metres"));
     HL_ASSIGN_OR_RETURN(double vy, Number(rec, y, "y", file, "British National Grid northing in metres"));
+    HL_RETURN_IF_ERROR(CheckPlace(rec, {vx, vy}, file));
     out.points.push_back({vx, vy});
     if (w >= 0) {
       HL_ASSIGN_OR_RETURN(double vw, Number(rec, w, "weight", file, "a weight of zero or more"));
@@ -105,6 +114,7 @@ Result<PlainZones> ReadPlainZones(std::string_view bytes, const std::string& fil
     HL_ASSIGN_OR_RETURN(double vx, Number(rec, x, "x", file, "British National Grid easting in metres"));
     HL_ASSIGN_OR_RETURN(double vy, Number(rec, y, "y", file, "British National Grid northing in metres"));
     HL_ASSIGN_OR_RETURN(double vv, Number(rec, v, "value", file, "a number"));
+    HL_RETURN_IF_ERROR(CheckPlace(rec, {vx, vy}, file));
     out.ids.emplace_back(rec.fields[id]);
     out.centres.push_back({vx, vy});
     out.values.push_back(vv);
@@ -133,6 +143,7 @@ Result<PlainEvents> ReadPlainEvents(std::string_view bytes, const std::string& f
     HL_RETURN_IF_ERROR(CheckRecord(rec, cols, file));
     HL_ASSIGN_OR_RETURN(double vx, Number(rec, x, "x", file, "British National Grid easting in metres"));
     HL_ASSIGN_OR_RETURN(double vy, Number(rec, y, "y", file, "British National Grid northing in metres"));
+    HL_RETURN_IF_ERROR(CheckPlace(rec, {vx, vy}, file));
     int64_t t = 0;
     if (date >= 0) {
       std::optional<CivilDate> d = ParseCivilDate(rec.fields[date]);

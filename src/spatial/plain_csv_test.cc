@@ -38,6 +38,16 @@ TEST(ReadPlainPoints, names_the_file_line_and_column_of_a_bad_value) {
   EXPECT_FALSE(ReadPlainPoints("x,y\nnan,1\n", "pts.csv").ok());
 }
 
+// Coordinates no place in Great Britain can have are a unit mistake (degrees, or
+// millimetres) or a crafted file, and would overflow the grids' integer cell indices.
+TEST(ReadPlainPoints, refuses_coordinates_that_are_not_grid_metres) {
+  auto p = ReadPlainPoints("x,y\n458000,304000\n1e300,5\n", "pts.csv");
+  ASSERT_FALSE(p.ok());
+  EXPECT_EQ(p.status().where().line, 3);
+  EXPECT_NE(p.status().message().find("is not a place in British National Grid metres"), std::string::npos);
+  EXPECT_FALSE(ReadPlainEvents("x,y,date\n-2e8,0,2022-01-01\n", "ev.csv").ok());
+}
+
 TEST(ReadPlainZones, reads_id_x_y_value) {
   auto z = ReadPlainZones("id,x,y,value\nA,0,0,1\nB,100,0,2\nC,0,100,3\n", "zones.csv");
   ASSERT_TRUE(z.ok());

@@ -30,7 +30,7 @@ Neighbours FromLists(std::vector<std::vector<int32_t>>& lists) {
 
 Result<Neighbours> DistanceBandNeighbours(const std::vector<GridPoint>& centres, double band,
                                           bool include_self) {
-  if (!(band > 0) || !std::isfinite(band)) {
+  if (!(band >= 1e-3) || band > 1e7) {
     return Status::InvalidArgument("distance band: must be a positive number of metres, got " +
                                    std::to_string(band));
   }
@@ -39,9 +39,9 @@ Result<Neighbours> DistanceBandNeighbours(const std::vector<GridPoint>& centres,
   buckets.reserve(n);
   auto cell_of = [band](double v) { return static_cast<int64_t>(std::floor(v / band)); };
   for (size_t i = 0; i < n; ++i) {
-    if (!std::isfinite(centres[i].x) || !std::isfinite(centres[i].y)) {
+    if (!IsPlausibleGridPoint(centres[i])) {
       return Status::InvalidArgument("distance band: zone " + std::to_string(i + 1) +
-                                     " has no finite centre");
+                                     " has no centre in British National Grid metres");
     }
     buckets[CellKey(cell_of(centres[i].x), cell_of(centres[i].y))].push_back(static_cast<int32_t>(i));
   }
@@ -161,6 +161,13 @@ Result<std::vector<GridZone>> AggregateToGrid(const std::vector<GridPoint>& poin
   }
   std::vector<GridZone> zones;
   if (points.empty()) return zones;
+  for (size_t i = 0; i < points.size(); ++i) {
+    if (!IsPlausibleGridPoint(points[i])) {
+      return Status::InvalidArgument("grid: point " + std::to_string(i + 1) +
+                                     " is not in British National Grid metres");
+    }
+  }
+  if (size < 1e-3) return Status::InvalidArgument("grid: the cell size must be at least a millimetre");
   double min_x = points[0].x, max_x = min_x, min_y = points[0].y, max_y = min_y;
   for (const GridPoint& p : points) {
     min_x = std::min(min_x, p.x);
