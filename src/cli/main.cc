@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "base/env.h"
+#include "cli/analyse_command.h"
 #include "cli/commands.h"
 #include "model/geography.h"
 #include "model/harmful_behaviour.h"
@@ -193,6 +194,8 @@ int main(int argc, char** argv) {
   geocode_cmd->add_option("--data", data_dir, "bundled data folder (data/)")->capture_default_str();
   AddFormatOption(geocode_cmd, &format);
 
+  auto run_analyse = AddAnalyseCommand(&app, data_dir);
+
   // rules
   CLI::App* rules_cmd = app.add_subcommand("rules", "the harmful-behaviour rule table in force");
   AddFormatOption(rules_cmd, &format);
@@ -223,6 +226,7 @@ int main(int argc, char** argv) {
     ingest.progress = isatty(STDERR_FILENO) != 0;
     return RunIngest(env, f.feed, ingest);
   }
+  if (auto code = run_analyse(env)) return *code;
   if (summary_cmd->parsed()) return RunSummary(env, db, summary, out);
   if (loads_cmd->parsed()) return RunLoads(env, db, feed_filter, out);
   if (quarantine_cmd->parsed()) {

@@ -102,6 +102,14 @@ Result<Denominators> LoadDenominators(Env* env, const std::string& reference_dir
   return d;
 }
 
+Result<std::unique_ptr<IncidentTable>> LoadIncidentTable(Env* env, Store* store,
+                                                         const std::string& reference_dir) {
+  HL_ASSIGN_OR_RETURN(std::shared_ptr<const ReferenceGeography> geography,
+                      ReferenceGeography::Load(env, reference_dir));
+  HL_ASSIGN_OR_RETURN(Denominators denominators, LoadDenominators(env, reference_dir, *geography));
+  return IncidentTable::Load(store, std::move(geography), std::move(denominators));
+}
+
 Result<std::unique_ptr<IncidentTable>> IncidentTable::Load(
     Store* store, std::shared_ptr<const ReferenceGeography> geography, Denominators denominators) {
   std::unique_ptr<IncidentTable> table(new IncidentTable());

@@ -85,6 +85,12 @@ struct PersonColumns {
 
 inline constexpr int kRepeatWindowDays = 365;
 
+class IncidentTable;
+// Reads the reference geography and denominators from `reference_dir` (data/reference)
+// and loads the table from `store`: what a command or server does once at start.
+Result<std::unique_ptr<IncidentTable>> LoadIncidentTable(Env* env, Store* store,
+                                                         const std::string& reference_dir);
+
 class IncidentTable {
  public:
   // Reads every stored incident and involvement.

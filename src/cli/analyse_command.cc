@@ -1,0 +1,172 @@
+#include "cli/analyse_command.h"
+
+#include <nlohmann/json.hpp>
+
+#include <iostream>
+#include <memory>
+#include <set>
+
+#include "cli/output.h"
+#include "engine/query.h"
+#include "store/sqlite_store.h"
+
+namespace harmlens {
+namespace {
+
+constexpr int kExitFailure = 1;
+constexpr int kExitUsage = 2;
+
+struct AnalyseOptions {
+  std::vector<std::string> filters;
+  std::string json;
+  std::string db = "harmlens.db";
+  std::string data_dir;
+  std::string format = "table";
+  int threads = 1;
+  bool explain = false;
+};
+
+int Fail(const Status& status) {
+  std::cerr << "harmlens analyse: " << status.ToString() << '\n';
+  return status.code() == StatusCode::kInvalidArgument ? kExitUsage : kExitFailure;
+}
+
+OutputFormat FormatOf(const std::string& name) {
+  if (name == "csv") return OutputFormat::kCsv;
+  if (name == "json") return OutputFormat::kJson;
+  return OutputFormat::kTable;
+}
+
+void WriteResult(const QueryResult& result, OutputFormat format) {
+  std::vector<std::string> columns = ResultColumnNames(result);
+  std::vector<std::vector<std::string>> cells = ResultCells(result);
+  if (format == OutputFormat::kJson) {
+    nlohmann::json rows = nlohmann::json::array();
+    const size_t dims = result.dimensions.size();
+    for (size_t r = 0; r < cells.size(); ++r) {
+      nlohmann::json row = nlohmann::json::object();
+      for (size_t c = 0; c < columns.size(); ++c) {
+        if (c < dims) {
+          row[columns[c]] = cells[r][c];
+        } else if (cells[r][c].empty()) {
+          row[columns[c]] = nullptr;
+        } else {
+          row[columns[c]] = std::stod(cells[r][c]);
+        }
+      }
+      rows.push_back(std::move(row));
+    }
+    nlohmann::json doc = {{"incidents", result.incidents},
+                          {"harm_days", result.harm_days},
+                          {"harm_weights_version", result.harm_weights_version},
+                          {"denominator", result.denominator},
+                          {"rows", rows},
+                          {"notes", result.notes}};
+    std::cout << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+    return;
+  }
+  OutputTable table;
+  table.columns = columns;
+  for (size_t c = 0; c < columns.size(); ++c) table.numeric.push_back(c >= result.dimensions.size());
+  table.rows = std::move(cells);
+  WriteTable(table, format, std::cout);
+  // CSV stays machine-readable: what the reader must know goes to stderr.
+  std::ostream& notes = format == OutputFormat::kCsv ? std::cerr : std::cout;
+  if (format == OutputFormat::kTable) {
+    std::cout << "incidents matched: " << result.incidents << "\n";
+    if (!result.denominator.empty()) std::cout << "rates per 1,000 " << result.denominator << "\n";
+    for (Measure m : result.measures) {
+      if (m == Measure::kHarm)
+        std::cout << "harm weights: " << result.harm_weights_version << " (docs/harm-weights.md)\n";
+    }
+  }
+  for (const std::string& note : result.notes) notes << "note: " << note << "\n";
+}
+
+// The stored records behind a figure: store id, source, the partner's id, file and line.
+Status WriteExplain(Store* store, const IncidentTable& table, const std::vector<uint32_t>& rows,
+                    OutputFormat format) {
+  std::set<int64_t> ids;
+  for (uint32_t r : rows) ids.insert(table.incidents().id[r]);
+  OutputTable out{{"incident_id", "source", "source_id", "file", "line", "occurred"},
+                  {true, false, false, false, true, false},
+                  {}};
+  const int64_t last = ids.empty() ? 0 : *ids.rbegin();
+  HL_RETURN_IF_ERROR(store->ReadIncidents({}, [&](int64_t id, const Incident& inc) {
+    if (id > last || !ids.count(id)) return;
+    std::string when;
+    switch (inc.occurred.precision) {
+      case TimePrecision::kMonth:
+        when = inc.occurred.month().ToString();
+        break;
+      default: {
+        int64_t day = inc.occurred.local_minute / 1440;
+        when = CivilDate::FromDays(day).ToString() + " (" + TimePrecisionName(inc.occurred.precision) + ")";
+      }
+    }
+    out.rows.push_back({std::to_string(id), AgencyName(inc.source.agency), inc.source_id, inc.source.file,
+                        std::to_string(inc.source.line), when});
+  }));
+  WriteTable(out, format, std::cout);
+  return Status::Ok();
+}
+
+int Run(Env* env, const AnalyseOptions& options) {
+  Result<Query> query = options.json.empty() ? ParseQueryArgs(options.filters) : ParseQueryJson(options.json);
+  if (!options.json.empty() && !options.filters.empty()) {
+    query = Status::InvalidArgument("give the query as field=value arguments or as --json, not both");
+  }
+  if (!query.ok()) return Fail(query.status());
+  if (!env->Exists(options.db)) {
+    return Fail(
+        Status::NotFound("no store at " + options.db + " (run 'harmlens ingest ...' first, or give --db)"));
+  }
+  SqliteOptions store_options;
+  store_options.create_if_missing = false;
+  auto store = OpenSqliteStore(options.db, store_options);
+  if (!store.ok()) return Fail(store.status());
+  auto table = LoadIncidentTable(env, store->get(), options.data_dir + "/reference");
+  if (!table.ok()) return Fail(table.status());
+  const OutputFormat format = FormatOf(options.format);
+  if (options.explain) {
+    auto rows = MatchingIncidents(**table, *query);
+    if (!rows.ok()) return Fail(rows.status());
+    Status written = WriteExplain(store->get(), **table, *rows, format);
+    return written.ok() ? 0 : Fail(written);
+  }
+  auto result = RunQuery(**table, *query, QueryOptions{options.threads});
+  if (!result.ok()) return Fail(result.status());
+  WriteResult(*result, format);
+  return 0;
+}
+
+}  // namespace
+
+std::function<std::optional<int>(Env*)> AddAnalyseCommand(CLI::App* app,
+                                                          const std::string& default_data_dir) {
+  auto options = std::make_shared<AnalyseOptions>();
+  options->data_dir = default_data_dir;
+  CLI::App* cmd = app->add_subcommand(
+      "analyse",
+      "incidents cut by nature, perpetrator, victim, time and location: counts, harm, rates, shares");
+  cmd->add_option("filters", options->filters, "field=value ... (fields below)");
+  cmd->add_option("--json", options->json, "the query as a JSON object of the same fields");
+  cmd->add_option("--db", options->db, "the store: a SQLite file")->capture_default_str();
+  cmd->add_option("--data", options->data_dir, "reference geography folder (data/)")->capture_default_str();
+  cmd->add_option("--format", options->format, "output format")
+      ->check(CLI::IsMember({"table", "csv", "json"}))
+      ->capture_default_str();
+  cmd->add_option("--threads", options->threads, "threads to scan with (results do not depend on it)")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  cmd->add_flag("--explain", options->explain,
+                "list the stored records the query counts (store id, source, source id, file, line)");
+  cmd->footer("Query fields:\n" + QueryFieldsHelp() +
+              "Example: harmlens analyse csp=Leicester weapon=knife-or-sharp victim_age=under-25 by=month");
+  return [cmd, options](Env* env) -> std::optional<int> {
+    if (!cmd->parsed()) return std::nullopt;
+    return Run(env, *options);
+  };
+}
+
+}  // namespace harmlens
