@@ -8,6 +8,7 @@
 
 #include "cli/output.h"
 #include "engine/query.h"
+#include "engine/trends.h"
 #include "store/sqlite_store.h"
 
 namespace harmlens {
@@ -24,6 +25,9 @@ struct AnalyseOptions {
   std::string format = "table";
   int threads = 1;
   bool explain = false;
+  std::string series;  // "", "month", "week"
+  std::string change;  // "", "same-period-last-year", "previous-12-months"
+  bool matrix = false;
 };
 
 int Fail(const Status& status) {
@@ -134,7 +138,76 @@ int Run(Env* env, const AnalyseOptions& options) {
     Status written = WriteExplain(store->get(), **table, *rows, format);
     return written.ok() ? 0 : Fail(written);
   }
-  auto result = RunQuery(**table, *query, QueryOptions{options.threads});
+  const QueryOptions run{options.threads};
+  if (!options.series.empty()) {
+    auto series =
+        RunSeries(**table, *query, options.series == "week" ? SeriesStep::kWeek : SeriesStep::kMonth, run);
+    if (!series.ok()) return Fail(series.status());
+    char buf[64];
+    OutputTable out{{options.series, "count", "flag"}, {false, true, false}, {}};
+    for (const SeriesPoint& p : series->points) {
+      out.rows.push_back({p.period, std::to_string(p.count), p.above ? "above" : p.below ? "below" : ""});
+    }
+    WriteTable(out, format, std::cout);
+    std::ostream& notes = format == OutputFormat::kTable ? std::cout : std::cerr;
+    std::snprintf(buf, sizeof buf, "%.2f; limits %.2f to %.2f; dispersion %.2f", series->centre,
+                  series->lower, series->upper, series->dispersion);
+    notes << "control chart: centre " << buf << " (quasi-Poisson, 3 sigma; docs/analysis.md)\n";
+    for (const std::string& note : series->notes) notes << "note: " << note << "\n";
+    return 0;
+  }
+  if (!options.change.empty()) {
+    auto change =
+        CompareWithBaseline(**table, *query,
+                            options.change == "same-period-last-year" ? Baseline::kSamePeriodLastYear
+                                                                      : Baseline::kPrevious12Months,
+                            run);
+    if (!change.ok()) return Fail(change.status());
+    char ratio[32] = "", p[32];
+    if (change->rate_ratio) std::snprintf(ratio, sizeof ratio, "%.3f", *change->rate_ratio);
+    std::snprintf(p, sizeof p, "%.4g", change->p_value);
+    OutputTable out{{"period", "count", "baseline_period", "baseline_count", "rate_ratio", "p_value"},
+                    {false, true, false, true, true, true},
+                    {{change->period, std::to_string(change->count), change->baseline_period,
+                      std::to_string(change->baseline_count), ratio, p}}};
+    WriteTable(out, format, std::cout);
+    if (format == OutputFormat::kTable) {
+      std::cout << "test: exact conditional test of two Poisson rates, two-sided (docs/analysis.md)\n";
+    }
+    return 0;
+  }
+  if (options.matrix) {
+    Query grid = *query;
+    if (!grid.group_by.empty())
+      return Fail(Status::InvalidArgument("--matrix groups by dow and hour itself: drop by="));
+    grid.group_by = {Dimension::kDayOfWeek, Dimension::kHour};
+    grid.measures = {Measure::kCount};
+    auto result = RunQuery(**table, grid, run);
+    if (!result.ok()) return Fail(result.status());
+    OutputTable out;
+    out.columns.push_back("dow");
+    out.numeric.push_back(false);
+    for (int h = 0; h < 24; ++h) {
+      char name[8];
+      std::snprintf(name, sizeof name, "%02d", h);
+      out.columns.push_back(name);
+      out.numeric.push_back(true);
+    }
+    for (const char* day : {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"}) {
+      std::vector<std::string> row(25, "0");
+      row[0] = day;
+      for (const ResultRow& r : result->rows) {
+        if (r.keys[0] == day && r.keys[1].front() != '(')
+          row[1 + std::stoi(r.keys[1])] = std::to_string(r.count);
+      }
+      out.rows.push_back(std::move(row));
+    }
+    WriteTable(out, format, std::cout);
+    std::ostream& notes = format == OutputFormat::kTable ? std::cout : std::cerr;
+    for (const std::string& note : result->notes) notes << "note: " << note << "\n";
+    return 0;
+  }
+  auto result = RunQuery(**table, *query, run);
   if (!result.ok()) return Fail(result.status());
   WriteResult(*result, format);
   return 0;
@@ -161,6 +234,11 @@ std::function<std::optional<int>(Env*)> AddAnalyseCommand(CLI::App* app,
       ->capture_default_str();
   cmd->add_flag("--explain", options->explain,
                 "list the stored records the query counts (store id, source, source id, file, line)");
+  cmd->add_option("--series", options->series, "a weekly or monthly series with control-chart flags")
+      ->check(CLI::IsMember({"month", "week"}));
+  cmd->add_option("--change", options->change, "the from..to period against a baseline, with an exact test")
+      ->check(CLI::IsMember({"same-period-last-year", "previous-12-months"}));
+  cmd->add_flag("--matrix", options->matrix, "a day-of-week x hour matrix of counts");
   cmd->footer("Query fields:\n" + QueryFieldsHelp() +
               "Example: harmlens analyse csp=Leicester weapon=knife-or-sharp victim_age=under-25 by=month");
   return [cmd, options](Env* env) -> std::optional<int> {
