@@ -7,6 +7,7 @@
 #include <set>
 
 #include "cli/output.h"
+#include "engine/people.h"
 #include "engine/query.h"
 #include "engine/trends.h"
 #include "store/sqlite_store.h"
@@ -28,7 +29,20 @@ struct AnalyseOptions {
   std::string series;  // "", "month", "week"
   std::string change;  // "", "same-period-last-year", "previous-12-months"
   bool matrix = false;
+  std::string repeats;  // "", "victim", "offender"
+  int window_days = kRepeatWindowDays;
+  int top_persons = 20;
+  bool overlap = false;
+  bool cohorts = false;
 };
+
+void WritePersons(const std::vector<PersonSummary>& persons, OutputFormat format) {
+  OutputTable out{{"person", "incidents", "first", "last"}, {true, true, false, false}, {}};
+  for (const PersonSummary& p : persons) {
+    out.rows.push_back({std::to_string(p.person_id), std::to_string(p.incidents), p.first, p.last});
+  }
+  WriteTable(out, format, std::cout);
+}
 
 int Fail(const Status& status) {
   std::cerr << "harmlens analyse: " << status.ToString() << '\n';
@@ -176,6 +190,37 @@ int Run(Env* env, const AnalyseOptions& options) {
     }
     return 0;
   }
+  if (!options.repeats.empty()) {
+    Part part = options.repeats == "victim" ? Part::kVictim : Part::kPerpetrator;
+    auto report = FindRepeats(**table, *query, part, options.window_days, options.top_persons);
+    if (!report.ok()) return Fail(report.status());
+    std::ostream& info = format == OutputFormat::kTable ? std::cout : std::cerr;
+    info << (part == Part::kVictim ? "victims" : "suspects and offenders") << ": " << report->persons
+         << " named persons, " << report->repeat_persons << " in two or more incidents within "
+         << report->window_days << " days, involved in " << report->incidents_with_repeat_persons
+         << " incidents; " << report->unnamed_involvements << " involvements name no person\n";
+    WritePersons(report->top, format);
+    return 0;
+  }
+  if (options.overlap) {
+    auto report = VictimOffenderOverlap(**table, *query, options.top_persons);
+    if (!report.ok()) return Fail(report.status());
+    std::ostream& info = format == OutputFormat::kTable ? std::cout : std::cerr;
+    info << report->victims << " named victims, " << report->perpetrators << " named suspects/offenders, "
+         << report->both << " both\n";
+    WritePersons(report->top, format);
+    return 0;
+  }
+  if (options.cohorts) {
+    auto rows = Under25Cohorts(**table, *query);
+    if (!rows.ok()) return Fail(rows.status());
+    OutputTable out{{"age_band", "victims", "suspects_offenders"}, {false, true, true}, {}};
+    for (const CohortRow& r : *rows) {
+      out.rows.push_back({r.age_band, std::to_string(r.victims), std::to_string(r.perpetrators)});
+    }
+    WriteTable(out, format, std::cout);
+    return 0;
+  }
   if (options.matrix) {
     Query grid = *query;
     if (!grid.group_by.empty())
@@ -239,6 +284,17 @@ std::function<std::optional<int>(Env*)> AddAnalyseCommand(CLI::App* app,
   cmd->add_option("--change", options->change, "the from..to period against a baseline, with an exact test")
       ->check(CLI::IsMember({"same-period-last-year", "previous-12-months"}));
   cmd->add_flag("--matrix", options->matrix, "a day-of-week x hour matrix of counts");
+  cmd->add_option("--repeats", options->repeats, "repeat victims or offenders (suspects and offenders)")
+      ->check(CLI::IsMember({"victim", "offender"}));
+  cmd->add_option("--window-days", options->window_days, "two incidents this close make a repeat")
+      ->check(CLI::Range(1, 3650))
+      ->capture_default_str();
+  cmd->add_option("--top-persons", options->top_persons, "persons listed by --repeats and --overlap")
+      ->check(CLI::Range(0, 100000))
+      ->capture_default_str();
+  cmd->add_flag("--overlap", options->overlap, "persons who are both victim and suspect/offender");
+  cmd->add_flag("--cohorts", options->cohorts,
+                "distinct persons under 25 by age band, victims and suspects/offenders");
   cmd->footer("Query fields:\n" + QueryFieldsHelp() +
               "Example: harmlens analyse csp=Leicester weapon=knife-or-sharp victim_age=under-25 by=month");
   return [cmd, options](Env* env) -> std::optional<int> {
