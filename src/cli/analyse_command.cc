@@ -10,6 +10,7 @@
 #include "engine/people.h"
 #include "engine/query.h"
 #include "engine/trends.h"
+#include "engine/vru_measures.h"
 #include "store/sqlite_store.h"
 
 namespace harmlens {
@@ -34,6 +35,8 @@ struct AnalyseOptions {
   int top_persons = 20;
   bool overlap = false;
   bool cohorts = false;
+  bool vru = false;
+  std::string vru_explain;  // a measure's slug
 };
 
 void WritePersons(const std::vector<PersonSummary>& persons, OutputFormat format) {
@@ -146,6 +149,37 @@ int Run(Env* env, const AnalyseOptions& options) {
   auto table = LoadIncidentTable(env, store->get(), options.data_dir + "/reference");
   if (!table.ok()) return Fail(table.status());
   const OutputFormat format = FormatOf(options.format);
+  if (!options.vru_explain.empty()) {
+    auto measure = VruMeasureFromSlug(options.vru_explain);
+    if (!measure) {
+      return Fail(
+          Status::InvalidArgument("unknown VRU measure \"" + options.vru_explain +
+                                  "\" (expected knife-assault-attendances, knife-enabled-serious-violence "
+                                  "or non-domestic-homicide)"));
+    }
+    auto rows = MatchingIncidents(**table, MeasureQuery(*measure, *query, false));
+    if (!rows.ok()) return Fail(rows.status());
+    Status written = WriteExplain(store->get(), **table, *rows, format);
+    return written.ok() ? 0 : Fail(written);
+  }
+  if (options.vru) {
+    auto vru = VruMeasures(**table, *query, QueryOptions{options.threads});
+    if (!vru.ok()) return Fail(vru.status());
+    OutputTable out{{"measure", "csp", "month", "count", "under_25", "with_knife"},
+                    {false, false, false, true, true, true},
+                    {}};
+    for (const VruRow& r : vru->rows) {
+      out.rows.push_back({std::string(VruMeasureDefinitions()[static_cast<size_t>(r.measure)].slug), r.csp,
+                          r.month, std::to_string(r.count), std::to_string(r.under25),
+                          r.knife < 0 ? "" : std::to_string(r.knife)});
+    }
+    WriteTable(out, format, std::cout);
+    std::ostream& notes = format == OutputFormat::kTable ? std::cout : std::cerr;
+    notes << "definitions: docs/vru-measures.md; records behind a figure: --vru-explain MEASURE csp=... "
+             "month=...\n";
+    for (const std::string& note : vru->notes) notes << "note: " << note << "\n";
+    return 0;
+  }
   if (options.explain) {
     auto rows = MatchingIncidents(**table, *query);
     if (!rows.ok()) return Fail(rows.status());
@@ -295,6 +329,9 @@ std::function<std::optional<int>(Env*)> AddAnalyseCommand(CLI::App* app,
   cmd->add_flag("--overlap", options->overlap, "persons who are both victim and suspect/offender");
   cmd->add_flag("--cohorts", options->cohorts,
                 "distinct persons under 25 by age band, victims and suspects/offenders");
+  cmd->add_flag("--vru", options->vru, "the Home Office VRU success measures per CSP area and month");
+  cmd->add_option("--vru-explain", options->vru_explain,
+                  "list the records one VRU measure counts within the query's place and time cuts");
   cmd->footer("Query fields:\n" + QueryFieldsHelp() +
               "Example: harmlens analyse csp=Leicester weapon=knife-or-sharp victim_age=under-25 by=month");
   return [cmd, options](Env* env) -> std::optional<int> {

@@ -112,7 +112,7 @@ struct Compiled {
   uint32_t category_mask = 0;       // 0: no cut
   std::vector<uint8_t> offence_ok;  // empty: no cut
   uint32_t behaviour_mask = 0;
-  uint32_t weapon_mask = 0, domestic_mask = 0, source_mask = 0;
+  uint32_t weapon_mask = 0, domestic_mask = 0, source_mask = 0, assault_mask = 0;
   uint32_t csp_mask = 0;
   std::vector<uint8_t> lsoa_ok;  // by LSOA index; empty: no lsoa/imd cut
   std::array<bool, 2> month_set_any = {};
@@ -169,6 +169,7 @@ bool Passes(const Compiled& cq, uint32_t i, Persons* persons, Tally* tally) {
   if (cq.weapon_mask && !(cq.weapon_mask >> c.weapon[i] & 1)) return false;
   if (cq.domestic_mask && !(cq.domestic_mask >> c.domestic[i] & 1)) return false;
   if (cq.source_mask && !(cq.source_mask >> c.agency[i] & 1)) return false;
+  if (cq.assault_mask && !(cq.assault_mask >> c.assault_method[i] & 1)) return false;
   if (cq.csp_mask && !(cq.csp_mask >> c.csp[i] & 1)) return false;
   if (!cq.lsoa_ok.empty() && (c.lsoa[i] == kNoLsoa || !cq.lsoa_ok[c.lsoa[i]])) return false;
   if (q.near || !q.within.empty()) {
@@ -555,6 +556,7 @@ Status Compile(const IncidentTable& table, const Query& q, Compiled* cq) {
   for (Weapon w : q.weapons) cq->weapon_mask |= 1u << static_cast<uint32_t>(w);
   for (DomesticFlag f : q.domestic) cq->domestic_mask |= 1u << static_cast<uint32_t>(f);
   for (Agency a : q.sources) cq->source_mask |= 1u << static_cast<uint32_t>(a);
+  for (AssaultMethod m : q.assault_methods) cq->assault_mask |= 1u << static_cast<uint32_t>(m);
   for (const std::string& code : q.csp_areas) {
     for (int a = 0; a < kCspAreaCount; ++a) {
       if (LlrCspAreas()[a].code == code) cq->csp_mask |= 1u << a;
