@@ -60,10 +60,15 @@ int Make(const std::string& dir, int64_t n) {
   std::mt19937_64 rng(1);
   auto pick = [&](uint64_t k) { return static_cast<int64_t>(rng() % k); };
   static const char* const kOffences[] = {"8N", "105A", "5D", "34B", "28E", "58C", "92E", "46", "9A", "8L"};
-  static const CrimeType kTypes[] = {CrimeType::kViolenceAndSexualOffences, CrimeType::kViolenceAndSexualOffences,
-                                     CrimeType::kViolenceAndSexualOffences, CrimeType::kRobbery,
-                                     CrimeType::kBurglary, CrimeType::kCriminalDamageAndArson, CrimeType::kDrugs,
-                                     CrimeType::kShoplifting, CrimeType::kPublicOrder,
+  static const CrimeType kTypes[] = {CrimeType::kViolenceAndSexualOffences,
+                                     CrimeType::kViolenceAndSexualOffences,
+                                     CrimeType::kViolenceAndSexualOffences,
+                                     CrimeType::kRobbery,
+                                     CrimeType::kBurglary,
+                                     CrimeType::kCriminalDamageAndArson,
+                                     CrimeType::kDrugs,
+                                     CrimeType::kShoplifting,
+                                     CrimeType::kPublicOrder,
                                      CrimeType::kViolenceAndSexualOffences};
   const int64_t start = DaysFromCivil(2021, 1, 1) * 1440;
   const int64_t span = int64_t{4} * 365 * 1440;
@@ -154,8 +159,24 @@ int RunBench(const std::string& dir, int repeats) {
   }
   auto geography = ReferenceGeography::Load(Env::Default(), std::string(HARMLENS_DATA_DIR) + "/reference");
   if (!geography.ok()) return 1;
-  auto denominators = LoadDenominators(Env::Default(), std::string(HARMLENS_DATA_DIR) + "/reference", **geography);
+  auto denominators =
+      LoadDenominators(Env::Default(), std::string(HARMLENS_DATA_DIR) + "/reference", **geography);
   if (!denominators.ok()) return 1;
+  {
+    // The store's own read rates, without the engine's work: where load time goes.
+    auto t = Clock::now();
+    int64_t incidents = 0, involvements = 0;
+    if (!(*store)->ScanIncidentsAfter(0, [&](const IncidentRow&) { ++incidents; }).ok()) return 1;
+    const double scan_incidents = Seconds(t);
+    t = Clock::now();
+    if (!(*store)->ScanInvolvements(0, [&](const InvolvementRow&) { ++involvements; }).ok()) return 1;
+    const double scan_involvements = Seconds(t);
+    std::printf(
+        "store alone: %lld incidents in %.2f s (%.2f M/s), %lld involvement rows in %.2f s (%.2f M/s)\n",
+        static_cast<long long>(incidents), scan_incidents,
+        static_cast<double>(incidents) / scan_incidents / 1e6, static_cast<long long>(involvements),
+        scan_involvements, static_cast<double>(involvements) / scan_involvements / 1e6);
+  }
   const int64_t rss_before = MaxRssKib();
   const auto t0 = Clock::now();
   auto table = IncidentTable::Load(store->get(), *geography, *denominators);
@@ -168,10 +189,12 @@ int RunBench(const std::string& dir, int repeats) {
   const double person_rows = static_cast<double>((*table)->person_row_count());
   std::printf("load: %.0f incidents, %.0f incident-person rows in %.2f s = %.2f M incidents/s\n", incidents,
               person_rows, load_seconds, incidents / load_seconds / 1e6);
-  std::printf("memory: %.1f bytes per incident-person row (columns and dictionaries: %.0f MB; max RSS grew %.0f MB)\n",
-              static_cast<double>((*table)->MemoryBytes()) / person_rows,
-              static_cast<double>((*table)->MemoryBytes()) / 1e6,
-              static_cast<double>(MaxRssKib() - rss_before) / 1024.0);
+  std::printf(
+      "memory: %.1f bytes per incident-person row (columns and dictionaries: %.0f MB; max RSS grew %.0f "
+      "MB)\n",
+      static_cast<double>((*table)->MemoryBytes()) / person_rows,
+      static_cast<double>((*table)->MemoryBytes()) / 1e6,
+      static_cast<double>(MaxRssKib() - rss_before) / 1024.0);
   struct Bench {
     const char* name;
     std::vector<std::string> args;
@@ -197,8 +220,8 @@ int RunBench(const std::string& dir, int repeats) {
         }
         matched = result->incidents;
       }
-      std::printf("query %-24s threads %d: median %.1f ms (min %.1f, %d runs, %lld incidents matched)\n", b.name,
-                  threads, Median(ms), *std::min_element(ms.begin(), ms.end()), repeats,
+      std::printf("query %-24s threads %d: median %.1f ms (min %.1f, %d runs, %lld incidents matched)\n",
+                  b.name, threads, Median(ms), *std::min_element(ms.begin(), ms.end()), repeats,
                   static_cast<long long>(matched));
     }
   }

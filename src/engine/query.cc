@@ -584,15 +584,27 @@ void Scan(const Compiled& cq, const Layout& layout, uint32_t begin, uint32_t end
   if (layout.dense) out->dense.assign(layout.cells, Cell{});
   bool multi = false;
   for (Dimension d : q.group_by) multi |= IsMultiValued(d);
+  // A period cut alone is checked inline; anything else goes through Passes.
   const bool rest = q.near || !q.within.empty() || cq.person_needed[0] || cq.person_needed[1] ||
-                    q.from_minute || q.to_minute || !cq.month_ok.empty() || cq.dow_mask || cq.hour_mask;
+                    !cq.month_ok.empty() || cq.dow_mask || cq.hour_mask;
+  const bool period = q.from_minute || q.to_minute;
+  const int64_t from = q.from_minute.value_or(INT64_MIN), to = q.to_minute.value_or(INT64_MAX);
   if (!multi) {
     // Columnar: select, then one pass per dimension, then accumulate.
     std::vector<uint32_t> sel;
     sel.reserve(end - begin);
     for (uint32_t i = begin; i < end; ++i) {
       if (!ColumnsPass(cq, c, i)) continue;
-      if (rest && !Passes(cq, i, &persons, &out->tally)) continue;
+      if (rest) {
+        if (!Passes(cq, i, &persons, &out->tally)) continue;
+      } else if (period) {
+        const int64_t first = c.first_minute[i], last = c.last_minute[i];
+        if (last < from || first >= to) continue;
+        if (first < from || last >= to) {
+          ++out->tally.unplaced[kCutPeriod];
+          continue;
+        }
+      }
       sel.push_back(i);
     }
     out->tally.matched += static_cast<int64_t>(sel.size());
