@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "base/env.h"
+#include "cli/analyse_command.h"
 #include "cli/commands.h"
 #include "cli/spatial_commands.h"
 #include "cli/linkage_commands.h"
@@ -200,6 +201,7 @@ int main(int argc, char** argv) {
   ServeCommand serve;
   serve.data_dir = data_dir;
   CLI::App* serve_cmd = AddServeCommand(&app, &serve);
+  auto run_analyse = AddAnalyseCommand(&app, data_dir);
 
   // rules
   CLI::App* rules_cmd = app.add_subcommand("rules", "the harmful-behaviour rule table in force");
@@ -234,6 +236,7 @@ int main(int argc, char** argv) {
     return RunIngest(env, f.feed, ingest);
   }
   if (std::optional<int> code = RunLinkageCommands(env, *linkage, out)) return *code;
+  if (auto code = run_analyse(env)) return *code;
   if (summary_cmd->parsed()) return RunSummary(env, db, summary, out);
   if (loads_cmd->parsed()) return RunLoads(env, db, feed_filter, out);
   if (quarantine_cmd->parsed()) {

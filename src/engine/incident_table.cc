@@ -102,6 +102,14 @@ Result<Denominators> LoadDenominators(Env* env, const std::string& reference_dir
   return d;
 }
 
+Result<std::unique_ptr<IncidentTable>> LoadIncidentTable(Env* env, Store* store,
+                                                         const std::string& reference_dir) {
+  HL_ASSIGN_OR_RETURN(std::shared_ptr<const ReferenceGeography> geography,
+                      ReferenceGeography::Load(env, reference_dir));
+  HL_ASSIGN_OR_RETURN(Denominators denominators, LoadDenominators(env, reference_dir, *geography));
+  return IncidentTable::Load(store, std::move(geography), std::move(denominators));
+}
+
 Result<std::unique_ptr<IncidentTable>> IncidentTable::Load(
     Store* store, std::shared_ptr<const ReferenceGeography> geography, Denominators denominators) {
   std::unique_ptr<IncidentTable> table(new IncidentTable());
@@ -121,6 +129,7 @@ Result<std::unique_ptr<IncidentTable>> IncidentTable::Load(
   c.first_minute.reserve(n);
   c.last_minute.reserve(n);
   c.precision.reserve(n);
+  c.month.reserve(n);
   c.agency.reserve(n);
   c.crime_type.reserve(n);
   c.weapon.reserve(n);
@@ -191,6 +200,15 @@ Status IncidentTable::Append(Store* store) {
     c.first_minute.push_back(ClampMinute(row.occurred.local_minute));
     c.last_minute.push_back(ClampMinute(LastMinute(row.occurred)));
     c.precision.push_back(static_cast<uint8_t>(row.occurred.precision));
+    {
+      int64_t first_day = row.occurred.local_minute / kMinutesPerDay,
+              last_day = LastMinute(row.occurred) / kMinutesPerDay;
+      if (row.occurred.local_minute < 0) first_day = -1;  // before 1970: outside the month column's range
+      CivilDate a = CivilDate::FromDays(first_day), b = CivilDate::FromDays(last_day);
+      int index = a.year * 12 + a.month - 1 - kMonthColumnBase;
+      bool one = a.year == b.year && a.month == b.month && index >= 0 && index < kMonthSpansMonths;
+      c.month.push_back(one ? static_cast<uint16_t>(index) : kMonthSpansMonths);
+    }
     c.agency.push_back(static_cast<uint8_t>(row.agency));
     c.crime_type.push_back(static_cast<uint8_t>(row.crime_type));
     c.weapon.push_back(static_cast<uint8_t>(row.weapon));
@@ -218,26 +236,49 @@ Status IncidentTable::Append(Store* store) {
     c.harm_centidays.push_back(it->second);
     last_incident_id_ = row.id;
   }));
-  // Involvements of the new incidents, in incident id order: walk both in step.
+  // Involvements of the new incidents, put in incident id order (the store gives them
+  // in storing order, which is already that order for everything harmlens writes).
   PersonColumns& p = persons_;
-  size_t row = first_new;
-  const size_t end = incident_count();
-  Status status =
+  std::vector<InvolvementRow> rows;
+  bool sorted = true;
+  int64_t previous = INT64_MIN;
+  HL_RETURN_IF_ERROR(
       store->ScanInvolvements(first_new == 0 ? 0 : c.id[first_new - 1], [&](const InvolvementRow& inv) {
-        while (row < end && c.id[row] < inv.incident_id) {
-          c.person_begin.push_back(static_cast<uint32_t>(p.incident.size()));
-          ++row;
-        }
-        if (row >= end || c.id[row] != inv.incident_id) return;  // not an incident we hold
-        p.incident.push_back(static_cast<uint32_t>(row));
-        p.person.push_back(inv.person_id == 0 ? 0 : InternPerson(inv.person_id));
-        p.role.push_back(static_cast<uint8_t>(inv.role));
-        p.sex.push_back(static_cast<uint8_t>(inv.sex));
-        p.age_min.push_back(inv.age ? AgeByte(inv.age->min_years) : kUnknownAge);
-        p.age_max.push_back(inv.age ? AgeByte(inv.age->max_years) : kUnknownAge);
-        p.repeat.push_back(0);
-      });
-  HL_RETURN_IF_ERROR(status);
+        sorted &= inv.incident_id >= previous;
+        previous = inv.incident_id;
+        rows.push_back(inv);
+      }));
+  if (!sorted) {
+    std::stable_sort(rows.begin(), rows.end(), [](const InvolvementRow& a, const InvolvementRow& b) {
+      return a.incident_id < b.incident_id;
+    });
+  }
+  const size_t end = incident_count();
+  size_t row = first_new;
+  const size_t base = p.incident.size();
+  p.incident.reserve(base + rows.size());
+  p.person.reserve(base + rows.size());
+  p.role.reserve(base + rows.size());
+  p.sex.reserve(base + rows.size());
+  p.age_min.reserve(base + rows.size());
+  p.age_max.reserve(base + rows.size());
+  p.repeat.reserve(base + rows.size());
+  for (const InvolvementRow& inv : rows) {
+    while (row < end && c.id[row] < inv.incident_id) {
+      c.person_begin.push_back(static_cast<uint32_t>(p.incident.size()));
+      ++row;
+    }
+    if (row >= end || c.id[row] != inv.incident_id) continue;  // not an incident we hold
+    p.incident.push_back(static_cast<uint32_t>(row));
+    p.person.push_back(inv.person_id == 0 ? 0 : InternPerson(inv.person_id));
+    p.role.push_back(static_cast<uint8_t>(inv.role));
+    p.sex.push_back(static_cast<uint8_t>(inv.sex));
+    p.age_min.push_back(inv.age ? AgeByte(inv.age->min_years) : kUnknownAge);
+    p.age_max.push_back(inv.age ? AgeByte(inv.age->max_years) : kUnknownAge);
+    p.repeat.push_back(0);
+  }
+  rows.clear();
+  rows.shrink_to_fit();
   while (row < end) {
     c.person_begin.push_back(static_cast<uint32_t>(p.incident.size()));
     ++row;
@@ -286,7 +327,7 @@ size_t IncidentTable::MemoryBytes() const {
                  bytes(c.agency) + bytes(c.crime_type) + bytes(c.weapon) + bytes(c.domestic) +
                  bytes(c.assault_method) + bytes(c.csp) + bytes(c.lsoa) + bytes(c.behaviours) +
                  bytes(c.offence) + bytes(c.street) + bytes(c.longitude) + bytes(c.latitude) +
-                 bytes(c.harm_centidays) + bytes(c.person_begin);
+                 bytes(c.harm_centidays) + bytes(c.person_begin) + bytes(c.month);
   const PersonColumns& p = persons_;
   total += bytes(p.incident) + bytes(p.person) + bytes(p.role) + bytes(p.sex) + bytes(p.age_min) +
            bytes(p.age_max) + bytes(p.repeat);

@@ -27,6 +27,8 @@ inline constexpr uint8_t kCspOutsideLlr = kCspAreaCount;      // a place outside
 inline constexpr uint8_t kCspNoLocation = kCspAreaCount + 1;  // no place at all
 inline constexpr uint16_t kNoLsoa = 0xFFFF;                   // not an LLR LSOA
 inline constexpr uint8_t kUnknownAge = 0xFF;
+inline constexpr int kMonthColumnBase = 1900 * 12;
+inline constexpr uint16_t kMonthSpansMonths = 0xFFFF;
 
 // The populations rates are per: residents of each LLR LSOA (mid-2018, from the
 // reference geography) and under-25s per CSP area (Census 2021, which is published on
@@ -66,6 +68,9 @@ struct IncidentColumns {
   std::vector<float> longitude;         // NaN: no point
   std::vector<float> latitude;
   std::vector<uint32_t> harm_centidays;  // harm weight, hundredths of a day (harm_weights.h)
+  // The calendar month the whole interval lies in, as months since January 1900
+  // (YearMonth::Index() - kMonthColumnBase), or kMonthSpansMonths.
+  std::vector<uint16_t> month;
   // The persons of incident i are rows [person_begin[i], person_begin[i + 1]).
   std::vector<uint32_t> person_begin;
 };
@@ -84,6 +89,12 @@ struct PersonColumns {
 };
 
 inline constexpr int kRepeatWindowDays = 365;
+
+class IncidentTable;
+// Reads the reference geography and denominators from `reference_dir` (data/reference)
+// and loads the table from `store`: what a command or server does once at start.
+Result<std::unique_ptr<IncidentTable>> LoadIncidentTable(Env* env, Store* store,
+                                                         const std::string& reference_dir);
 
 class IncidentTable {
  public:

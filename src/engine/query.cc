@@ -112,7 +112,7 @@ struct Compiled {
   uint32_t category_mask = 0;       // 0: no cut
   std::vector<uint8_t> offence_ok;  // empty: no cut
   uint32_t behaviour_mask = 0;
-  uint32_t weapon_mask = 0, domestic_mask = 0, source_mask = 0;
+  uint32_t weapon_mask = 0, domestic_mask = 0, source_mask = 0, assault_mask = 0;
   uint32_t csp_mask = 0;
   std::vector<uint8_t> lsoa_ok;  // by LSOA index; empty: no lsoa/imd cut
   std::array<bool, 2> month_set_any = {};
@@ -169,6 +169,7 @@ bool Passes(const Compiled& cq, uint32_t i, Persons* persons, Tally* tally) {
   if (cq.weapon_mask && !(cq.weapon_mask >> c.weapon[i] & 1)) return false;
   if (cq.domestic_mask && !(cq.domestic_mask >> c.domestic[i] & 1)) return false;
   if (cq.source_mask && !(cq.source_mask >> c.agency[i] & 1)) return false;
+  if (cq.assault_mask && !(cq.assault_mask >> c.assault_method[i] & 1)) return false;
   if (cq.csp_mask && !(cq.csp_mask >> c.csp[i] & 1)) return false;
   if (!cq.lsoa_ok.empty() && (c.lsoa[i] == kNoLsoa || !cq.lsoa_ok[c.lsoa[i]])) return false;
   if (q.near || !q.within.empty()) {
@@ -205,7 +206,8 @@ bool Passes(const Compiled& cq, uint32_t i, Persons* persons, Tally* tally) {
     }
   }
   if (!cq.month_ok.empty()) {
-    uint32_t m = MonthCode(first, last);
+    const uint16_t column = c.month[i];
+    uint32_t m = column == kMonthSpansMonths ? MonthCode(first, last) : column + uint32_t{kMonthColumnBase};
     if (m == kUnplacedCode) {
       ++tally->unplaced[kCutMonth];
       return false;
@@ -500,14 +502,142 @@ uint32_t CodeOfDense(const CodeSpace& s, uint32_t index) {
   return index < s.size ? s.base + index : kUnplacedCode + (index - s.size);
 }
 
+bool IsMultiValued(Dimension d) { return IsPersonDimension(d) || d == Dimension::kBehaviour; }
+
+// The cuts on incident columns alone: no time placement, persons or geometry.
+inline bool ColumnsPass(const Compiled& cq, const IncidentColumns& c, uint32_t i) {
+  if (cq.category_mask && !(cq.category_mask >> c.crime_type[i] & 1)) return false;
+  if (!cq.offence_ok.empty() && !cq.offence_ok[c.offence[i]]) return false;
+  if (cq.behaviour_mask && !(cq.behaviour_mask & c.behaviours[i])) return false;
+  if (cq.weapon_mask && !(cq.weapon_mask >> c.weapon[i] & 1)) return false;
+  if (cq.domestic_mask && !(cq.domestic_mask >> c.domestic[i] & 1)) return false;
+  if (cq.source_mask && !(cq.source_mask >> c.agency[i] & 1)) return false;
+  if (cq.assault_mask && !(cq.assault_mask >> c.assault_method[i] & 1)) return false;
+  if (cq.csp_mask && !(cq.csp_mask >> c.csp[i] & 1)) return false;
+  if (!cq.lsoa_ok.empty() && (c.lsoa[i] == kNoLsoa || !cq.lsoa_ok[c.lsoa[i]])) return false;
+  return true;
+}
+
+// Codes of a single-valued dimension for the selected rows, one tight loop each.
+void FillCodes(const Compiled& cq, Dimension d, const std::vector<uint32_t>& sel,
+               std::vector<uint32_t>* out) {
+  const IncidentColumns& c = cq.table->incidents();
+  out->resize(sel.size());
+  uint32_t* code = out->data();
+  const size_t n = sel.size();
+  switch (d) {
+    case Dimension::kCsp:
+      for (size_t j = 0; j < n; ++j) code[j] = c.csp[sel[j]];
+      return;
+    case Dimension::kCategory:
+      for (size_t j = 0; j < n; ++j) code[j] = c.crime_type[sel[j]];
+      return;
+    case Dimension::kWeapon:
+      for (size_t j = 0; j < n; ++j) code[j] = c.weapon[sel[j]];
+      return;
+    case Dimension::kDomestic:
+      for (size_t j = 0; j < n; ++j) code[j] = c.domestic[sel[j]];
+      return;
+    case Dimension::kSource:
+      for (size_t j = 0; j < n; ++j) code[j] = c.agency[sel[j]];
+      return;
+    case Dimension::kOffence:
+      for (size_t j = 0; j < n; ++j) code[j] = c.offence[sel[j]];
+      return;
+    case Dimension::kStreet:
+      for (size_t j = 0; j < n; ++j) code[j] = c.street[sel[j]];
+      return;
+    case Dimension::kLsoa:
+      for (size_t j = 0; j < n; ++j) code[j] = c.lsoa[sel[j]] == kNoLsoa ? kNoneCode : c.lsoa[sel[j]];
+      return;
+    case Dimension::kImdDecile: {
+      const auto& lsoas = cq.table->geography().lsoas();
+      std::vector<uint32_t> decile(lsoas.size());
+      for (size_t k = 0; k < lsoas.size(); ++k) decile[k] = static_cast<uint32_t>(lsoas[k].imd_decile);
+      for (size_t j = 0; j < n; ++j) code[j] = c.lsoa[sel[j]] == kNoLsoa ? kNoneCode : decile[c.lsoa[sel[j]]];
+      return;
+    }
+    case Dimension::kMonth:
+      for (size_t j = 0; j < n; ++j) {
+        uint16_t m = c.month[sel[j]];
+        code[j] = m == kMonthSpansMonths ? MonthCode(c.first_minute[sel[j]], c.last_minute[sel[j]])
+                                         : static_cast<uint32_t>(m) + kMonthColumnBase;
+      }
+      return;
+    default:
+      for (size_t j = 0; j < n; ++j) {
+        static const Persons kNoPersons;
+        std::vector<uint32_t> one;
+        Values(cq, d, sel[j], kNoPersons, &one);
+        code[j] = one[0];
+      }
+      return;
+  }
+}
+
 void Scan(const Compiled& cq, const Layout& layout, uint32_t begin, uint32_t end, bool keep_matches,
           Partial* out) {
   const Query& q = *cq.query;
   const IncidentColumns& c = cq.table->incidents();
   Persons persons;
-  std::vector<uint32_t> values[3];
   const size_t dims = q.group_by.size();
   if (layout.dense) out->dense.assign(layout.cells, Cell{});
+  bool multi = false;
+  for (Dimension d : q.group_by) multi |= IsMultiValued(d);
+  // A period cut alone is checked inline; anything else goes through Passes.
+  const bool rest = q.near || !q.within.empty() || cq.person_needed[0] || cq.person_needed[1] ||
+                    !cq.month_ok.empty() || cq.dow_mask || cq.hour_mask;
+  const bool period = q.from_minute || q.to_minute;
+  const int64_t from = q.from_minute.value_or(INT64_MIN), to = q.to_minute.value_or(INT64_MAX);
+  if (!multi) {
+    // Columnar: select, then one pass per dimension, then accumulate.
+    std::vector<uint32_t> sel;
+    sel.reserve(end - begin);
+    for (uint32_t i = begin; i < end; ++i) {
+      if (!ColumnsPass(cq, c, i)) continue;
+      if (rest) {
+        if (!Passes(cq, i, &persons, &out->tally)) continue;
+      } else if (period) {
+        const int64_t first = c.first_minute[i], last = c.last_minute[i];
+        if (last < from || first >= to) continue;
+        if (first < from || last >= to) {
+          ++out->tally.unplaced[kCutPeriod];
+          continue;
+        }
+      }
+      sel.push_back(i);
+    }
+    out->tally.matched += static_cast<int64_t>(sel.size());
+    for (uint32_t i : sel) {
+      out->tally.harm += c.harm_centidays[i];
+      out->tally.sources |= 1u << c.agency[i];
+    }
+    if (keep_matches) out->matches = sel;
+    std::vector<uint32_t> codes[3];
+    for (size_t k = 0; k < dims; ++k) {
+      FillCodes(cq, q.group_by[k], sel, &codes[k]);
+      for (uint32_t code : codes[k]) out->unplaced_group[k] += code == kUnplacedCode;
+    }
+    for (size_t j = 0; j < sel.size(); ++j) {
+      const uint32_t harm = c.harm_centidays[sel[j]];
+      if (layout.dense) {
+        size_t cell = 0;
+        for (size_t k = 0; k < dims; ++k)
+          cell += DenseIndex(layout.spaces[k], codes[k][j]) * layout.stride[k];
+        Cell& target = out->dense[cell];
+        ++target.count;
+        target.harm += harm;
+      } else {
+        uint32_t key_codes[3] = {0, 0, 0};
+        for (size_t k = 0; k < dims; ++k) key_codes[k] = codes[k][j];
+        Cell& target = out->sparse[PackKey(key_codes, dims)];
+        ++target.count;
+        target.harm += harm;
+      }
+    }
+    return;
+  }
+  std::vector<uint32_t> values[3];
   for (uint32_t i = begin; i < end; ++i) {
     if (!Passes(cq, i, &persons, &out->tally)) continue;
     ++out->tally.matched;
@@ -555,6 +685,7 @@ Status Compile(const IncidentTable& table, const Query& q, Compiled* cq) {
   for (Weapon w : q.weapons) cq->weapon_mask |= 1u << static_cast<uint32_t>(w);
   for (DomesticFlag f : q.domestic) cq->domestic_mask |= 1u << static_cast<uint32_t>(f);
   for (Agency a : q.sources) cq->source_mask |= 1u << static_cast<uint32_t>(a);
+  for (AssaultMethod m : q.assault_methods) cq->assault_mask |= 1u << static_cast<uint32_t>(m);
   for (const std::string& code : q.csp_areas) {
     for (int a = 0; a < kCspAreaCount; ++a) {
       if (LlrCspAreas()[a].code == code) cq->csp_mask |= 1u << a;

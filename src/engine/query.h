@@ -105,6 +105,8 @@ struct Query {
   std::vector<Weapon> weapons;
   std::vector<DomesticFlag> domestic;
   std::vector<Agency> sources;
+  // A&E's assault method (ISTV); police records have kUnknown.
+  std::vector<AssaultMethod> assault_methods;
   // Perpetrator (suspects and offenders) and victim.
   PersonCut offender;
   PersonCut victim;

@@ -31,6 +31,8 @@ constexpr FieldInfo kFields[] = {
     {"weapon", "nature", "knife-or-sharp, firearm, other, none, unknown"},
     {"domestic", "nature", "yes, no, not-said"},
     {"source", "nature", "police-uk, police-extract, emergency-department"},
+    {"assault_method", "nature",
+     "A&E assault method: body-part, blunt-object, knife-or-sharp, firearm, other, unknown"},
     {"offender_age", "perpetrator", "age bands (0-9, 10-17, 18-24, ..., 65+), N-M, N+, under-N, unknown"},
     {"offender_sex", "perpetrator", "female, male, other, unknown"},
     {"offender_repeat", "perpetrator",
@@ -280,6 +282,17 @@ Status SetField(Query* q, std::string_view field, std::string_view value) {
       }
       if (!found) return Bad(field, part, "police-uk, police-extract or emergency-department");
       q->sources.push_back(*found);
+    }
+  } else if (field == "assault_method") {
+    for (std::string_view part : Split(value, ',')) {
+      std::optional<AssaultMethod> found;
+      for (AssaultMethod m : {AssaultMethod::kUnknown, AssaultMethod::kBodyPart, AssaultMethod::kBluntObject,
+                              AssaultMethod::kKnifeOrSharp, AssaultMethod::kFirearm, AssaultMethod::kOther}) {
+        if (Lower(part) == Slug(AssaultMethodName(m))) found = m;
+      }
+      if (!found)
+        return Bad(field, part, "body-part, blunt-object, knife-or-sharp, firearm, other or unknown");
+      q->assault_methods.push_back(*found);
     }
   } else if (field == "offender_age" || field == "victim_age") {
     HL_ASSIGN_OR_RETURN(auto ages, ReadAges(field, value));

@@ -391,10 +391,16 @@ class SqliteStore final : public Store {
   Status ScanInvolvements(int64_t after_incident_id,
                           const std::function<void(const InvolvementRow&)>& visit) override {
     Statement st;
-    HL_RETURN_IF_ERROR(st.Prepare(db_,
-                                  "SELECT incident_id, coalesce(person_id, 0), role, age_min, age_max, sex "
-                                  "FROM involvements WHERE incident_id > ? ORDER BY incident_id, id"));
-    st.Bind(1, after_incident_id);
+    // Every load stores involvements in incident order, so storing (rowid) order is
+    // incident order; a whole-table read in rowid order is sequential, where the index
+    // would seek once per row. A catch-up read of a few new rows uses the index.
+    const bool whole_table = after_incident_id <= 0;
+    HL_RETURN_IF_ERROR(st.Prepare(db_, whole_table
+                                           ? "SELECT incident_id, coalesce(person_id, 0), role, age_min, age_max, sex "
+                                             "FROM involvements ORDER BY id"
+                                           : "SELECT incident_id, coalesce(person_id, 0), role, age_min, age_max, sex "
+                                             "FROM involvements WHERE incident_id > ? ORDER BY incident_id, id"));
+    if (!whole_table) st.Bind(1, after_incident_id);
     InvolvementRow row;
     int rc;
     while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {

@@ -162,7 +162,8 @@ class Store {
   virtual Status ScanIncidentsAfter(int64_t after_incident_id,
                                     const std::function<void(const IncidentRow&)>& visit) = 0;
   // Every stored involvement of an incident with an id above `after_incident_id`, in
-  // incident id order (then storing order).
+  // storing order, which is incident id order for everything harmlens writes (a reader
+  // that cannot rely on that must sort).
   virtual Status ScanInvolvements(int64_t after_incident_id,
                                   const std::function<void(const InvolvementRow&)>& visit) = 0;
   // Every stored agency record with its stored id, in id order. The records hold
