@@ -5,11 +5,14 @@
 #include <charconv>
 #include <cmath>
 #include <functional>
+#include <future>
 #include <map>
 #include <set>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
+#include "engine/query.h"
 #include "model/behaviour_rules.h"
 #include "model/crime_type.h"
 #include "model/geography.h"
@@ -450,18 +453,19 @@ ApiResponse ErrorResponse(int status, std::string_view code, std::string_view me
   return response;
 }
 
-Result<std::unique_ptr<Api>> Api::Create(Env* env, const IncidentFacts& facts, const std::string& data_dir,
-                                         ApiOptions options) {
+Result<std::unique_ptr<Api>> Api::Create(Env* env, const IncidentFacts& facts, const IncidentTable* engine,
+                                         const std::string& data_dir, ApiOptions options) {
   HL_ASSIGN_OR_RETURN(auto lsoas, env->ReadFile(data_dir + "/reference/" + std::string(kLsoaBoundariesFile)));
   HL_ASSIGN_OR_RETURN(auto districts,
                       env->ReadFile(data_dir + "/reference/" + std::string(kDistrictBoundariesFile)));
   return std::make_unique<Api>(facts, std::move(options), std::string(lsoas->bytes()),
-                               std::string(districts->bytes()));
+                               std::string(districts->bytes()), engine);
 }
 
 Api::Api(const IncidentFacts& facts, ApiOptions options, std::string lsoa_geojson,
-         std::string district_geojson)
+         std::string district_geojson, const IncidentTable* engine)
     : facts_(facts),
+      engine_(engine),
       options_(std::move(options)),
       lsoa_geojson_(std::move(lsoa_geojson)),
       district_geojson_(std::move(district_geojson)) {}
@@ -477,6 +481,7 @@ std::optional<Permission> Api::PermissionFor(std::string_view path) const {
       {"/api/v1/spb", Permission::kReadAggregates},
       {"/api/v1/measures", Permission::kReadAggregates},
       {"/api/v1/hotspots", Permission::kReadAggregates},
+      {"/api/v1/query", Permission::kReadAggregates},
   };
   auto it = kRoutes.find(path);
   if (it == kRoutes.end()) return std::nullopt;
@@ -587,9 +592,11 @@ ApiResponse Api::Route(const ApiRequest& request) const {
     meta["limits"] = {{"page_size_max", options_.max_page_size},
                       {"query_timeout_ms", options_.query_timeout.count()}};
     // What is not there yet, so the front end can say so instead of drawing zeros.
-    meta["harm_available"] = false;
+    meta["harm_available"] = engine_ != nullptr;
+    meta["engine"] = engine_ != nullptr;
     meta["hotspots_available"] = false;
-    meta["analysis"] = "server/incident_facts (interim, until the analysis engine is merged)";
+    meta["analysis"] = engine_ ? "engine (/api/v1/query); fixed views from server/incident_facts"
+                               : "server/incident_facts only (no engine)";
     return JsonResponse(meta);
   }
   if (path == "/api/v1/hotspots") {
@@ -597,6 +604,8 @@ ApiResponse Api::Route(const ApiRequest& request) const {
         501, "not_implemented",
         "hot-spot layers (KDE, Gi*) come with the spatial layer, which is not in this build yet");
   }
+
+  if (path == "/api/v1/query") return EngineQuery(request);
 
   const bool is_counts = path == "/api/v1/counts";
   std::set<std::string> extra;
@@ -734,7 +743,7 @@ ApiResponse Api::Route(const ApiRequest& request) const {
   }
 
   if (path == "/api/v1/measures") {
-    struct Measure {
+    struct HomeOfficeMeasure {
       const char* slug;
       const char* title;
       uint32_t sources;
@@ -743,7 +752,7 @@ ApiResponse Api::Route(const ApiRequest& request) const {
       const char* unavailable;  // non-null: cannot be computed from what is stored
     };
     const uint32_t kKnife = 1u << static_cast<int>(Weapon::kKnifeOrSharp);
-    const Measure kMeasures[] = {
+    const HomeOfficeMeasure kMeasures[] = {
         {"knife-assault-hospital-attendances",
          "Hospital attendances for assault with a knife or sharp object (A&E, ISTV; the Home Office measure "
          "counts "
@@ -756,7 +765,7 @@ ApiResponse Api::Route(const ApiRequest& request) const {
          "No data yet: needs homicide offence codes, which the analysis engine's measures will read."},
     };
     json measures = json::array();
-    for (const Measure& m : kMeasures) {
+    for (const HomeOfficeMeasure& m : kMeasures) {
       json out = {{"slug", m.slug}, {"title", m.title}};
       uint32_t sources = filter.sources ? (filter.sources & m.sources) : m.sources;
       std::set<int> coverage = m.unavailable ? std::set<int>{} : Coverage(facts_, sources);
@@ -791,6 +800,103 @@ ApiResponse Api::Route(const ApiRequest& request) const {
   }
   return ErrorResponse(404, "not_found",
                        "no such route: " + path.substr(0, 128) + " (docs/api.md lists them)");
+}
+
+// The analysis engine's query (src/engine/query.h) over HTTP: its own field names as
+// parameters (the same as the CLI's field=value), plus limit and offset for paging.
+ApiResponse Api::EngineQuery(const ApiRequest& request) const {
+  if (!engine_) {
+    return ErrorResponse(501, "not_implemented", "this server was started without the analysis engine");
+  }
+  std::vector<std::string> args;
+  std::set<std::string> seen;
+  int limit = options_.max_page_size;
+  int offset = 0;
+  for (const auto& [name, value] : request.params) {
+    if (!seen.insert(name).second) {
+      return ErrorResponse(400, "repeated_parameter",
+                           name + " given twice: give several values separated by commas");
+    }
+    if (name == "limit" || name == "offset") {
+      auto n = ReadInt(value, name == "limit" ? 1 : 0, INT32_MAX);
+      if (!n)
+        return ErrorResponse(400, "bad_parameter",
+                             name + ": expected a whole number, got \"" + value.substr(0, 32) + "\"");
+      if (name == "limit" && *n > options_.max_page_size) {
+        return ErrorResponse(400, "page_too_large",
+                             "limit: at most " + std::to_string(options_.max_page_size) +
+                                 " rows a page; use offset for the next page");
+      }
+      (name == "limit" ? limit : offset) = *n;
+      continue;
+    }
+    args.push_back(name + "=" + value);
+  }
+  Result<Query> parsed = ParseQueryArgs(args);
+  if (!parsed.ok()) {
+    const bool unknown = parsed.status().message().find("unknown query field") != std::string::npos;
+    return ErrorResponse(400, unknown ? "unknown_parameter" : "bad_parameter", parsed.status().message());
+  }
+  Query query = std::move(*parsed);
+  // What the principal may see narrows the query (nothing, for the local analyst).
+  if (!request.principal.sources.empty()) {
+    std::vector<Agency> allowed;
+    for (uint8_t s : request.principal.sources) {
+      Agency a = static_cast<Agency>(s);
+      if (query.sources.empty() || std::count(query.sources.begin(), query.sources.end(), a))
+        allowed.push_back(a);
+    }
+    if (allowed.empty()) return ErrorResponse(403, "forbidden", "these sources are not open to your role");
+    query.sources = allowed;
+  }
+  if (!request.principal.csp_areas.empty()) {
+    std::vector<std::string> allowed;
+    for (const std::string& code : request.principal.csp_areas) {
+      if (query.csp_areas.empty() || std::count(query.csp_areas.begin(), query.csp_areas.end(), code)) {
+        allowed.push_back(code);
+      }
+    }
+    if (allowed.empty()) return ErrorResponse(403, "forbidden", "these CSP areas are not open to your role");
+    query.csp_areas = allowed;
+  }
+  // The engine has no cancellation: the query runs on its own thread and the request
+  // stops waiting at the time limit (the thread finishes and its answer is dropped).
+  auto promise = std::make_shared<std::promise<Result<QueryResult>>>();
+  std::future<Result<QueryResult>> future = promise->get_future();
+  std::thread([engine = engine_, query, promise] { promise->set_value(RunQuery(*engine, query)); }).detach();
+  if (future.wait_for(options_.query_timeout) != std::future_status::ready)
+    return Timeout(options_.query_timeout);
+  Result<QueryResult> result = future.get();
+  if (!result.ok()) {
+    if (result.status().code() == StatusCode::kInvalidArgument) {
+      return ErrorResponse(400, "bad_query", result.status().message());
+    }
+    return ErrorResponse(500, "internal", "the query failed: " + result.status().message());
+  }
+  json out;
+  json dimensions = json::array();
+  for (Dimension d : result->dimensions) dimensions.push_back(DimensionName(d));
+  out["dimensions"] = dimensions;
+  out["columns"] = ResultColumnNames(*result);
+  out["incidents"] = result->incidents;
+  out["harm_days"] = std::round(result->harm_days * 100.0) / 100.0;
+  out["harm_weights_version"] = result->harm_weights_version;
+  out["denominator"] = result->denominator;
+  out["notes"] = result->notes;
+  out["total_rows"] = result->rows.size();
+  out["offset"] = offset;
+  out["limit"] = limit;
+  uint32_t sources = 0;
+  for (Agency a : query.sources) sources |= 1u << static_cast<int>(a);
+  out["synthetic_sources"] = SyntheticSources(options_, sources);
+  const auto cells = ResultCells(*result);
+  json rows = json::array();
+  for (size_t i = static_cast<size_t>(offset);
+       i < cells.size() && i < static_cast<size_t>(offset) + static_cast<size_t>(limit); ++i) {
+    rows.push_back(cells[i]);
+  }
+  out["rows"] = rows;
+  return JsonResponse(out);
 }
 
 }  // namespace harmlens

@@ -19,6 +19,7 @@
 
 #include "base/env.h"
 #include "base/status.h"
+#include "engine/incident_table.h"
 #include "server/access.h"
 #include "server/incident_facts.h"
 
@@ -50,20 +51,25 @@ ApiResponse ErrorResponse(int status, std::string_view code, std::string_view me
 
 class Api {
  public:
-  // Reads the two boundary files from `data_dir`/reference once. `facts` must outlive the Api.
+  // Reads the two boundary files from `data_dir`/reference once. `facts` and `engine`
+  // must outlive the Api; without an engine, /api/v1/query is not_implemented.
   static Result<std::unique_ptr<Api>> Create(Env* env, const IncidentFacts& facts,
-                                             const std::string& data_dir, ApiOptions options);
+                                             const IncidentTable* engine, const std::string& data_dir,
+                                             ApiOptions options);
 
   // The permission a route needs; nullopt if there is no such route.
   std::optional<Permission> PermissionFor(std::string_view path) const;
   // Answers an authorised request.
   ApiResponse Handle(const ApiRequest& request) const;
 
-  Api(const IncidentFacts& facts, ApiOptions options, std::string lsoa_geojson, std::string district_geojson);
+  Api(const IncidentFacts& facts, ApiOptions options, std::string lsoa_geojson, std::string district_geojson,
+      const IncidentTable* engine = nullptr);
 
  private:
   ApiResponse Route(const ApiRequest& request) const;
+  ApiResponse EngineQuery(const ApiRequest& request) const;
   const IncidentFacts& facts_;
+  const IncidentTable* engine_;
   ApiOptions options_;
   std::string lsoa_geojson_;
   std::string district_geojson_;

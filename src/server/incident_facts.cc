@@ -62,9 +62,11 @@ std::string AnalysisFilter::Key() const {
 IncidentFact FactOf(const Incident& incident, const ReferenceGeography& geography) {
   IncidentFact fact;
   fact.month = incident.occurred.month().Index();
-  // The LSOA the source gave, else the one its point falls in (as the summary counts).
-  const Lsoa* lsoa = geography.FindLsoa(incident.location.lsoa_reported);
-  if (!lsoa) lsoa = geography.FindLsoa(incident.location.lsoa_by_point);
+  // The LSOA its point falls in, else the one the source gave: the engine's rule
+  // (engine/incident_table.cc), so the map and /api/v1/query agree.
+  const std::string& code = incident.location.lsoa_by_point.empty() ? incident.location.lsoa_reported
+                                                                    : incident.location.lsoa_by_point;
+  const Lsoa* lsoa = geography.FindLsoa(code);
   if (lsoa) fact.lsoa = static_cast<int16_t>(lsoa - geography.lsoas().data());
   fact.behaviours = static_cast<uint16_t>(incident.behaviours.bits());
   fact.crime_type = static_cast<uint8_t>(incident.crime_type);
