@@ -496,19 +496,23 @@ ApiResponse Api::Handle(const ApiRequest& request) const {
   key += "\n#" + std::to_string(static_cast<int>(request.principal.role));
   for (uint8_t s : request.principal.sources) key += "," + std::to_string(s);
   for (const std::string& c : request.principal.csp_areas) key += "," + c;
+  std::shared_ptr<const ApiResponse> cached;
   {
+    // Only the pointer is taken under the lock: a response may be tens of kilobytes.
     std::lock_guard<std::mutex> lock(cache_mutex_);
     auto it = cache_index_.find(key);
     if (it != cache_index_.end()) {
       cache_.splice(cache_.begin(), cache_, it->second);
-      return it->second->second;
+      cached = it->second->second;
     }
   }
+  if (cached) return *cached;
   ApiResponse response = Route(request);
   if (response.status == 200 || response.status == 400) {
+    auto shared = std::make_shared<const ApiResponse>(response);
     std::lock_guard<std::mutex> lock(cache_mutex_);
     if (!cache_index_.count(key)) {
-      cache_.emplace_front(key, response);
+      cache_.emplace_front(key, std::move(shared));
       cache_index_[key] = cache_.begin();
       if (cache_.size() > options_.cached_responses) {
         cache_index_.erase(cache_.back().first);

@@ -76,9 +76,9 @@ class Api {
 
   // Recent responses by request (the data never changes while serving).
   mutable std::mutex cache_mutex_;
-  mutable std::list<std::pair<std::string, ApiResponse>> cache_;  // most recent first
-  mutable std::unordered_map<std::string, std::list<std::pair<std::string, ApiResponse>>::iterator>
-      cache_index_;
+  using CachedResponse = std::pair<std::string, std::shared_ptr<const ApiResponse>>;
+  mutable std::list<CachedResponse> cache_;  // most recent first
+  mutable std::unordered_map<std::string, std::list<CachedResponse>::iterator> cache_index_;
 };
 
 }  // namespace harmlens
