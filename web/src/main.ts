@@ -434,7 +434,7 @@ async function start() {
     }
     const measureSelect = $("measure") as HTMLSelectElement;
     measureSelect.append(option("incidents", "Incidents"), option("rate", "Rate per 1,000 residents"));
-    const harm = option("harm", "Harm (Cambridge CHI): comes with the analysis engine");
+    const harm = option("harm", meta.harm_available ? "Harm (days, Cambridge CHI style)" : "Harm: needs the analysis engine");
     harm.disabled = !meta.harm_available;
     measureSelect.append(harm);
     measureSelect.addEventListener("change", refresh);
