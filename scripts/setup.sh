@@ -8,6 +8,7 @@ packages=(
   build-essential cmake pkg-config git
   libsqlite3-dev sqlite3 libsodium-dev nlohmann-json3-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  libproj-dev   # WGS84 <-> British National Grid for the spatial layer
   clang libclang-rt-14-dev   # libFuzzer for the parser fuzz targets
   libcpp-httplib-dev         # harmlens serve (the dashboard's HTTP server)
   chromium                   # the dashboard's browser tests (driven by playwright-core from npm)

@@ -13,6 +13,8 @@
 
 #include "base/env.h"
 #include "cli/commands.h"
+#include "cli/spatial_commands.h"
+#include "cli/linkage_commands.h"
 #include "cli/serve_command.h"
 #include "model/geography.h"
 #include "model/harmful_behaviour.h"
@@ -194,6 +196,7 @@ int main(int argc, char** argv) {
   geocode_cmd->add_option("--data", data_dir, "bundled data folder (data/)")->capture_default_str();
   AddFormatOption(geocode_cmd, &format);
 
+  auto linkage = AddLinkageCommands(&app, &db, &format, &data_dir);  // encode, link, linkage-runs
   ServeCommand serve;
   serve.data_dir = data_dir;
   CLI::App* serve_cmd = AddServeCommand(&app, &serve);
@@ -201,6 +204,8 @@ int main(int argc, char** argv) {
   // rules
   CLI::App* rules_cmd = app.add_subcommand("rules", "the harmful-behaviour rule table in force");
   AddFormatOption(rules_cmd, &format);
+
+  std::shared_ptr<SpatialCommands> spatial = AddSpatialCommands(&app, &db, &data_dir);
 
   try {
     app.parse(argc, argv);
@@ -228,6 +233,7 @@ int main(int argc, char** argv) {
     ingest.progress = isatty(STDERR_FILENO) != 0;
     return RunIngest(env, f.feed, ingest);
   }
+  if (std::optional<int> code = RunLinkageCommands(env, *linkage, out)) return *code;
   if (summary_cmd->parsed()) return RunSummary(env, db, summary, out);
   if (loads_cmd->parsed()) return RunLoads(env, db, feed_filter, out);
   if (quarantine_cmd->parsed()) {
@@ -250,5 +256,6 @@ int main(int argc, char** argv) {
     synth.progress = isatty(STDERR_FILENO) != 0;
     return RunSynth(env, synth);
   }
+  if (std::optional<int> code = RunSpatialCommand(env, *spatial)) return *code;
   return kExitUsage;
 }

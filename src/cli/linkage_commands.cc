@@ -1,0 +1,452 @@
+#include "cli/linkage_commands.h"
+
+#include <sodium.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <vector>
+
+#include "base/csv.h"
+#include "linkage/linker.h"
+#include "linkage/records.h"
+#include "linkage/schema.h"
+#include "linkage/truth.h"
+#include "store/linkage_run_log.h"
+
+namespace harmlens {
+
+struct LinkageCommands {
+  std::string* db = nullptr;
+  const std::string* data_dir = nullptr;
+  // encode
+  CLI::App* encode = nullptr;
+  std::vector<std::string> encode_files;
+  std::string schema_file;
+  std::string secret_file;
+  std::string out;
+  // link
+  CLI::App* link = nullptr;
+  std::vector<std::string> link_files;
+  bool plaintext = false;
+  std::string clustering = "average";
+  std::string persons_file;
+  std::vector<std::string> explain;
+  std::vector<std::string> evaluate;  // {"febrl"|"synth", path}
+  int threads = 2;
+  std::string purpose;
+  // linkage-runs
+  CLI::App* runs = nullptr;
+};
+
+namespace {
+
+using linkage::LinkageSchema;
+using linkage::RecordSet;
+
+constexpr int kExitFailed = 1;
+constexpr int kExitUsage = 2;
+constexpr const char* kSecretVariable = "HARMLENS_LINKAGE_SECRET";
+
+int Fail(const std::string& what, const Status& status) {
+  std::cerr << "harmlens " << what << ": " << status.ToString() << "\n";
+  return status.code() == StatusCode::kInvalidArgument ? kExitUsage : kExitFailed;
+}
+
+Result<std::string> ReadWhole(Env* env, const std::string& path) {
+  HL_ASSIGN_OR_RETURN(std::unique_ptr<FileContents> contents, env->ReadFile(path));
+  return std::string(contents->bytes());
+}
+
+Result<LinkageSchema> LoadSchema(Env* env, const std::string& path) {
+  HL_ASSIGN_OR_RETURN(std::string text, ReadWhole(env, path));
+  return linkage::ParseLinkageSchema(path, text);
+}
+
+// The partners' secret: from --secret-file, else the environment. Never printed.
+Result<std::string> ReadSecret(Env* env, const std::string& file) {
+  std::string secret;
+  if (!file.empty()) {
+    HL_ASSIGN_OR_RETURN(secret, ReadWhole(env, file));
+    while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
+  } else if (const char* value = std::getenv(kSecretVariable); value != nullptr) {
+    secret = value;
+  } else {
+    return Status::InvalidArgument(std::string("no linkage secret: give --secret-file or set ") +
+                                   kSecretVariable);
+  }
+  return secret;
+}
+
+Result<std::vector<linkage::IdentifiedRecord>> ReadIdentified(Env* env, const LinkageSchema& schema,
+                                                              const std::vector<std::string>& files,
+                                                              std::ostream* report) {
+  std::vector<linkage::IdentifiedRecord> all;
+  for (const std::string& file : files) {
+    HL_ASSIGN_OR_RETURN(std::string bytes, ReadWhole(env, file));
+    linkage::ReadStats stats;
+    HL_ASSIGN_OR_RETURN(std::vector<linkage::IdentifiedRecord> records,
+                        linkage::ReadIdentifiedRecords(file, bytes, schema, &stats));
+    if (report) {
+      *report << file << ": " << stats.rows << " rows, " << records.size() << " read, " << stats.refused
+              << " refused (malformed)";
+      for (size_t f = 0; f < schema.fields.size(); ++f) {
+        *report << ", " << schema.fields[f].name << " missing " << stats.missing[f];
+      }
+      *report << "\n";
+    }
+    for (auto& r : records) all.push_back(std::move(r));
+  }
+  return all;
+}
+
+linkage::Clustering ClusteringOf(const std::string& name) {
+  return name == "components" ? linkage::Clustering::kConnectedComponents
+                              : linkage::Clustering::kAverageLinkage;
+}
+
+std::string Fixed(double value, int digits) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.*f", digits, value);
+  return text;
+}
+
+std::string Blake2bHex(std::string_view bytes) {
+  unsigned char hash[32];
+  crypto_generichash(hash, sizeof hash, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
+                     nullptr, 0);
+  char hex[65];
+  sodium_bin2hex(hex, sizeof hex, hash, sizeof hash);
+  return hex;
+}
+
+// Which files a run combined, each with the hash of its bytes (the log never holds data).
+Result<std::string> DescribeDatasets(Env* env, const std::vector<std::string>& files) {
+  std::string out;
+  for (const std::string& file : files) {
+    HL_ASSIGN_OR_RETURN(std::string bytes, ReadWhole(env, file));
+    out += (out.empty() ? "" : "; ") + file + " (blake2b-256 " + Blake2bHex(bytes) + ")";
+  }
+  return out;
+}
+
+std::string OperatingSystemUser() {
+  for (const char* name : {"USER", "LOGNAME"}) {
+    if (const char* value = std::getenv(name); value != nullptr && *value) return value;
+  }
+  return "unknown";
+}
+
+// Logs one run (DPA 2018 s.62: the combination of personal data) before its results are shown.
+Status LogRun(Env* env, const LinkageCommands& c, const LinkageSchema& schema, const std::string& command,
+              const std::string& mode, const std::string& clustering, const std::vector<std::string>& files,
+              const linkage::LinkResult& result, int64_t records) {
+  HL_ASSIGN_OR_RETURN(std::string datasets, DescribeDatasets(env, files));
+  LinkageRun run;
+  run.started_at = FormatUtcTimestamp(env->NowUnixSeconds());
+  run.user = OperatingSystemUser();
+  run.purpose = c.purpose;
+  run.command = command;
+  run.mode = mode;
+  run.datasets = datasets;
+  run.parameters = "{\"schema\":\"" + schema.name + "\",\"schema_blake2b\":\"" + Blake2bHex(schema.text) +
+                   "\",\"match_threshold\":" + Fixed(schema.match_threshold, 4) +
+                   ",\"cluster_threshold\":" + Fixed(schema.cluster_threshold, 4) + ",\"clustering\":\"" +
+                   clustering + "\",\"match_share\":" + Fixed(result.model.match_share, 6) + "}";
+  run.records = records;
+  run.candidate_pairs = static_cast<int64_t>(result.candidates.pairs.size());
+  run.matched_pairs = result.matched_pairs;
+  run.persons = result.clusters;
+  HL_ASSIGN_OR_RETURN(int64_t id, RecordLinkageRun(*c.db, run));
+  (void)id;
+  return Status::Ok();
+}
+
+int RunRuns(const LinkageCommands& c, OutputFormat format) {
+  auto runs = ListLinkageRuns(*c.db);
+  if (!runs.ok()) return Fail("linkage-runs", runs.status());
+  OutputTable table{{"id", "started_at", "user", "purpose", "command", "mode", "records", "candidate_pairs",
+                     "matched_pairs", "persons", "datasets", "parameters"},
+                    {true, false, false, false, false, false, true, true, true, true, false, false},
+                    {}};
+  for (const LinkageRun& r : *runs) {
+    table.rows.push_back({std::to_string(r.id), r.started_at, r.user, r.purpose, r.command, r.mode,
+                          std::to_string(r.records), std::to_string(r.candidate_pairs),
+                          std::to_string(r.matched_pairs), std::to_string(r.persons), r.datasets,
+                          r.parameters});
+  }
+  WriteTable(table, format, std::cout);
+  return 0;
+}
+
+int RunEncode(Env* env, const LinkageCommands& c) {
+  auto schema = LoadSchema(env, c.schema_file);
+  if (!schema.ok()) return Fail("encode", schema.status());
+  auto secret = ReadSecret(env, c.secret_file);
+  if (!secret.ok()) return Fail("encode", secret.status());
+  auto encoder = linkage::KeyedEncoder::Create(*schema, *secret);
+  sodium_memzero(secret->data(), secret->size());
+  if (!encoder.ok()) return Fail("encode", encoder.status());
+  auto records = ReadIdentified(env, *schema, c.encode_files, &std::cout);
+  if (!records.ok()) return Fail("encode", records.status());
+  const std::string text = linkage::WriteEncodings(*schema, *encoder, *records);
+  if (Status s = env->WriteFile(c.out, text); !s.ok()) return Fail("encode", s);
+  std::cout << "encoded " << records->size() << " records with linkage schema " << schema->name << " into "
+            << c.out << "\n";
+  return 0;
+}
+
+// Reads the earlier person ids ("source/record_key" -> id) of a persons file, if any.
+Result<std::map<std::string, int64_t>> ReadPersonIds(Env* env, const std::string& file) {
+  std::map<std::string, int64_t> ids;
+  if (file.empty() || !env->Exists(file)) return ids;
+  HL_ASSIGN_OR_RETURN(std::string bytes, ReadWhole(env, file));
+  CsvReader reader(bytes);
+  CsvRecord csv;
+  if (!reader.Next(&csv) || csv.fields.size() < 3 || csv.fields[0] != "source" ||
+      csv.fields[1] != "record_key" || csv.fields[2] != "person_id") {
+    return Status::RejectedInput("not a persons file (expected the header source,record_key,person_id,...)",
+                                 {file, 1, ""});
+  }
+  while (reader.Next(&csv)) {
+    if (csv.blank) continue;
+    if (csv.fields.size() < 3) return Status::RejectedInput("malformed row", {file, csv.line, ""});
+    ids[std::string(csv.fields[0]) + "/" + std::string(csv.fields[1])] =
+        std::atoll(std::string(csv.fields[2]).c_str());
+  }
+  return ids;
+}
+
+std::string PersonsCsv(const LinkageSchema& schema, const RecordSet& set, const std::vector<int64_t>& ids) {
+  std::string out = "source,record_key,person_id";
+  for (const std::string& c : schema.carry) out += "," + c;
+  out += "\n";
+  for (size_t r = 0; r < set.size(); ++r) {
+    out +=
+        set.sources[r] + "," + set.keys[r].substr(set.sources[r].size() + 1) + "," + std::to_string(ids[r]);
+    for (const std::string& v : set.carry[r]) out += "," + v;
+    out += "\n";
+  }
+  return out;
+}
+
+Result<RecordSet> LoadRecordSet(Env* env, const LinkageSchema& schema, const LinkageCommands& c) {
+  if (c.plaintext) {
+    HL_ASSIGN_OR_RETURN(std::vector<linkage::IdentifiedRecord> records,
+                        ReadIdentified(env, schema, c.link_files, nullptr));
+    return linkage::PlaintextRecordSet(schema, records);
+  }
+  RecordSet set;
+  for (const std::string& file : c.link_files) {
+    HL_ASSIGN_OR_RETURN(std::string bytes, ReadWhole(env, file));
+    HL_RETURN_IF_ERROR(linkage::ReadEncodings(file, bytes, schema, &set));
+  }
+  return set;
+}
+
+int RunLink(Env* env, const LinkageCommands& c) {
+  auto schema = LoadSchema(env, c.schema_file);
+  if (!schema.ok()) return Fail("link", schema.status());
+  if (c.link_files.empty()) {
+    std::cerr << "harmlens link: give the encodings files (or, with --plaintext, the record files) to link\n";
+    return kExitUsage;
+  }
+  auto set = LoadRecordSet(env, *schema, c);
+  if (!set.ok()) return Fail("link", set.status());
+  std::map<std::string, uint32_t> index;
+  for (uint32_t r = 0; r < set->size(); ++r) {
+    if (!index.emplace(set->keys[r], r).second) {
+      return Fail("link", Status::RejectedInput("record " + set->keys[r] + " appears twice in the input"));
+    }
+  }
+  auto previous = ReadPersonIds(env, c.persons_file);
+  if (!previous.ok()) return Fail("link", previous.status());
+  linkage::LinkOptions options;
+  options.clustering = ClusteringOf(c.clustering);
+  options.threads = c.threads;
+  std::cout << "records " << set->size() << " (" << linkage::LinkModeName(set->mode) << ")\n";
+  const linkage::LinkResult result = linkage::Link(*schema, *set, options);
+  if (Status s = LogRun(env, c, *schema, "link", linkage::LinkModeName(set->mode), c.clustering, c.link_files,
+                        result, static_cast<int64_t>(set->size()));
+      !s.ok()) {
+    return Fail("link", s);
+  }
+  std::cout << "candidate pairs " << result.candidates.pairs.size() << " from " << result.candidates.blocks
+            << " blocks (" << result.candidates.oversized_blocks << " blocks over the cap skipped)\n";
+  std::cout << "EM: " << result.model.iterations << " iterations, match share among candidates "
+            << Fixed(result.model.match_share, 4) << "\n";
+  for (size_t f = 0; f < schema->fields.size(); ++f) {
+    std::cout << "  " << schema->fields[f].name << " m/u by level:";
+    for (size_t l = 0; l < result.model.fields[f].m.size(); ++l) {
+      std::cout << " " << Fixed(result.model.fields[f].m[l], 4) << "/"
+                << Fixed(result.model.fields[f].u[l], 4);
+    }
+    std::cout << "\n";
+  }
+  std::cout << "matched pairs " << result.matched_pairs << ", persons " << result.clusters << " ("
+            << linkage::ClusteringName(options.clustering) << ")\n";
+  if (!c.explain.empty()) {
+    auto a = index.find(c.explain[0]);
+    auto b = index.find(c.explain[1]);
+    if (a == index.end() || b == index.end()) {
+      std::cerr << "harmlens link: --explain: no record " << (a == index.end() ? c.explain[0] : c.explain[1])
+                << " (give source/record_key, e.g. probation/PRB-00000001)\n";
+      return kExitUsage;
+    }
+    std::cout << "\n"
+              << c.explain[0] << " vs " << c.explain[1] << "\n"
+              << linkage::ExplainPair(*schema, *set, result.model, std::min(a->second, b->second),
+                                      std::max(a->second, b->second));
+  }
+  if (!c.persons_file.empty()) {
+    const std::vector<int64_t> ids = linkage::AssignPersonIds(set->keys, result.cluster, *previous);
+    if (Status s = env->WriteFile(c.persons_file, PersonsCsv(*schema, *set, ids)); !s.ok())
+      return Fail("link", s);
+    std::cout << "person ids written to " << c.persons_file << " (" << previous->size()
+              << " records kept their earlier ids)\n";
+  }
+  return 0;
+}
+
+int RunEvaluate(Env* env, const LinkageCommands& c, OutputFormat format) {
+  const std::string& kind = c.evaluate[0];
+  const std::string& path = c.evaluate[1];
+  std::string schema_file = c.schema_file;
+  if (schema_file.empty())
+    schema_file = *c.data_dir + (kind == "febrl" ? "/linkage/febrl-1.json" : "/linkage/schema-1.json");
+  auto schema = LoadSchema(env, schema_file);
+  if (!schema.ok()) return Fail("link --evaluate", schema.status());
+  std::vector<std::string> files;
+  if (kind == "febrl") {
+    files = {path};
+  } else {
+    for (const char* agency : {"youth_offending", "childrens_social_care", "school_exclusions", "probation",
+                               "substance_misuse", "mental_health"}) {
+      files.push_back(path + "/agency_" + agency + ".csv");
+    }
+  }
+  auto records = ReadIdentified(env, *schema, files, nullptr);
+  if (!records.ok()) return Fail("link --evaluate", records.status());
+  // A fresh random secret: evaluation encodes in memory, so no key exists outside this process.
+  std::string secret(32, '\0');
+  randombytes_buf(secret.data(), secret.size());
+  auto encoder = linkage::KeyedEncoder::Create(*schema, secret);
+  sodium_memzero(secret.data(), secret.size());
+  if (!encoder.ok()) return Fail("link --evaluate", encoder.status());
+  OutputTable table{{"data", "mode", "clustering", "records", "candidate_pairs", "matched_pairs", "persons",
+                     "true_pairs", "predicted_pairs", "precision", "recall", "f1"},
+                    {false, false, false, true, true, true, true, true, true, true, true, true},
+                    {}};
+  for (linkage::LinkMode mode : {linkage::LinkMode::kEncoded, linkage::LinkMode::kPlaintext}) {
+    const RecordSet set = mode == linkage::LinkMode::kEncoded
+                              ? linkage::EncodedRecordSet(*schema, *encoder, *records)
+                              : linkage::PlaintextRecordSet(*schema, *records);
+    Result<std::vector<uint64_t>> truth = Status::Internal("unset");
+    if (kind == "febrl") {
+      truth = linkage::FebrlTruth(set.keys);
+    } else {
+      const std::string truth_file = path + "/truth/agency_records.csv";
+      auto bytes = ReadWhole(env, truth_file);
+      if (!bytes.ok()) return Fail("link --evaluate", bytes.status());
+      truth = linkage::SyntheticAgencyTruth(truth_file, *bytes, set.keys);
+    }
+    if (!truth.ok()) return Fail("link --evaluate", truth.status());
+    for (linkage::Clustering clustering :
+         {linkage::Clustering::kConnectedComponents, linkage::Clustering::kAverageLinkage}) {
+      linkage::LinkOptions options;
+      options.clustering = clustering;
+      options.threads = c.threads;
+      const linkage::LinkResult result = linkage::Link(*schema, set, options);
+      if (Status s =
+              LogRun(env, c, *schema, "link --evaluate", linkage::LinkModeName(mode),
+                     linkage::ClusteringName(clustering), files, result, static_cast<int64_t>(set.size()));
+          !s.ok()) {
+        return Fail("link --evaluate", s);
+      }
+      const linkage::PairAccuracy accuracy = linkage::EvaluateClusters(result.cluster, *truth);
+      table.rows.push_back({path, linkage::LinkModeName(mode), linkage::ClusteringName(clustering),
+                            std::to_string(set.size()), std::to_string(result.candidates.pairs.size()),
+                            std::to_string(result.matched_pairs), std::to_string(result.clusters),
+                            std::to_string(accuracy.true_pairs), std::to_string(accuracy.predicted_pairs),
+                            Fixed(accuracy.precision(), 4), Fixed(accuracy.recall(), 4),
+                            Fixed(accuracy.f1(), 4)});
+    }
+  }
+  WriteTable(table, format, std::cout);
+  return 0;
+}
+
+}  // namespace
+
+std::shared_ptr<LinkageCommands> AddLinkageCommands(CLI::App* app, std::string* db, std::string* format,
+                                                    const std::string* data_dir) {
+  auto c = std::make_shared<LinkageCommands>();
+  c->db = db;
+  c->data_dir = data_dir;
+  c->encode = app->add_subcommand(
+      "encode", "partner side: turn agency records into keyed Bloom-filter encodings (docs/linkage.md)");
+  c->encode->add_option("files", c->encode_files, "record files with identifiers (agency-records/1)")
+      ->required();
+  c->encode->add_option("--schema", c->schema_file, "the linkage schema (data/linkage/schema-1.json)")
+      ->required();
+  c->encode->add_option(
+      "--secret-file", c->secret_file,
+      std::string("file holding the partners' shared secret (else $") + kSecretVariable + ")");
+  c->encode->add_option("--out", c->out, "the encodings file to write")->required();
+
+  c->link = app->add_subcommand("link", "hub side: link records into persons (docs/linkage.md)");
+  c->link->add_option("files", c->link_files, "encodings files (or record files with --plaintext)");
+  c->link->add_option("--schema", c->schema_file, "the linkage schema the files were encoded with");
+  c->link->add_flag("--plaintext", c->plaintext,
+                    "link identifiers in clear (only where the law allows sharing them)");
+  c->link->add_option("--clustering", c->clustering, "how matched pairs become persons")
+      ->check(CLI::IsMember({"average", "components"}))
+      ->capture_default_str();
+  c->link->add_option(
+      "--persons", c->persons_file,
+      "person ids: read if it exists (earlier ids are kept), then rewritten with every record");
+  c->link->add_option("--explain", c->explain, "explain one pair's score: two keys source/record_key")
+      ->expected(2);
+  c->link
+      ->add_option("--evaluate", c->evaluate,
+                   "precision, recall and F1 against ground truth, both modes: febrl FILE or synth DIR")
+      ->expected(2);
+  c->link->add_option("--threads", c->threads, "threads for comparing pairs")->capture_default_str();
+  c->link->add_option("--purpose", c->purpose, "why this linkage is run (kept in the run log)");
+  c->link->add_option("--db", *db, "the store whose log records the run")->capture_default_str();
+  c->runs =
+      app->add_subcommand("linkage-runs", "every linkage run: who, when, which data, parameters, counts");
+  c->runs->add_option("--db", *db, "the store")->capture_default_str();
+  c->runs->add_option("--format", *format, "output format")
+      ->check(CLI::IsMember({"table", "csv", "json"}))
+      ->capture_default_str();
+  c->link->add_option("--format", *format, "output format of --evaluate")
+      ->check(CLI::IsMember({"table", "csv", "json"}))
+      ->capture_default_str();
+  return c;
+}
+
+std::optional<int> RunLinkageCommands(Env* env, const LinkageCommands& c, OutputFormat format) {
+  if (c.encode->parsed()) return RunEncode(env, c);
+  if (c.link->parsed()) {
+    if (!c.evaluate.empty()) {
+      if (c.evaluate[0] != "febrl" && c.evaluate[0] != "synth") {
+        std::cerr << "harmlens link: --evaluate takes febrl FILE or synth DIR\n";
+        return kExitUsage;
+      }
+      return RunEvaluate(env, c, format);
+    }
+    if (c.schema_file.empty()) {
+      std::cerr << "harmlens link: --schema is required\n";
+      return kExitUsage;
+    }
+    return RunLink(env, c);
+  }
+  if (c.runs->parsed()) return RunRuns(c, format);
+  return std::nullopt;
+}
+
+}  // namespace harmlens

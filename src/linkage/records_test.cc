@@ -1,0 +1,157 @@
+// Encoding test vectors (docs/linkage.md, "Encoding"): the expected positions, popcounts
+// and tokens come from tests/expected/linkage_vectors.py, an independent Python
+// implementation of the documented construction (hmac + hashlib).
+#include "linkage/records.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <bit>
+#include <string>
+
+#include "support/testing.h"
+
+namespace harmlens::linkage {
+namespace {
+
+constexpr std::string_view kTestSecret = "harmlens linkage test vector secret - never use";
+
+LinkageSchema AgencySchema() {
+  auto bytes = std::string();
+  FILE* f = std::fopen((testing::DataDir() + "/linkage/schema-1.json").c_str(), "rb");
+  EXPECT_NE(f, nullptr);
+  char buffer[4096];
+  for (size_t n; f && (n = std::fread(buffer, 1, sizeof buffer, f)) > 0;) bytes.append(buffer, n);
+  if (f) std::fclose(f);
+  auto schema = ParseLinkageSchema("schema-1.json", bytes);
+  EXPECT_TRUE(schema.ok()) << schema.status().ToString();
+  return *schema;
+}
+
+int Popcount(const std::vector<uint64_t>& words) {
+  int count = 0;
+  for (uint64_t w : words) count += std::popcount(w);
+  return count;
+}
+
+TEST(KeyedEncoder, sets_the_positions_of_the_published_vector) {
+  const LinkageSchema schema = AgencySchema();
+  auto encoder = KeyedEncoder::Create(schema, kTestSecret);
+  ASSERT_TRUE(encoder.ok());
+  const std::vector<uint32_t> expected = {24,  476, 149, 40,  106, 165, 177, 446, 482, 95,
+                                          184, 395, 432, 414, 384, 467, 459, 152, 36,  477};
+  EXPECT_EQ(encoder->Positions(schema.FieldIndex("given_name"), "_j"), expected);
+}
+
+TEST(KeyedEncoder, filters_of_jayden_and_jay_match_the_published_popcounts) {
+  const LinkageSchema schema = AgencySchema();
+  auto encoder = KeyedEncoder::Create(schema, kTestSecret);
+  ASSERT_TRUE(encoder.ok());
+  const size_t field = schema.FieldIndex("given_name");
+  const auto jayden = encoder->Filter(field, "jayden");
+  const auto jay = encoder->Filter(field, "jay");
+  std::vector<uint64_t> common(jay.size());
+  for (size_t w = 0; w < jay.size(); ++w) common[w] = jay[w] & jayden[w];
+  EXPECT_EQ(Popcount(jayden), 124);
+  EXPECT_EQ(Popcount(jay), 76);
+  EXPECT_EQ(Popcount(common), 59);
+  EXPECT_EQ(Popcount(encoder->Filter(field, "")), 0);
+}
+
+TEST(KeyedEncoder, blocking_token_matches_the_published_vector) {
+  const LinkageSchema schema = AgencySchema();
+  auto encoder = KeyedEncoder::Create(schema, kTestSecret);
+  ASSERT_TRUE(encoder.ok());
+  // Only rule 2 (date_of_birth:exact + sex:exact) is complete for these values.
+  const auto tokens = encoder->Tokens({"", "", "20070321", "M", ""});
+  EXPECT_EQ(tokens, (std::vector<uint64_t>{0, 0, 0x34a5f6b0b0afacd6ull, 0, 0}));
+}
+
+TEST(KeyedEncoder, another_secret_gives_other_positions) {
+  const LinkageSchema schema = AgencySchema();
+  auto a = KeyedEncoder::Create(schema, kTestSecret);
+  auto b = KeyedEncoder::Create(schema, "another secret of enough length");
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_NE(a->Positions(0, "_j"), b->Positions(0, "_j"));
+}
+
+TEST(KeyedEncoder, refuses_a_short_secret) {
+  const LinkageSchema schema = AgencySchema();
+  auto encoder = KeyedEncoder::Create(schema, "short");
+  ASSERT_FALSE(encoder.ok());
+  EXPECT_NE(encoder.status().message().find("shorter than 16 bytes"), std::string::npos);
+}
+
+constexpr std::string_view kRecords =
+    "record_id,agency,event_type,event_date,given_name,surname,date_of_birth,sex,postcode\n"
+    "YOS-1,youth_offending,referral,2023-02-14,Zebedee,Quixotically,2007-03-21,M,LE2 0QA\n"
+    "EXC-1,school_exclusions,suspension,2023-03-01,Zeb,Quixotically,2007-03-21,M,\n";
+
+TEST(Encodings, carry_no_identifier_and_read_back_into_the_same_filters) {
+  const LinkageSchema schema = AgencySchema();
+  auto encoder = KeyedEncoder::Create(schema, kTestSecret);
+  ASSERT_TRUE(encoder.ok());
+  ReadStats stats;
+  auto records = ReadIdentifiedRecords("in.csv", kRecords, schema, &stats);
+  ASSERT_TRUE(records.ok()) << records.status().ToString();
+  ASSERT_EQ(records->size(), 2u);
+  EXPECT_EQ(stats.missing[schema.FieldIndex("postcode")], 1);
+  const std::string text = WriteEncodings(schema, *encoder, *records);
+  for (std::string_view canary : {"Zebedee", "zebedee", "Quixotically", "quixotically", "2007-03-21",
+                                  "20070321", "LE2 0QA", "LE20QA"}) {
+    EXPECT_EQ(text.find(canary), std::string::npos) << canary;
+  }
+  RecordSet set;
+  ASSERT_TRUE(ReadEncodings("enc.csv", text, schema, &set).ok());
+  const RecordSet direct = EncodedRecordSet(schema, *encoder, *records);
+  ASSERT_EQ(set.size(), 2u);
+  EXPECT_EQ(set.keys, (std::vector<std::string>{"youth_offending/YOS-1", "school_exclusions/EXC-1"}));
+  EXPECT_EQ(set.filters, direct.filters);
+  EXPECT_EQ(set.tokens, direct.tokens);
+  EXPECT_TRUE(set.Missing(schema.FieldIndex("postcode"), 1));
+  EXPECT_EQ(set.carry[0], (std::vector<std::string>{"youth_offending", "referral", "2023-02-14"}));
+}
+
+TEST(Encodings, refuses_a_file_of_another_schema_naming_the_line) {
+  const LinkageSchema schema = AgencySchema();
+  auto encoder = KeyedEncoder::Create(schema, kTestSecret);
+  ASSERT_TRUE(encoder.ok());
+  ReadStats stats;
+  auto records = ReadIdentifiedRecords("in.csv", kRecords, schema, &stats);
+  ASSERT_TRUE(records.ok());
+  std::string text = WriteEncodings(schema, *encoder, *records);
+  const size_t at = text.find("agency-records-1", text.find('\n'));
+  text.replace(at, 16, "agency-records-9");
+  RecordSet set;
+  const Status s = ReadEncodings("enc.csv", text, schema, &set);
+  EXPECT_EQ(s.code(), StatusCode::kRejectedInput);
+  EXPECT_EQ(s.where().line, 2);
+  EXPECT_EQ(s.where().column, "schema");
+}
+
+TEST(ReadIdentifiedRecords, names_a_missing_column_without_quoting_any_row) {
+  const LinkageSchema schema = AgencySchema();
+  ReadStats stats;
+  auto records =
+      ReadIdentifiedRecords("in.csv", "record_id,agency,given_name\nX,probation,Zebedee\n", schema, &stats);
+  ASSERT_FALSE(records.ok());
+  EXPECT_EQ(records.status().where().column, "event_type");
+  EXPECT_EQ(records.status().ToString().find("Zebedee"), std::string::npos);
+}
+
+TEST(ParseLinkageSchema, refuses_unknown_normalisers_and_rising_levels) {
+  const std::string base = R"({"schema":"harmlens-linkage/1","name":"t","record_key":"id",
+    "fields":[{"name":"a","normaliser":"%N","levels":%L}],"blocking":[["a:exact"]]})";
+  auto with = [&](const std::string& normaliser, const std::string& levels) {
+    std::string s = base;
+    s.replace(s.find("%N"), 2, normaliser);
+    s.replace(s.find("%L"), 2, levels);
+    return ParseLinkageSchema("t.json", s);
+  };
+  EXPECT_TRUE(with("name", "[0.9, 0.5]").ok());
+  EXPECT_NE(with("soundex", "[0.9]").status().message().find("unknown normaliser"), std::string::npos);
+  EXPECT_NE(with("name", "[0.5, 0.9]").status().message().find("fall strictly"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace harmlens::linkage
