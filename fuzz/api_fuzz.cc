@@ -25,8 +25,17 @@ const harmlens::Api& TheApi() {
   static harmlens::IncidentFacts facts(
       {
           {.month = 2022 * 12, .lsoa = 0, .behaviours = 1, .crime_type = 14, .source = 0, .csp = 0},
-          {.month = 2022 * 12 + 5, .lsoa = 10, .behaviours = 0, .crime_type = 3, .source = 1, .csp = 2, .day = 4,
-           .hour = 23, .weapon = 2, .victim = 0x21, .perpetrator = 0x13},
+          {.month = 2022 * 12 + 5,
+           .lsoa = 10,
+           .behaviours = 0,
+           .crime_type = 3,
+           .source = 1,
+           .csp = 2,
+           .day = 4,
+           .hour = 23,
+           .weapon = 2,
+           .victim = 0x21,
+           .perpetrator = 0x13},
       },
       *geography);
   static harmlens::ApiOptions options = [] {
@@ -38,8 +47,9 @@ const harmlens::Api& TheApi() {
   return api;
 }
 
-constexpr const char* kRoutes[] = {"/api/v1/counts", "/api/v1/trend",    "/api/v1/spb",           "/api/v1/measures",
-                                   "/api/v1/meta",   "/api/v1/query",    "/api/v1/geography/lsoas", "/api/v1/nowhere"};
+constexpr const char* kRoutes[] = {"/api/v1/counts",          "/api/v1/trend",  "/api/v1/spb",
+                                   "/api/v1/measures",        "/api/v1/meta",   "/api/v1/query",
+                                   "/api/v1/geography/lsoas", "/api/v1/nowhere"};
 
 }  // namespace
 

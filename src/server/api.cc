@@ -18,6 +18,8 @@
 #include "model/geography.h"
 #include "model/harmful_behaviour.h"
 #include "model/incident.h"
+#include "spatial/hot_spots.h"
+#include "spatial/map_output.h"
 
 namespace harmlens {
 namespace {
@@ -468,7 +470,23 @@ Api::Api(const IncidentFacts& facts, ApiOptions options, std::string lsoa_geojso
       engine_(engine),
       options_(std::move(options)),
       lsoa_geojson_(std::move(lsoa_geojson)),
-      district_geojson_(std::move(district_geojson)) {}
+      district_geojson_(std::move(district_geojson)) {
+  // spdep poly2nb's default snap, sqrt(.Machine$double.eps), in degrees (as `harmlens hotspots`).
+  constexpr double kQueenSnapDegrees = 1.4901161193847656e-08;
+  const ReferenceGeography& geography = facts_.geography();
+  std::vector<std::vector<std::vector<GridPoint>>> zones;
+  for (size_t i = 0; i < geography.lsoas().size(); ++i) {
+    std::vector<std::vector<GridPoint>> rings;
+    for (const Ring& ring : geography.Polygon(i).rings) {
+      std::vector<GridPoint> r;
+      for (const GeoPoint& p : ring.points) r.push_back({p.longitude, p.latitude});
+      rings.push_back(std::move(r));
+    }
+    zones.push_back(std::move(rings));
+  }
+  auto nb = QueenNeighbours(zones, /*include_self=*/true, kQueenSnapDegrees);
+  if (nb.ok()) lsoa_neighbours_ = std::move(*nb);
+}
 
 std::optional<Permission> Api::PermissionFor(std::string_view path) const {
   static const std::map<std::string, Permission, std::less<>> kRoutes = {
@@ -598,16 +616,12 @@ ApiResponse Api::Route(const ApiRequest& request) const {
     // What is not there yet, so the front end can say so instead of drawing zeros.
     meta["harm_available"] = engine_ != nullptr;
     meta["engine"] = engine_ != nullptr;
-    meta["hotspots_available"] = false;
+    meta["hotspots_available"] = lsoa_neighbours_.has_value();
     meta["analysis"] = engine_ ? "engine (/api/v1/query); fixed views from server/incident_facts"
                                : "server/incident_facts only (no engine)";
     return JsonResponse(meta);
   }
-  if (path == "/api/v1/hotspots") {
-    return ErrorResponse(
-        501, "not_implemented",
-        "hot-spot layers (KDE, Gi*) come with the spatial layer, which is not in this build yet");
-  }
+  if (path == "/api/v1/hotspots") return HotSpots(request);
 
   if (path == "/api/v1/query") return EngineQuery(request);
 
@@ -901,6 +915,52 @@ ApiResponse Api::EngineQuery(const ApiRequest& request) const {
   }
   out["rows"] = rows;
   return JsonResponse(out);
+}
+
+// Getis-Ord Gi* over the 611 LSOAs (queen contiguity including the zone itself) of the
+// incidents passing the filters, with Benjamini-Hochberg FDR classes (src/spatial).
+ApiResponse Api::HotSpots(const ApiRequest& request) const {
+  ParsedQuery query;
+  if (auto error = ParseQuery(request, facts_, options_.max_page_size, {"method"}, &query))
+    return FromError(*error);
+  for (const auto& [name, value] : request.params) {
+    if (name == "method" && value != "gi") {
+      return ErrorResponse(value == "kde" ? 501 : 400, value == "kde" ? "not_implemented" : "bad_parameter",
+                           value == "kde" ? "the KDE surface is not served yet: use harmlens kde"
+                                          : "method: expected gi, got \"" + value.substr(0, 32) + "\"");
+    }
+  }
+  if (auto error = NarrowToPrincipal(request.principal, &query.filter)) return FromError(*error);
+  if (!lsoa_neighbours_) {
+    return ErrorResponse(501, "not_implemented", "the LSOA boundaries could not be read as zones for Gi*");
+  }
+  auto table =
+      facts_.Count(query.filter, GroupBy::kLsoa, std::chrono::steady_clock::now() + options_.query_timeout);
+  if (!table) return Timeout(options_.query_timeout);
+  const auto& lsoas = facts_.geography().lsoas();
+  std::vector<double> values(lsoas.size(), 0);
+  for (const auto& [key, n] : table->rows) values[static_cast<size_t>(key)] = static_cast<double>(n);
+  auto spots = GiStarHotSpots(*lsoa_neighbours_, values);
+  if (!spots.ok()) return ErrorResponse(400, "bad_query", "Gi*: " + spots.status().message());
+  json rows = json::array();
+  for (size_t i = 0; i < lsoas.size(); ++i) {
+    const HotSpot& h = (*spots)[i];
+    rows.push_back({{"key", lsoas[i].code},
+                    {"incidents", values[i]},
+                    {"z", std::isfinite(h.z) ? json(std::round(h.z * 1000) / 1000) : json(nullptr)},
+                    {"q", std::isfinite(h.q) ? json(h.q) : json(nullptr)},
+                    {"class", FdrClassName(h.fdr_class)},
+                    {"colour", FdrClassColour(h.fdr_class)}});
+  }
+  return JsonResponse(
+      {{"method", "gi"},
+       {"weights", "queen contiguity of the 611 LSOAs, each zone its own neighbour (Gi*)"},
+       {"values", "incidents per LSOA passing the filters"},
+       {"classes", "hot-99/95/90 and cold-99/95/90: z > 0 (< 0) with Benjamini-Hochberg q <= 0.01/0.05/0.10"},
+       {"matched", table->matched},
+       {"not_grouped", table->not_grouped},
+       {"rows", rows},
+       {"synthetic_sources", SyntheticSources(options_, query.filter.sources)}});
 }
 
 }  // namespace harmlens

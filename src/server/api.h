@@ -22,6 +22,7 @@
 #include "engine/incident_table.h"
 #include "server/access.h"
 #include "server/incident_facts.h"
+#include "spatial/zones.h"
 
 namespace harmlens {
 
@@ -68,11 +69,15 @@ class Api {
  private:
   ApiResponse Route(const ApiRequest& request) const;
   ApiResponse EngineQuery(const ApiRequest& request) const;
+  ApiResponse HotSpots(const ApiRequest& request) const;
   const IncidentFacts& facts_;
   const IncidentTable* engine_;
   ApiOptions options_;
   std::string lsoa_geojson_;
   std::string district_geojson_;
+  // LSOA queen contiguity including the zone itself (Gi*'s weights); empty if the
+  // boundaries could not be read as zones, and /hotspots then says so.
+  std::optional<Neighbours> lsoa_neighbours_;
 
   // Recent responses by request (the data never changes while serving).
   mutable std::mutex cache_mutex_;

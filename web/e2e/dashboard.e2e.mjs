@@ -127,6 +127,22 @@ try {
     await changed(g);
   });
 
+  await check("the Gi* layer outlines the hot and cold LSOAs the API finds", async () => {
+    const g = await generation();
+    await page.check("#layer-gi");
+    await changed(g);
+    const spots = await api("hotspots?method=gi");
+    const classed = spots.rows.filter((r) => r.class !== "none").map((r) => r.key).sort();
+    assert.ok(classed.length > 0, "some LSOAs are hot spots");
+    const drawn = (await page.$$eval("#hotspots path", (ps) => ps.map((p) => p.dataset.code))).sort();
+    assert.deepEqual(drawn, classed);
+    await page.screenshot({ path: join(artifacts, "03-gi-star.png") });
+    const g2 = await generation();
+    await page.uncheck("#layer-gi");
+    await changed(g2);
+    assert.equal(await page.locator("#hotspots path").count(), 0);
+  });
+
   await check("clicking an area drills down to its table, which adds up to the map's value", async () => {
     const code = "E01032867";  // Leicester 041A, the city centre
     const onMap = await page.$eval(`#lsoas path[data-code="${code}"]`, (p) => Number(p.dataset.value));
@@ -136,7 +152,7 @@ try {
     const total = await page.$$eval("#drill-table tbody tr td:nth-child(2)", (tds) => tds.reduce((s, td) => s + Number(td.textContent), 0));
     assert.match(await page.textContent("#drill-table thead"), /Harm \(days\)/);
     assert.equal(total, onMap);
-    await page.screenshot({ path: join(artifacts, "03-drill-down.png") });
+    await page.screenshot({ path: join(artifacts, "04-drill-down.png") });
   });
 
   await check("exports what is on screen as CSV and GeoJSON", async () => {
@@ -203,7 +219,7 @@ try {
     const knife = page.locator('#measures .tile[data-slug="knife-assault-hospital-attendances"]');
     assert.match(await knife.textContent(), /SYNTHETIC/);
     assert.match(await knife.textContent(), /Victims under 25/);
-    await page.screenshot({ path: join(artifacts, "04-spb.png"), fullPage: true });
+    await page.screenshot({ path: join(artifacts, "07-spb.png"), fullPage: true });
   });
 
   await check("works offline: every request went to harmlens itself, no script error", async () => {

@@ -251,6 +251,18 @@ async function refresh() {
     barList($("top-areas"), top.map(([code, r]) => ({ code, label: r.name, value: values.get(code) ?? 0, display: format(values.get(code), kind) })),
       (code) => drill(lvl, code));
 
+    const gi = $("layer-gi") as HTMLInputElement;
+    if (gi.checked && !gi.disabled) {
+      const spots = await getJson<{ rows: { key: string; class: string; colour: string }[] }>("hotspots", { ...p, method: "gi" });
+      if (mine !== generation) return;
+      const colours = new Map<string, string>();
+      for (const r of spots.rows) if (r.class !== "none") colours.set(r.key, r.colour);
+      map.overlay(colours);
+      $("layers-note").textContent = `Gi* (queen contiguity, FDR): ${colours.size} LSOAs hot or cold`;
+    } else {
+      map.overlay(null);
+    }
+
     trendChart($("trend"), trend.series);
     const cells = new Map<string, number>();
     const dayIndex = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
@@ -440,6 +452,12 @@ async function start() {
     measureSelect.addEventListener("change", refresh);
     $("level").addEventListener("change", () => { selected = null; map.select(null); refresh(); });
     map = new LlrMap($("map"), lsoas, districts);
+    const gi = $("layer-gi") as HTMLInputElement;
+    gi.disabled = !meta.hotspots_available;
+    gi.parentElement!.title = "Getis-Ord Gi* hot and cold spots over LSOAs, Benjamini-Hochberg FDR classes";
+    gi.addEventListener("change", refresh);
+    $("layers-note").textContent = meta.hotspots_available ? "KDE: use harmlens kde (not on the dashboard yet)"
+                                                          : "not in this build (spatial layer)";
     map.onSelect = (lvl, code) => drill(lvl, code);
     buildFilters();
     $("export-csv").addEventListener("click", () => downloadCsv(exportRows(), describeFilters(filterParams()), synthDescription(), onScreen.level));
