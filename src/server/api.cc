@@ -282,9 +282,13 @@ std::optional<ApiError> NarrowToPrincipal(const Principal& principal, AnalysisFi
   return std::nullopt;
 }
 
+// Client text (a parameter's name or value) is echoed in messages and may not be UTF-8:
+// invalid bytes become U+FFFD instead of an exception (found by fuzz/api_fuzz.cc).
+std::string Dump(const json& body) { return body.dump(-1, ' ', false, json::error_handler_t::replace); }
+
 ApiResponse JsonResponse(const json& body) {
   ApiResponse response;
-  response.body = body.dump();
+  response.body = Dump(body);
   return response;
 }
 
@@ -451,7 +455,7 @@ std::optional<int64_t> PopulationOf(GroupBy group, int key, const IncidentFacts&
 ApiResponse ErrorResponse(int status, std::string_view code, std::string_view message) {
   ApiResponse response;
   response.status = status;
-  response.body = json{{"code", code}, {"message", message}}.dump();
+  response.body = Dump(json{{"code", code}, {"message", message}});
   return response;
 }
 

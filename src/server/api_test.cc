@@ -126,6 +126,11 @@ TEST_F(ApiTest, refuses_unknown_repeated_and_unreadable_parameters_naming_them) 
     EXPECT_NE(body["message"].get<std::string>().find(c.message_part), std::string::npos) << response.body;
   }
   EXPECT_EQ(json::parse(Get("/api/v1/nowhere").body)["code"], "not_found");
+  // A name that is not UTF-8 is named back with U+FFFD, not an exception (fuzz/api_fuzz.cc found it).
+  ApiResponse not_utf8 = Get("/api/v1/counts", {{"group", "csp"}, {"weapo\x92n", "x"}});
+  EXPECT_EQ(not_utf8.status, 400);
+  EXPECT_EQ(json::parse(not_utf8.body)["code"], "unknown_parameter");
+  EXPECT_NE(not_utf8.body.find("weapo\ufffdn"), std::string::npos) << not_utf8.body;
   EXPECT_EQ(json::parse(Get("/api/v1/hotspots", {{"method", "kde"}}).body)["code"], "not_implemented");
   EXPECT_EQ(json::parse(Get("/api/v1/hotspots", {{"method", "moran"}}).body)["code"], "bad_parameter");
 }
