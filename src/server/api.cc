@@ -722,6 +722,7 @@ ApiResponse Api::Route(const ApiRequest& request) const {
     all_time.from_month.reset();
     all_time.to_month.reset();
     json tiles = json::array();
+    std::optional<IncidentFacts::BehaviourSeries> series;
     for (HarmfulBehaviour b : AllHarmfulBehaviours()) {
       json tile = {{"slug", HarmfulBehaviourSlug(b)}, {"title", HarmfulBehaviourTitle(b)}};
       const bool seen = ((facts_.BehavioursSeen() >> static_cast<int>(b)) & 1u) != 0;
@@ -744,14 +745,16 @@ ApiResponse Api::Route(const ApiRequest& request) const {
           tile["status"] = "no_data";
           tile["reason"] = "Not among the behaviours chosen.";
         } else {
-          auto table = facts_.Count(one, GroupBy::kMonth, deadline);
-          auto by_source = facts_.Count(one, GroupBy::kSource, deadline);
-          if (!table || !by_source) return Timeout(options_.query_timeout);
+          if (!series) {
+            series = facts_.CountBehaviourSeries(all_time, deadline);  // one pass for every tile
+            if (!series) return Timeout(options_.query_timeout);
+          }
+          const int index = static_cast<int>(b);
           tile["status"] = "ok";
-          tile.update(Progress(ToMap(*table), coverage));
-          uint32_t contributing = 0;
-          for (const auto& [source, n] : by_source->rows) contributing |= 1u << source;
-          tile["synthetic_sources"] = SyntheticSources(options_, contributing);
+          tile.update(Progress(series->by_month[index], coverage));
+          // No incident at all: no source contributed (a 0 mask would mean "every source").
+          tile["synthetic_sources"] =
+              series->sources[index] ? SyntheticSources(options_, series->sources[index]) : json::array();
         }
       }
       tiles.push_back(tile);

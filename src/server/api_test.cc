@@ -270,3 +270,26 @@ TEST_F(ApiTest, gi_star_marks_a_cluster_of_incidents_hot_and_leaves_quiet_places
 
 }  // namespace
 }  // namespace harmlens
+
+namespace harmlens {
+namespace {
+
+TEST_F(ApiTest, spb_tile_with_no_incident_under_the_filters_lists_no_synthetic_source) {
+  ApiOptions options;
+  options.synthetic_sources = {static_cast<uint8_t>(Agency::kEmergencyDepartment)};
+  std::vector<IncidentSpec> specs;
+  for (int m = 1; m <= 12; ++m) {
+    specs.push_back(
+        {.source = Agency::kEmergencyDepartment, .year = 2021, .month = m, .behaviours = kSeriousViolence});
+  }
+  Use(specs, options);
+  json all = GetJson("/api/v1/spb")["tiles"][0];
+  EXPECT_EQ(all["synthetic_sources"], json::array({"emergency-department"}));
+  json none = GetJson("/api/v1/spb", {{"crime_type", "burglary"}})["tiles"][0];
+  EXPECT_EQ(none["status"], "ok");
+  EXPECT_EQ(none["latest"]["incidents"], 0);
+  EXPECT_EQ(none["synthetic_sources"], json::array());
+}
+
+}  // namespace
+}  // namespace harmlens
