@@ -5,16 +5,21 @@
 #include <charconv>
 #include <cmath>
 #include <functional>
+#include <future>
 #include <map>
 #include <set>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
+#include "engine/query.h"
 #include "model/behaviour_rules.h"
 #include "model/crime_type.h"
 #include "model/geography.h"
 #include "model/harmful_behaviour.h"
 #include "model/incident.h"
+#include "spatial/hot_spots.h"
+#include "spatial/map_output.h"
 
 namespace harmlens {
 namespace {
@@ -277,9 +282,13 @@ std::optional<ApiError> NarrowToPrincipal(const Principal& principal, AnalysisFi
   return std::nullopt;
 }
 
+// Client text (a parameter's name or value) is echoed in messages and may not be UTF-8:
+// invalid bytes become U+FFFD instead of an exception (found by fuzz/api_fuzz.cc).
+std::string Dump(const json& body) { return body.dump(-1, ' ', false, json::error_handler_t::replace); }
+
 ApiResponse JsonResponse(const json& body) {
   ApiResponse response;
-  response.body = body.dump();
+  response.body = Dump(body);
   return response;
 }
 
@@ -446,25 +455,42 @@ std::optional<int64_t> PopulationOf(GroupBy group, int key, const IncidentFacts&
 ApiResponse ErrorResponse(int status, std::string_view code, std::string_view message) {
   ApiResponse response;
   response.status = status;
-  response.body = json{{"code", code}, {"message", message}}.dump();
+  response.body = Dump(json{{"code", code}, {"message", message}});
   return response;
 }
 
-Result<std::unique_ptr<Api>> Api::Create(Env* env, const IncidentFacts& facts, const std::string& data_dir,
-                                         ApiOptions options) {
+Result<std::unique_ptr<Api>> Api::Create(Env* env, const IncidentFacts& facts, const IncidentTable* engine,
+                                         const std::string& data_dir, ApiOptions options) {
   HL_ASSIGN_OR_RETURN(auto lsoas, env->ReadFile(data_dir + "/reference/" + std::string(kLsoaBoundariesFile)));
   HL_ASSIGN_OR_RETURN(auto districts,
                       env->ReadFile(data_dir + "/reference/" + std::string(kDistrictBoundariesFile)));
   return std::make_unique<Api>(facts, std::move(options), std::string(lsoas->bytes()),
-                               std::string(districts->bytes()));
+                               std::string(districts->bytes()), engine);
 }
 
 Api::Api(const IncidentFacts& facts, ApiOptions options, std::string lsoa_geojson,
-         std::string district_geojson)
+         std::string district_geojson, const IncidentTable* engine)
     : facts_(facts),
+      engine_(engine),
       options_(std::move(options)),
       lsoa_geojson_(std::move(lsoa_geojson)),
-      district_geojson_(std::move(district_geojson)) {}
+      district_geojson_(std::move(district_geojson)) {
+  // spdep poly2nb's default snap, sqrt(.Machine$double.eps), in degrees (as `harmlens hotspots`).
+  constexpr double kQueenSnapDegrees = 1.4901161193847656e-08;
+  const ReferenceGeography& geography = facts_.geography();
+  std::vector<std::vector<std::vector<GridPoint>>> zones;
+  for (size_t i = 0; i < geography.lsoas().size(); ++i) {
+    std::vector<std::vector<GridPoint>> rings;
+    for (const Ring& ring : geography.Polygon(i).rings) {
+      std::vector<GridPoint> r;
+      for (const GeoPoint& p : ring.points) r.push_back({p.longitude, p.latitude});
+      rings.push_back(std::move(r));
+    }
+    zones.push_back(std::move(rings));
+  }
+  auto nb = QueenNeighbours(zones, /*include_self=*/true, kQueenSnapDegrees);
+  if (nb.ok()) lsoa_neighbours_ = std::move(*nb);
+}
 
 std::optional<Permission> Api::PermissionFor(std::string_view path) const {
   static const std::map<std::string, Permission, std::less<>> kRoutes = {
@@ -477,6 +503,7 @@ std::optional<Permission> Api::PermissionFor(std::string_view path) const {
       {"/api/v1/spb", Permission::kReadAggregates},
       {"/api/v1/measures", Permission::kReadAggregates},
       {"/api/v1/hotspots", Permission::kReadAggregates},
+      {"/api/v1/query", Permission::kReadAggregates},
   };
   auto it = kRoutes.find(path);
   if (it == kRoutes.end()) return std::nullopt;
@@ -491,19 +518,23 @@ ApiResponse Api::Handle(const ApiRequest& request) const {
   key += "\n#" + std::to_string(static_cast<int>(request.principal.role));
   for (uint8_t s : request.principal.sources) key += "," + std::to_string(s);
   for (const std::string& c : request.principal.csp_areas) key += "," + c;
+  std::shared_ptr<const ApiResponse> cached;
   {
+    // Only the pointer is taken under the lock: a response may be tens of kilobytes.
     std::lock_guard<std::mutex> lock(cache_mutex_);
     auto it = cache_index_.find(key);
     if (it != cache_index_.end()) {
       cache_.splice(cache_.begin(), cache_, it->second);
-      return it->second->second;
+      cached = it->second->second;
     }
   }
+  if (cached) return *cached;
   ApiResponse response = Route(request);
   if (response.status == 200 || response.status == 400) {
+    auto shared = std::make_shared<const ApiResponse>(response);
     std::lock_guard<std::mutex> lock(cache_mutex_);
     if (!cache_index_.count(key)) {
-      cache_.emplace_front(key, response);
+      cache_.emplace_front(key, std::move(shared));
       cache_index_[key] = cache_.begin();
       if (cache_.size() > options_.cached_responses) {
         cache_index_.erase(cache_.back().first);
@@ -587,16 +618,16 @@ ApiResponse Api::Route(const ApiRequest& request) const {
     meta["limits"] = {{"page_size_max", options_.max_page_size},
                       {"query_timeout_ms", options_.query_timeout.count()}};
     // What is not there yet, so the front end can say so instead of drawing zeros.
-    meta["harm_available"] = false;
-    meta["hotspots_available"] = false;
-    meta["analysis"] = "server/incident_facts (interim, until the analysis engine is merged)";
+    meta["harm_available"] = engine_ != nullptr;
+    meta["engine"] = engine_ != nullptr;
+    meta["hotspots_available"] = lsoa_neighbours_.has_value();
+    meta["analysis"] = engine_ ? "engine (/api/v1/query); fixed views from server/incident_facts"
+                               : "server/incident_facts only (no engine)";
     return JsonResponse(meta);
   }
-  if (path == "/api/v1/hotspots") {
-    return ErrorResponse(
-        501, "not_implemented",
-        "hot-spot layers (KDE, Gi*) come with the spatial layer, which is not in this build yet");
-  }
+  if (path == "/api/v1/hotspots") return HotSpots(request);
+
+  if (path == "/api/v1/query") return EngineQuery(request);
 
   const bool is_counts = path == "/api/v1/counts";
   std::set<std::string> extra;
@@ -691,6 +722,7 @@ ApiResponse Api::Route(const ApiRequest& request) const {
     all_time.from_month.reset();
     all_time.to_month.reset();
     json tiles = json::array();
+    std::optional<IncidentFacts::BehaviourSeries> series;
     for (HarmfulBehaviour b : AllHarmfulBehaviours()) {
       json tile = {{"slug", HarmfulBehaviourSlug(b)}, {"title", HarmfulBehaviourTitle(b)}};
       const bool seen = ((facts_.BehavioursSeen() >> static_cast<int>(b)) & 1u) != 0;
@@ -713,14 +745,16 @@ ApiResponse Api::Route(const ApiRequest& request) const {
           tile["status"] = "no_data";
           tile["reason"] = "Not among the behaviours chosen.";
         } else {
-          auto table = facts_.Count(one, GroupBy::kMonth, deadline);
-          auto by_source = facts_.Count(one, GroupBy::kSource, deadline);
-          if (!table || !by_source) return Timeout(options_.query_timeout);
+          if (!series) {
+            series = facts_.CountBehaviourSeries(all_time, deadline);  // one pass for every tile
+            if (!series) return Timeout(options_.query_timeout);
+          }
+          const int index = static_cast<int>(b);
           tile["status"] = "ok";
-          tile.update(Progress(ToMap(*table), coverage));
-          uint32_t contributing = 0;
-          for (const auto& [source, n] : by_source->rows) contributing |= 1u << source;
-          tile["synthetic_sources"] = SyntheticSources(options_, contributing);
+          tile.update(Progress(series->by_month[index], coverage));
+          // No incident at all: no source contributed (a 0 mask would mean "every source").
+          tile["synthetic_sources"] =
+              series->sources[index] ? SyntheticSources(options_, series->sources[index]) : json::array();
         }
       }
       tiles.push_back(tile);
@@ -734,7 +768,7 @@ ApiResponse Api::Route(const ApiRequest& request) const {
   }
 
   if (path == "/api/v1/measures") {
-    struct Measure {
+    struct HomeOfficeMeasure {
       const char* slug;
       const char* title;
       uint32_t sources;
@@ -743,7 +777,7 @@ ApiResponse Api::Route(const ApiRequest& request) const {
       const char* unavailable;  // non-null: cannot be computed from what is stored
     };
     const uint32_t kKnife = 1u << static_cast<int>(Weapon::kKnifeOrSharp);
-    const Measure kMeasures[] = {
+    const HomeOfficeMeasure kMeasures[] = {
         {"knife-assault-hospital-attendances",
          "Hospital attendances for assault with a knife or sharp object (A&E, ISTV; the Home Office measure "
          "counts "
@@ -756,7 +790,7 @@ ApiResponse Api::Route(const ApiRequest& request) const {
          "No data yet: needs homicide offence codes, which the analysis engine's measures will read."},
     };
     json measures = json::array();
-    for (const Measure& m : kMeasures) {
+    for (const HomeOfficeMeasure& m : kMeasures) {
       json out = {{"slug", m.slug}, {"title", m.title}};
       uint32_t sources = filter.sources ? (filter.sources & m.sources) : m.sources;
       std::set<int> coverage = m.unavailable ? std::set<int>{} : Coverage(facts_, sources);
@@ -791,6 +825,149 @@ ApiResponse Api::Route(const ApiRequest& request) const {
   }
   return ErrorResponse(404, "not_found",
                        "no such route: " + path.substr(0, 128) + " (docs/api.md lists them)");
+}
+
+// The analysis engine's query (src/engine/query.h) over HTTP: its own field names as
+// parameters (the same as the CLI's field=value), plus limit and offset for paging.
+ApiResponse Api::EngineQuery(const ApiRequest& request) const {
+  if (!engine_) {
+    return ErrorResponse(501, "not_implemented", "this server was started without the analysis engine");
+  }
+  std::vector<std::string> args;
+  std::set<std::string> seen;
+  int limit = options_.max_page_size;
+  int offset = 0;
+  for (const auto& [name, value] : request.params) {
+    if (!seen.insert(name).second) {
+      return ErrorResponse(400, "repeated_parameter",
+                           name + " given twice: give several values separated by commas");
+    }
+    if (name == "limit" || name == "offset") {
+      auto n = ReadInt(value, name == "limit" ? 1 : 0, INT32_MAX);
+      if (!n)
+        return ErrorResponse(400, "bad_parameter",
+                             name + ": expected a whole number, got \"" + value.substr(0, 32) + "\"");
+      if (name == "limit" && *n > options_.max_page_size) {
+        return ErrorResponse(400, "page_too_large",
+                             "limit: at most " + std::to_string(options_.max_page_size) +
+                                 " rows a page; use offset for the next page");
+      }
+      (name == "limit" ? limit : offset) = *n;
+      continue;
+    }
+    args.push_back(name + "=" + value);
+  }
+  Result<Query> parsed = ParseQueryArgs(args);
+  if (!parsed.ok()) {
+    const bool unknown = parsed.status().message().find("unknown query field") != std::string::npos;
+    return ErrorResponse(400, unknown ? "unknown_parameter" : "bad_parameter", parsed.status().message());
+  }
+  Query query = std::move(*parsed);
+  // What the principal may see narrows the query (nothing, for the local analyst).
+  if (!request.principal.sources.empty()) {
+    std::vector<Agency> allowed;
+    for (uint8_t s : request.principal.sources) {
+      Agency a = static_cast<Agency>(s);
+      if (query.sources.empty() || std::count(query.sources.begin(), query.sources.end(), a))
+        allowed.push_back(a);
+    }
+    if (allowed.empty()) return ErrorResponse(403, "forbidden", "these sources are not open to your role");
+    query.sources = allowed;
+  }
+  if (!request.principal.csp_areas.empty()) {
+    std::vector<std::string> allowed;
+    for (const std::string& code : request.principal.csp_areas) {
+      if (query.csp_areas.empty() || std::count(query.csp_areas.begin(), query.csp_areas.end(), code)) {
+        allowed.push_back(code);
+      }
+    }
+    if (allowed.empty()) return ErrorResponse(403, "forbidden", "these CSP areas are not open to your role");
+    query.csp_areas = allowed;
+  }
+  // The engine has no cancellation: the query runs on its own thread and the request
+  // stops waiting at the time limit (the thread finishes and its answer is dropped).
+  auto promise = std::make_shared<std::promise<Result<QueryResult>>>();
+  std::future<Result<QueryResult>> future = promise->get_future();
+  std::thread([engine = engine_, query, promise] { promise->set_value(RunQuery(*engine, query)); }).detach();
+  if (future.wait_for(options_.query_timeout) != std::future_status::ready)
+    return Timeout(options_.query_timeout);
+  Result<QueryResult> result = future.get();
+  if (!result.ok()) {
+    if (result.status().code() == StatusCode::kInvalidArgument) {
+      return ErrorResponse(400, "bad_query", result.status().message());
+    }
+    return ErrorResponse(500, "internal", "the query failed: " + result.status().message());
+  }
+  json out;
+  json dimensions = json::array();
+  for (Dimension d : result->dimensions) dimensions.push_back(DimensionName(d));
+  out["dimensions"] = dimensions;
+  out["columns"] = ResultColumnNames(*result);
+  out["incidents"] = result->incidents;
+  out["harm_days"] = std::round(result->harm_days * 100.0) / 100.0;
+  out["harm_weights_version"] = result->harm_weights_version;
+  out["denominator"] = result->denominator;
+  out["notes"] = result->notes;
+  out["total_rows"] = result->rows.size();
+  out["offset"] = offset;
+  out["limit"] = limit;
+  uint32_t sources = 0;
+  for (Agency a : query.sources) sources |= 1u << static_cast<int>(a);
+  out["synthetic_sources"] = SyntheticSources(options_, sources);
+  const auto cells = ResultCells(*result);
+  json rows = json::array();
+  for (size_t i = static_cast<size_t>(offset);
+       i < cells.size() && i < static_cast<size_t>(offset) + static_cast<size_t>(limit); ++i) {
+    rows.push_back(cells[i]);
+  }
+  out["rows"] = rows;
+  return JsonResponse(out);
+}
+
+// Getis-Ord Gi* over the 611 LSOAs (queen contiguity including the zone itself) of the
+// incidents passing the filters, with Benjamini-Hochberg FDR classes (src/spatial).
+ApiResponse Api::HotSpots(const ApiRequest& request) const {
+  ParsedQuery query;
+  if (auto error = ParseQuery(request, facts_, options_.max_page_size, {"method"}, &query))
+    return FromError(*error);
+  for (const auto& [name, value] : request.params) {
+    if (name == "method" && value != "gi") {
+      return ErrorResponse(value == "kde" ? 501 : 400, value == "kde" ? "not_implemented" : "bad_parameter",
+                           value == "kde" ? "the KDE surface is not served yet: use harmlens kde"
+                                          : "method: expected gi, got \"" + value.substr(0, 32) + "\"");
+    }
+  }
+  if (auto error = NarrowToPrincipal(request.principal, &query.filter)) return FromError(*error);
+  if (!lsoa_neighbours_) {
+    return ErrorResponse(501, "not_implemented", "the LSOA boundaries could not be read as zones for Gi*");
+  }
+  auto table =
+      facts_.Count(query.filter, GroupBy::kLsoa, std::chrono::steady_clock::now() + options_.query_timeout);
+  if (!table) return Timeout(options_.query_timeout);
+  const auto& lsoas = facts_.geography().lsoas();
+  std::vector<double> values(lsoas.size(), 0);
+  for (const auto& [key, n] : table->rows) values[static_cast<size_t>(key)] = static_cast<double>(n);
+  auto spots = GiStarHotSpots(*lsoa_neighbours_, values);
+  if (!spots.ok()) return ErrorResponse(400, "bad_query", "Gi*: " + spots.status().message());
+  json rows = json::array();
+  for (size_t i = 0; i < lsoas.size(); ++i) {
+    const HotSpot& h = (*spots)[i];
+    rows.push_back({{"key", lsoas[i].code},
+                    {"incidents", values[i]},
+                    {"z", std::isfinite(h.z) ? json(std::round(h.z * 1000) / 1000) : json(nullptr)},
+                    {"q", std::isfinite(h.q) ? json(h.q) : json(nullptr)},
+                    {"class", FdrClassName(h.fdr_class)},
+                    {"colour", FdrClassColour(h.fdr_class)}});
+  }
+  return JsonResponse(
+      {{"method", "gi"},
+       {"weights", "queen contiguity of the 611 LSOAs, each zone its own neighbour (Gi*)"},
+       {"values", "incidents per LSOA passing the filters"},
+       {"classes", "hot-99/95/90 and cold-99/95/90: z > 0 (< 0) with Benjamini-Hochberg q <= 0.01/0.05/0.10"},
+       {"matched", table->matched},
+       {"not_grouped", table->not_grouped},
+       {"rows", rows},
+       {"synthetic_sources", SyntheticSources(options_, query.filter.sources)}});
 }
 
 }  // namespace harmlens

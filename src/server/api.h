@@ -19,8 +19,10 @@
 
 #include "base/env.h"
 #include "base/status.h"
+#include "engine/incident_table.h"
 #include "server/access.h"
 #include "server/incident_facts.h"
+#include "spatial/zones.h"
 
 namespace harmlens {
 
@@ -50,29 +52,38 @@ ApiResponse ErrorResponse(int status, std::string_view code, std::string_view me
 
 class Api {
  public:
-  // Reads the two boundary files from `data_dir`/reference once. `facts` must outlive the Api.
+  // Reads the two boundary files from `data_dir`/reference once. `facts` and `engine`
+  // must outlive the Api; without an engine, /api/v1/query is not_implemented.
   static Result<std::unique_ptr<Api>> Create(Env* env, const IncidentFacts& facts,
-                                             const std::string& data_dir, ApiOptions options);
+                                             const IncidentTable* engine, const std::string& data_dir,
+                                             ApiOptions options);
 
   // The permission a route needs; nullopt if there is no such route.
   std::optional<Permission> PermissionFor(std::string_view path) const;
   // Answers an authorised request.
   ApiResponse Handle(const ApiRequest& request) const;
 
-  Api(const IncidentFacts& facts, ApiOptions options, std::string lsoa_geojson, std::string district_geojson);
+  Api(const IncidentFacts& facts, ApiOptions options, std::string lsoa_geojson, std::string district_geojson,
+      const IncidentTable* engine = nullptr);
 
  private:
   ApiResponse Route(const ApiRequest& request) const;
+  ApiResponse EngineQuery(const ApiRequest& request) const;
+  ApiResponse HotSpots(const ApiRequest& request) const;
   const IncidentFacts& facts_;
+  const IncidentTable* engine_;
   ApiOptions options_;
   std::string lsoa_geojson_;
   std::string district_geojson_;
+  // LSOA queen contiguity including the zone itself (Gi*'s weights); empty if the
+  // boundaries could not be read as zones, and /hotspots then says so.
+  std::optional<Neighbours> lsoa_neighbours_;
 
   // Recent responses by request (the data never changes while serving).
   mutable std::mutex cache_mutex_;
-  mutable std::list<std::pair<std::string, ApiResponse>> cache_;  // most recent first
-  mutable std::unordered_map<std::string, std::list<std::pair<std::string, ApiResponse>>::iterator>
-      cache_index_;
+  using CachedResponse = std::pair<std::string, std::shared_ptr<const ApiResponse>>;
+  mutable std::list<CachedResponse> cache_;  // most recent first
+  mutable std::unordered_map<std::string, std::list<CachedResponse>::iterator> cache_index_;
 };
 
 }  // namespace harmlens

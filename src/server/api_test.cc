@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include <nlohmann/json.hpp>
 
 #include "server/server_test_data.h"
@@ -124,7 +126,13 @@ TEST_F(ApiTest, refuses_unknown_repeated_and_unreadable_parameters_naming_them) 
     EXPECT_NE(body["message"].get<std::string>().find(c.message_part), std::string::npos) << response.body;
   }
   EXPECT_EQ(json::parse(Get("/api/v1/nowhere").body)["code"], "not_found");
-  EXPECT_EQ(Get("/api/v1/hotspots").status, 501);
+  // A name that is not UTF-8 is named back with U+FFFD, not an exception (fuzz/api_fuzz.cc found it).
+  ApiResponse not_utf8 = Get("/api/v1/counts", {{"group", "csp"}, {"weapo\x92n", "x"}});
+  EXPECT_EQ(not_utf8.status, 400);
+  EXPECT_EQ(json::parse(not_utf8.body)["code"], "unknown_parameter");
+  EXPECT_NE(not_utf8.body.find("weapo\ufffdn"), std::string::npos) << not_utf8.body;
+  EXPECT_EQ(json::parse(Get("/api/v1/hotspots", {{"method", "kde"}}).body)["code"], "not_implemented");
+  EXPECT_EQ(json::parse(Get("/api/v1/hotspots", {{"method", "moran"}}).body)["code"], "bad_parameter");
 }
 
 TEST_F(ApiTest, trend_leaves_months_without_data_empty_and_computes_the_baseline_from_months_with_data) {
@@ -233,6 +241,54 @@ TEST_F(ApiTest, stops_a_query_that_runs_past_its_time_limit) {
   ApiResponse response = Get("/api/v1/counts", {{"group", "csp"}});
   EXPECT_EQ(response.status, 503);
   EXPECT_EQ(json::parse(response.body)["code"], "query_timeout");
+}
+
+}  // namespace
+}  // namespace harmlens
+
+namespace harmlens {
+namespace {
+
+TEST_F(ApiTest, gi_star_marks_a_cluster_of_incidents_hot_and_leaves_quiet_places_alone) {
+  // 60 incidents in Leicester 041A and none anywhere else: the city-centre LSOA is a
+  // hot spot at the 99% level (its Gi* sum is all of the county's incidents over a
+  // handful of zones); a Rutland LSOA far from it is not.
+  std::vector<IncidentSpec> specs(60, IncidentSpec{.lsoa = kLeicester041A, .csp = kLeicester});
+  Use(specs);
+  json body = GetJson("/api/v1/hotspots", {{"method", "gi"}});
+  ASSERT_EQ(body["rows"].size(), 611u);
+  std::map<std::string, json> by_code;
+  for (const json& row : body["rows"]) by_code[row["key"]] = row;
+  EXPECT_EQ(by_code[kLeicester041A]["class"], "hot-99");
+  EXPECT_GT(by_code[kLeicester041A]["z"].get<double>(), 3.0);
+  EXPECT_EQ(by_code["E01013600"]["incidents"], 0);
+  EXPECT_EQ(by_code["E01013600"]["class"], "none");  // Leicester 003A, in the north of the city
+  // Filters apply: no burglary at all gives no variation, so no hot spot anywhere.
+  json none = GetJson("/api/v1/hotspots", {{"crime_type", "burglary"}});
+  for (const json& row : none["rows"]) EXPECT_EQ(row["class"], "none");
+}
+
+}  // namespace
+}  // namespace harmlens
+
+namespace harmlens {
+namespace {
+
+TEST_F(ApiTest, spb_tile_with_no_incident_under_the_filters_lists_no_synthetic_source) {
+  ApiOptions options;
+  options.synthetic_sources = {static_cast<uint8_t>(Agency::kEmergencyDepartment)};
+  std::vector<IncidentSpec> specs;
+  for (int m = 1; m <= 12; ++m) {
+    specs.push_back(
+        {.source = Agency::kEmergencyDepartment, .year = 2021, .month = m, .behaviours = kSeriousViolence});
+  }
+  Use(specs, options);
+  json all = GetJson("/api/v1/spb")["tiles"][0];
+  EXPECT_EQ(all["synthetic_sources"], json::array({"emergency-department"}));
+  json none = GetJson("/api/v1/spb", {{"crime_type", "burglary"}})["tiles"][0];
+  EXPECT_EQ(none["status"], "ok");
+  EXPECT_EQ(none["latest"]["incidents"], 0);
+  EXPECT_EQ(none["synthetic_sources"], json::array());
 }
 
 }  // namespace

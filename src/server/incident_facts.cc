@@ -62,9 +62,11 @@ std::string AnalysisFilter::Key() const {
 IncidentFact FactOf(const Incident& incident, const ReferenceGeography& geography) {
   IncidentFact fact;
   fact.month = incident.occurred.month().Index();
-  // The LSOA the source gave, else the one its point falls in (as the summary counts).
-  const Lsoa* lsoa = geography.FindLsoa(incident.location.lsoa_reported);
-  if (!lsoa) lsoa = geography.FindLsoa(incident.location.lsoa_by_point);
+  // The LSOA its point falls in, else the one the source gave: the engine's rule
+  // (engine/incident_table.cc), so the map and /api/v1/query agree.
+  const std::string& code = incident.location.lsoa_by_point.empty() ? incident.location.lsoa_reported
+                                                                    : incident.location.lsoa_by_point;
+  const Lsoa* lsoa = geography.FindLsoa(code);
   if (lsoa) fact.lsoa = static_cast<int16_t>(lsoa - geography.lsoas().data());
   fact.behaviours = static_cast<uint16_t>(incident.behaviours.bits());
   fact.crime_type = static_cast<uint8_t>(incident.crime_type);
@@ -118,6 +120,46 @@ IncidentFacts::IncidentFacts(std::vector<IncidentFact> facts, const ReferenceGeo
   for (int s = 0; s < 4; ++s) months_with_data_[s].assign(months[s].begin(), months[s].end());
 }
 
+bool IncidentFacts::Passes(const IncidentFact& f, const AnalysisFilter& filter) const {
+  if (f.month < filter.from_month.value_or(INT32_MIN) || f.month > filter.to_month.value_or(INT32_MAX))
+    return false;
+  if (!Allowed(filter.crime_types, f.crime_type)) return false;
+  if (filter.behaviours && !(filter.behaviours & f.behaviours)) return false;
+  if (!Allowed(filter.sources, f.source)) return false;
+  if (!Allowed(filter.csp_slots, f.csp)) return false;
+  if (filter.lsoa >= 0 && f.lsoa != filter.lsoa) return false;
+  if (filter.imd_deciles && !Allowed(filter.imd_deciles, f.lsoa >= 0 ? lsoa_decile_[f.lsoa] : -1))
+    return false;
+  if (!Allowed(filter.days, f.day)) return false;
+  if (!Allowed(filter.hours, f.hour)) return false;
+  if (!Allowed(filter.weapons, f.weapon)) return false;
+  if (!Allowed(filter.victim_ages, f.victim & 0xF)) return false;
+  if (!Allowed(filter.victim_sexes, f.victim >> 4)) return false;
+  if (!Allowed(filter.perpetrator_ages, f.perpetrator & 0xF)) return false;
+  return Allowed(filter.perpetrator_sexes, f.perpetrator >> 4);
+}
+
+std::optional<IncidentFacts::BehaviourSeries> IncidentFacts::CountBehaviourSeries(AnalysisFilter filter,
+                                                                                  Deadline deadline) const {
+  filter.behaviours = 0;
+  BehaviourSeries series;
+  constexpr size_t kRowsBetweenClockChecks = 1 << 16;
+  for (size_t start = 0; start < facts_.size(); start += kRowsBetweenClockChecks) {
+    if (std::chrono::steady_clock::now() > deadline) return std::nullopt;
+    const size_t end = std::min(facts_.size(), start + kRowsBetweenClockChecks);
+    for (size_t i = start; i < end; ++i) {
+      const IncidentFact& f = facts_[i];
+      if (f.behaviours == 0 || !Passes(f, filter)) continue;
+      for (int b = 0; b < 16; ++b) {
+        if (!((f.behaviours >> b) & 1u)) continue;
+        ++series.by_month[b][f.month];
+        series.sources[b] |= 1u << f.source;
+      }
+    }
+  }
+  return series;
+}
+
 std::optional<CountTable> IncidentFacts::Count(const AnalysisFilter& filter, GroupBy group,
                                                Deadline deadline) const {
   // Dense counters: the largest key space is day x hour (168) or LSOA (611); months are
@@ -167,29 +209,13 @@ std::optional<CountTable> IncidentFacts::Count(const AnalysisFilter& filter, Gro
   }
   std::vector<int64_t> counts(keys, 0);
   CountTable table;
-  const int from = filter.from_month.value_or(INT32_MIN);
-  const int to = filter.to_month.value_or(INT32_MAX);
   constexpr size_t kRowsBetweenClockChecks = 1 << 16;
   for (size_t start = 0; start < facts_.size(); start += kRowsBetweenClockChecks) {
     if (std::chrono::steady_clock::now() > deadline) return std::nullopt;
     const size_t end = std::min(facts_.size(), start + kRowsBetweenClockChecks);
     for (size_t i = start; i < end; ++i) {
       const IncidentFact& f = facts_[i];
-      if (f.month < from || f.month > to) continue;
-      if (!Allowed(filter.crime_types, f.crime_type)) continue;
-      if (filter.behaviours && !(filter.behaviours & f.behaviours)) continue;
-      if (!Allowed(filter.sources, f.source)) continue;
-      if (!Allowed(filter.csp_slots, f.csp)) continue;
-      if (filter.lsoa >= 0 && f.lsoa != filter.lsoa) continue;
-      if (filter.imd_deciles && !Allowed(filter.imd_deciles, f.lsoa >= 0 ? lsoa_decile_[f.lsoa] : -1))
-        continue;
-      if (!Allowed(filter.days, f.day)) continue;
-      if (!Allowed(filter.hours, f.hour)) continue;
-      if (!Allowed(filter.weapons, f.weapon)) continue;
-      if (!Allowed(filter.victim_ages, f.victim & 0xF)) continue;
-      if (!Allowed(filter.victim_sexes, f.victim >> 4)) continue;
-      if (!Allowed(filter.perpetrator_ages, f.perpetrator & 0xF)) continue;
-      if (!Allowed(filter.perpetrator_sexes, f.perpetrator >> 4)) continue;
+      if (!Passes(f, filter)) continue;
       ++table.matched;
       int key = 0;
       switch (group) {

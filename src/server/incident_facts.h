@@ -6,8 +6,10 @@
 // file without a route changing. Immutable after Load: any number of threads may query.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -102,6 +104,15 @@ class IncidentFacts {
   // Counts the incidents passing `filter`, grouped; nullopt if `deadline` passes first.
   std::optional<CountTable> Count(const AnalysisFilter& filter, GroupBy group, Deadline deadline) const;
 
+  // Monthly counts and contributing sources of every behaviour in one pass (the SPB
+  // tiles): an incident counts under each behaviour it carries; `filter.behaviours` is
+  // ignored. nullopt if `deadline` passes first.
+  struct BehaviourSeries {
+    std::array<std::map<int, int64_t>, 16> by_month;  // behaviour -> month index -> incidents
+    std::array<uint32_t, 16> sources{};               // behaviour -> a bit per contributing source
+  };
+  std::optional<BehaviourSeries> CountBehaviourSeries(AnalysisFilter filter, Deadline deadline) const;
+
   // Months in which `source` (an Agency value) has at least one incident: months with
   // no data are not months with zero incidents.
   const std::vector<int>& MonthsWithData(int source) const { return months_with_data_[source]; }
@@ -111,6 +122,7 @@ class IncidentFacts {
   const ReferenceGeography& geography() const { return geography_; }
 
  private:
+  bool Passes(const IncidentFact& f, const AnalysisFilter& filter) const;
   std::vector<IncidentFact> facts_;
   std::vector<uint8_t> lsoa_decile_;  // IMD decile of each LSOA index
   std::vector<int> months_with_data_[4];

@@ -127,15 +127,32 @@ try {
     await changed(g);
   });
 
+  await check("the Gi* layer outlines the hot and cold LSOAs the API finds", async () => {
+    const g = await generation();
+    await page.check("#layer-gi");
+    await changed(g);
+    const spots = await api("hotspots?method=gi");
+    const classed = spots.rows.filter((r) => r.class !== "none").map((r) => r.key).sort();
+    assert.ok(classed.length > 0, "some LSOAs are hot spots");
+    const drawn = (await page.$$eval("#hotspots path", (ps) => ps.map((p) => p.dataset.code))).sort();
+    assert.deepEqual(drawn, classed);
+    await page.screenshot({ path: join(artifacts, "03-gi-star.png") });
+    const g2 = await generation();
+    await page.uncheck("#layer-gi");
+    await changed(g2);
+    assert.equal(await page.locator("#hotspots path").count(), 0);
+  });
+
   await check("clicking an area drills down to its table, which adds up to the map's value", async () => {
     const code = "E01032867";  // Leicester 041A, the city centre
     const onMap = await page.$eval(`#lsoas path[data-code="${code}"]`, (p) => Number(p.dataset.value));
     await page.click(`#lsoas path[data-code="${code}"]`, { force: true });
     await page.waitForSelector("#drill-table tbody tr");
     assert.match(await page.textContent("#drill-title"), /Leicester 041A/);
-    const total = await page.$$eval("#drill-table tbody tr td.num", (tds) => tds.reduce((s, td) => s + Number(td.textContent), 0));
+    const total = await page.$$eval("#drill-table tbody tr td:nth-child(2)", (tds) => tds.reduce((s, td) => s + Number(td.textContent), 0));
+    assert.match(await page.textContent("#drill-table thead"), /Harm \(days\)/);
     assert.equal(total, onMap);
-    await page.screenshot({ path: join(artifacts, "03-drill-down.png") });
+    await page.screenshot({ path: join(artifacts, "04-drill-down.png") });
   });
 
   await check("exports what is on screen as CSV and GeoJSON", async () => {
@@ -145,7 +162,7 @@ try {
     const lines = readFileSync(csvPath, "utf8").trim().split(/\r\n/);
     assert.match(lines[0], /^# harmlens dashboard export/);
     assert.match(lines[1], /SYNTHETIC/);
-    assert.equal(lines[2], "code,name,incidents,population,rate_per_1000");
+    assert.equal(lines[2], "code,name,incidents,population,rate_per_1000,harm_days");
     const rows = lines.slice(3);
     assert.equal(rows.length, 611);
     const sum = rows.reduce((s, l) => s + Number(l.split(",")[2]), 0);
@@ -158,6 +175,18 @@ try {
     assert.equal(geo.features.length, 611);
     assert.equal(geo.features.reduce((s, f) => s + f.properties.incidents, 0), sum);
     assert.deepEqual(geo.harmlens.synthetic_sources, ["police-extract", "emergency-department"]);
+  });
+
+  await check("harm from the analysis engine fills the map and agrees with /api/v1/query", async () => {
+    const g = await generation();
+    await page.selectOption("#measure", "harm");
+    await changed(g);
+    assert.match(await page.textContent("#map-title"), /Harm/);
+    const q = await api("query?by=lsoa&measures=count,harm&lsoa=E01032867");
+    const shown = await page.$eval('#lsoas path[data-code="E01032867"]', (p) => Number(p.dataset.value));
+    assert.equal(shown, Number(q.rows[0][2]));
+    assert.ok(shown > 0);
+    await page.screenshot({ path: join(artifacts, "05-harm.png") });
   });
 
   await check("rates per 1,000 residents and CSP areas re-draw the map", async () => {
@@ -190,7 +219,7 @@ try {
     const knife = page.locator('#measures .tile[data-slug="knife-assault-hospital-attendances"]');
     assert.match(await knife.textContent(), /SYNTHETIC/);
     assert.match(await knife.textContent(), /Victims under 25/);
-    await page.screenshot({ path: join(artifacts, "04-spb.png"), fullPage: true });
+    await page.screenshot({ path: join(artifacts, "07-spb.png"), fullPage: true });
   });
 
   await check("works offline: every request went to harmlens itself, no script error", async () => {

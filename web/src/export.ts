@@ -9,6 +9,7 @@ export interface ExportRow {
   incidents: number;
   population: number | null;
   rate_per_1000: number | null;
+  harm_days: number | null;  // only when the map shows harm
 }
 
 function save(name: string, type: string, content: string) {
@@ -36,8 +37,8 @@ export function downloadCsv(rows: ExportRow[], filters: string, synthetic: strin
   const lines = [
     `# harmlens dashboard export, ${new Date().toISOString()}; areas: ${level}; filters: ${filters}`,
     ...(synthetic.length ? [`# includes SYNTHETIC data from: ${synthetic.join(", ")}`] : []),
-    "code,name,incidents,population,rate_per_1000",
-    ...rows.map((r) => [r.code, r.name, r.incidents, r.population, r.rate_per_1000].map(csvField).join(",")),
+    "code,name,incidents,population,rate_per_1000,harm_days",
+    ...rows.map((r) => [r.code, r.name, r.incidents, r.population, r.rate_per_1000, r.harm_days].map(csvField).join(",")),
   ];
   save(`harmlens-${level}-${stamp()}.csv`, "text/csv", lines.join("\r\n") + "\r\n");
 }
@@ -53,7 +54,7 @@ export function downloadGeoJson(features: Feature[], level: string, rows: Export
       const r = byCode.get(code);
       return { type: "Feature", geometry: f.geometry,
         properties: { code, name: r?.name ?? "", incidents: r?.incidents ?? null, population: r?.population ?? null,
-          rate_per_1000: r?.rate_per_1000 ?? null } };
+          rate_per_1000: r?.rate_per_1000 ?? null, harm_days: r?.harm_days ?? null } };
     }),
   };
   save(`harmlens-${level}-${stamp()}.geojson`, "application/geo+json", JSON.stringify(out));

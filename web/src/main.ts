@@ -18,7 +18,8 @@ let meta: Meta;
 let map: LlrMap;
 let selected: { level: "lsoa" | "csp"; code: string } | null = null;
 // What the map shows now, for export: code -> row.
-let onScreen: { level: "lsoa" | "csp"; rows: Map<string, { name: string; incidents: number; population?: number; rate?: number }> } =
+type ScreenRow = { name: string; incidents: number; population?: number; rate?: number; harm?: number };
+let onScreen: { level: "lsoa" | "csp"; rows: Map<string, ScreenRow> } =
   { level: "lsoa", rows: new Map() };
 let generation = 0;
 
@@ -155,6 +156,18 @@ function filterParams(): Params {
   return p;
 }
 
+// The same filters in the engine's field names (/api/v1/query, docs/api.md).
+function engineParams(p: Params): Params {
+  const age = (v: string | undefined) => v?.split(",").map((a) => (a === "25-and-over" ? "25+" : a)).join(",");
+  return {
+    from: p.from, to: p.to, category: p.crime_type, behaviour: p.behaviour, weapon: p.weapon, source: p.source,
+    victim_age: age(p.victim_age), victim_sex: p.victim_sex, offender_age: age(p.perpetrator_age),
+    offender_sex: p.perpetrator_sex, dow: p.day, hour: p.hour, csp: p.csp, imd_decile: p.imd_decile,
+  };
+}
+
+interface EngineResult { columns: string[]; rows: string[][]; incidents: number; notes: string[]; harm_weights_version: string }
+
 function describeFilters(p: Params): string {
   const parts = Object.entries(p).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${v}`);
   return parts.length ? parts.join("; ") : "no filters";
@@ -170,7 +183,7 @@ function level(): "lsoa" | "csp" {
 
 function format(n: number | undefined, kind: string): string {
   if (n === undefined) return "–";
-  return kind === "rate" ? n.toFixed(2) : n.toLocaleString("en-GB");
+  return kind === "rate" ? n.toFixed(2) : Math.round(n).toLocaleString("en-GB");
 }
 
 async function refresh() {
@@ -205,7 +218,7 @@ async function refresh() {
       $("summary").appendChild(badge);
     }
 
-    const rows = new Map<string, { name: string; incidents: number; population?: number; rate?: number }>();
+    const rows = new Map<string, ScreenRow>();
     for (const r of areas.rows) rows.set(String(r.key), { name: r.label, incidents: r.incidents, population: r.population, rate: r.rate_per_1000 });
     // Every area of the level gets a value: an area with no incident is a real zero here
     // (the sources cover all of LLR), unlike a month with no data.
@@ -218,13 +231,37 @@ async function refresh() {
     onScreen = { level: lvl, rows };
     const values = new Map<string, number>();
     for (const [code, r] of rows) values.set(code, kind === "rate" ? r.rate ?? 0 : r.incidents);
-    const breaks = map.fill(lvl, values, (code, v) => `${rows.get(code)?.name ?? code}: ${format(v, kind)}${kind === "rate" ? " per 1,000 residents" : " incidents"}`);
-    $("map-title").textContent = `${kind === "rate" ? "Incidents per 1,000 residents" : "Incidents"} by ${lvl === "lsoa" ? "LSOA" : "CSP area"}`;
+    if (kind === "harm") {
+      // Harm comes from the analysis engine: days of imprisonment (Cambridge CHI style).
+      const harm = await getJson<EngineResult>("query", { ...engineParams(p), by: lvl, measures: "count,harm" });
+      if (mine !== generation) return;
+      const col = harm.columns.indexOf("harm_days");
+      const codeOf = (key: string) => lvl === "lsoa" ? key : meta.csp_areas.find((a) => a.name === key)?.code ?? key;
+      for (const code of values.keys()) values.set(code, 0);
+      for (const row of harm.rows) if (values.has(codeOf(row[0]))) values.set(codeOf(row[0]), Number(row[col]));
+      for (const [code, r] of rows) r.harm = values.get(code);
+    }
+    const unit = kind === "rate" ? " per 1,000 residents" : kind === "harm" ? " days of harm" : " incidents";
+    const breaks = map.fill(lvl, values, (code, v) => `${rows.get(code)?.name ?? code}: ${format(v, kind)}${unit}`);
+    const title = kind === "rate" ? "Incidents per 1,000 residents" : kind === "harm" ? "Harm (days, CHI)" : "Incidents";
+    $("map-title").textContent = `${title} by ${lvl === "lsoa" ? "LSOA" : "CSP area"}`;
     legend(breaks, kind);
 
     const top = [...rows.entries()].sort((a, b) => (values.get(b[0]) ?? 0) - (values.get(a[0]) ?? 0)).slice(0, 10);
     barList($("top-areas"), top.map(([code, r]) => ({ code, label: r.name, value: values.get(code) ?? 0, display: format(values.get(code), kind) })),
       (code) => drill(lvl, code));
+
+    const gi = $("layer-gi") as HTMLInputElement;
+    if (gi.checked && !gi.disabled) {
+      const spots = await getJson<{ rows: { key: string; class: string; colour: string }[] }>("hotspots", { ...p, method: "gi" });
+      if (mine !== generation) return;
+      const colours = new Map<string, string>();
+      for (const r of spots.rows) if (r.class !== "none") colours.set(r.key, r.colour);
+      map.overlay(colours);
+      $("layers-note").textContent = `Gi* (queen contiguity, FDR): ${colours.size} LSOAs hot or cold`;
+    } else {
+      map.overlay(null);
+    }
 
     trendChart($("trend"), trend.series);
     const cells = new Map<string, number>();
@@ -265,8 +302,10 @@ async function drill(lvl: "lsoa" | "csp", code: string) {
   const area: Params = lvl === "lsoa" ? { lsoa: code } : { csp: code };
   const name = lvl === "lsoa" ? meta.lsoas.find((l) => l.code === code)?.name : meta.csp_areas.find((a) => a.code === code)?.name;
   try {
+    // The area's table comes from the analysis engine (counts and harm by crime type).
     const [byType, byMonth] = await Promise.all([
-      getJson<Counts>("counts", { ...p, ...area, csp: lvl === "csp" ? code : p.csp, group: "crime_type", sort: "incidents" }),
+      getJson<EngineResult>("query", { ...engineParams(p), ...area, csp: lvl === "csp" ? code : p.csp, by: "category",
+        measures: meta.harm_available ? "count,harm" : "count" }),
       getJson<Counts>("counts", { ...p, ...area, csp: lvl === "csp" ? code : p.csp, group: "month" }),
     ]);
     $("drill-title").textContent = `Area detail: ${name ?? code} (${code})`;
@@ -274,10 +313,14 @@ async function drill(lvl: "lsoa" | "csp", code: string) {
     body.replaceChildren();
     const info = document.createElement("p");
     const lsoa = meta.lsoas.find((l) => l.code === code);
-    info.textContent = `${byType.matched.toLocaleString("en-GB")} incidents` +
+    info.textContent = `${byType.incidents.toLocaleString("en-GB")} incidents` +
       (lsoa ? ` · ${lsoa.population.toLocaleString("en-GB")} residents · IMD decile ${lsoa.imd_decile}` : "");
     body.appendChild(info);
-    body.appendChild(table("drill-table", ["Crime type", "Incidents"], byType.rows.map((r) => [r.label, String(r.incidents)])));
+    const harmCol = byType.columns.indexOf("harm_days");
+    const rowsByCount = [...byType.rows].sort((a, b) => Number(b[1]) - Number(a[1]));
+    body.appendChild(table("drill-table", harmCol >= 0 ? ["Crime type", "Incidents", "Harm (days)"] : ["Crime type", "Incidents"],
+      rowsByCount.map((r) => harmCol >= 0 ? [r[0], r[1], String(Math.round(Number(r[harmCol])))] : [r[0], r[1]])));
+    for (const note of byType.notes) body.appendChild(Object.assign(document.createElement("p"), { className: "note", textContent: note }));
     const details = document.createElement("details");
     details.innerHTML = "<summary>By month</summary>";
     details.appendChild(table("drill-months", ["Month", "Incidents"], byMonth.rows.map((r) => [r.label, String(r.incidents)])));
@@ -316,6 +359,7 @@ function table(id: string, head: string[], rows: string[][]): HTMLTableElement {
 function exportRows() {
   return [...onScreen.rows.entries()].map(([code, r]) => ({
     code, name: r.name, incidents: r.incidents, population: r.population ?? null, rate_per_1000: r.rate ?? null,
+    harm_days: r.harm ?? null,
   }));
 }
 
@@ -402,12 +446,18 @@ async function start() {
     }
     const measureSelect = $("measure") as HTMLSelectElement;
     measureSelect.append(option("incidents", "Incidents"), option("rate", "Rate per 1,000 residents"));
-    const harm = option("harm", "Harm (Cambridge CHI): comes with the analysis engine");
+    const harm = option("harm", meta.harm_available ? "Harm (days, Cambridge CHI style)" : "Harm: needs the analysis engine");
     harm.disabled = !meta.harm_available;
     measureSelect.append(harm);
     measureSelect.addEventListener("change", refresh);
     $("level").addEventListener("change", () => { selected = null; map.select(null); refresh(); });
     map = new LlrMap($("map"), lsoas, districts);
+    const gi = $("layer-gi") as HTMLInputElement;
+    gi.disabled = !meta.hotspots_available;
+    gi.parentElement!.title = "Getis-Ord Gi* hot and cold spots over LSOAs, Benjamini-Hochberg FDR classes";
+    gi.addEventListener("change", refresh);
+    $("layers-note").textContent = meta.hotspots_available ? "KDE: use harmlens kde (not on the dashboard yet)"
+                                                          : "not in this build (spatial layer)";
     map.onSelect = (lvl, code) => drill(lvl, code);
     buildFilters();
     $("export-csv").addEventListener("click", () => downloadCsv(exportRows(), describeFilters(filterParams()), synthDescription(), onScreen.level));

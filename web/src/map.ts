@@ -25,6 +25,7 @@ export class LlrMap {
   private lsoaLayer: SVGGElement;
   private districtFill: SVGGElement;
   private outline: SVGGElement;
+  private hotspots: SVGGElement;
   private project: (lon: number, lat: number) => [number, number];
   private height: number;
   onSelect: (level: "lsoa" | "csp", code: string) => void = () => {};
@@ -51,6 +52,9 @@ export class LlrMap {
     this.svg.setAttribute("aria-label", "Map of Leicester, Leicestershire and Rutland");
     this.lsoaLayer = this.layer("lsoas", lsoas, "LSOA11CD", "LSOA11NM", "lsoa");
     this.districtFill = this.layer("districts-fill", districts, "LAD19CD", "LAD19NM", "csp");
+    this.hotspots = document.createElementNS(SVG, "g");
+    this.hotspots.setAttribute("id", "hotspots");
+    this.svg.appendChild(this.hotspots);
     this.outline = this.layer("districts-outline", districts, "LAD19CD", "LAD19NM", null);
     container.replaceChildren(this.svg);
   }
@@ -109,6 +113,21 @@ export class LlrMap {
     if (!code) return;
     for (const path of this.svg.querySelectorAll(`path[data-code="${code}"]`)) {
       if (path.parentNode !== this.outline) path.classList.add("selected");
+    }
+  }
+
+  // Outlines the LSOAs in `colours` (code -> CSS colour) above the fill: the Gi* layer.
+  overlay(colours: Map<string, string> | null) {
+    this.hotspots.replaceChildren();
+    if (!colours) return;
+    for (const path of this.lsoaLayer.querySelectorAll("path")) {
+      const colour = colours.get(path.dataset.code ?? "");
+      if (!colour) continue;
+      const copy = document.createElementNS(SVG, "path");
+      copy.setAttribute("d", path.getAttribute("d") ?? "");
+      copy.setAttribute("stroke", colour);
+      copy.dataset.code = path.dataset.code;
+      this.hotspots.appendChild(copy);
     }
   }
 
