@@ -11,11 +11,13 @@
 #include <vector>
 
 #include "base/csv.h"
+#include "linkage/event_linkage.h"
 #include "linkage/linker.h"
 #include "linkage/records.h"
 #include "linkage/schema.h"
 #include "linkage/truth.h"
 #include "store/linkage_run_log.h"
+#include "store/sqlite_store.h"
 
 namespace harmlens {
 
@@ -40,6 +42,9 @@ struct LinkageCommands {
   std::string purpose;
   // linkage-runs
   CLI::App* runs = nullptr;
+  // link-events
+  CLI::App* events = nullptr;
+  std::string events_truth;
 };
 
 namespace {
@@ -379,6 +384,86 @@ int RunEvaluate(Env* env, const LinkageCommands& c, OutputFormat format) {
   return 0;
 }
 
+// Attendances and police incidents from the store, police incidents with their people.
+Status ReadEvents(Store* store, std::vector<Incident>* attendances, std::vector<Incident>* incidents) {
+  std::vector<int64_t> police_ids;
+  HL_RETURN_IF_ERROR(store->ReadIncidents({}, [&](int64_t id, const Incident& incident) {
+    if (incident.source.agency == Agency::kEmergencyDepartment) {
+      attendances->push_back(incident);
+    } else if (incident.source.agency == Agency::kPoliceExtract &&
+               (incident.crime_type == CrimeType::kViolenceAndSexualOffences ||
+                incident.crime_type == CrimeType::kRobbery)) {
+      incidents->push_back(incident);
+      police_ids.push_back(id);
+    }
+  }));
+  for (Incident& a : *attendances) {
+    (void)a;
+  }
+  for (size_t i = 0; i < incidents->size(); ++i) {
+    HL_ASSIGN_OR_RETURN((*incidents)[i].involvements, store->InvolvementsOf(police_ids[i]));
+  }
+  return Status::Ok();
+}
+
+int RunEvents(Env* env, const LinkageCommands& c, OutputFormat format) {
+  auto store = OpenSqliteStore(*c.db, SqliteOptions{.create_if_missing = false});
+  if (!store.ok()) return Fail("link-events", store.status());
+  std::vector<Incident> attendances, incidents;
+  if (Status s = ReadEvents(store->get(), &attendances, &incidents); !s.ok()) return Fail("link-events", s);
+  const std::vector<int64_t> links = linkage::LinkAttendances(attendances, incidents, {});
+  int64_t linked = 0;
+  for (int64_t l : links) linked += l >= 0;
+  std::cout << "A&E assault attendances " << attendances.size() << ", police violence and robbery incidents "
+            << incidents.size() << ", linked " << linked << " (unknown to police "
+            << attendances.size() - linked << ", "
+            << Fixed(attendances.empty() ? 0 : 100.0 * (attendances.size() - linked) / attendances.size(), 1)
+            << "%)\n";
+  if (!c.events_truth.empty()) {
+    // truth/istv.csv: attendance_id, person_id, incident_id (empty: police never knew).
+    auto bytes = ReadWhole(env, c.events_truth);
+    if (!bytes.ok()) return Fail("link-events", bytes.status());
+    std::map<std::string, std::string> truth;
+    CsvReader reader(*bytes);
+    CsvRecord csv;
+    reader.Next(&csv);
+    if (csv.fields.size() < 3 || csv.fields[0] != "attendance_id" || csv.fields[2] != "incident_id") {
+      return Fail("link-events",
+                  Status::RejectedInput("expected truth/istv.csv (attendance_id,person_id,incident_id,...)",
+                                        {c.events_truth, 1, ""}));
+    }
+    while (reader.Next(&csv)) {
+      if (csv.fields.size() >= 3) truth[std::string(csv.fields[0])] = std::string(csv.fields[2]);
+    }
+    int64_t true_links = 0, found = 0, correct = 0;
+    for (const auto& [attendance, incident] : truth) true_links += !incident.empty();
+    for (size_t a = 0; a < attendances.size(); ++a) {
+      const std::string& id = attendances[a].source_id;
+      const std::string attendance_id = id.substr(id.find('/') + 1);
+      if (links[a] < 0) continue;
+      ++found;
+      auto it = truth.find(attendance_id);
+      if (it != truth.end() && it->second == incidents[links[a]].source_id) ++correct;
+    }
+    const double precision = found ? double(correct) / found : 1.0;
+    const double recall = true_links ? double(correct) / true_links : 1.0;
+    std::cout << "against " << c.events_truth << ": true links " << true_links << ", found " << found
+              << ", correct " << correct << ", precision " << Fixed(precision, 4) << ", recall "
+              << Fixed(recall, 4) << ", true share unknown "
+              << Fixed(100.0 * (truth.size() - true_links) / std::max<size_t>(1, truth.size()), 1) << "%\n";
+  }
+  OutputTable table{{"csp_area", "month", "attendances", "unknown_to_police", "share_unknown"},
+                    {false, false, true, true, true},
+                    {}};
+  for (const auto& [key, share] : linkage::UnknownToPoliceByCspMonth(attendances, incidents, links)) {
+    table.rows.push_back({key.substr(0, key.find('|')), key.substr(key.find('|') + 1),
+                          std::to_string(share.attendances), std::to_string(share.unknown_to_police),
+                          Fixed(double(share.unknown_to_police) / share.attendances, 3)});
+  }
+  WriteTable(table, format, std::cout);
+  return 0;
+}
+
 }  // namespace
 
 std::shared_ptr<LinkageCommands> AddLinkageCommands(CLI::App* app, std::string* db, std::string* format,
@@ -426,6 +511,16 @@ std::shared_ptr<LinkageCommands> AddLinkageCommands(CLI::App* app, std::string* 
   c->link->add_option("--format", *format, "output format of --evaluate")
       ->check(CLI::IsMember({"table", "csv", "json"}))
       ->capture_default_str();
+  c->events = app->add_subcommand(
+      "link-events",
+      "A&E assault attendances to police incidents; per CSP x month the share unknown to police");
+  c->events->add_option("--db", *db, "the store holding the ISTV and police extract loads")
+      ->capture_default_str();
+  c->events->add_option("--truth", c->events_truth,
+                        "synthetic ground truth (truth/istv.csv): precision and recall");
+  c->events->add_option("--format", *format, "output format")
+      ->check(CLI::IsMember({"table", "csv", "json"}))
+      ->capture_default_str();
   return c;
 }
 
@@ -446,6 +541,7 @@ std::optional<int> RunLinkageCommands(Env* env, const LinkageCommands& c, Output
     return RunLink(env, c);
   }
   if (c.runs->parsed()) return RunRuns(c, format);
+  if (c.events->parsed()) return RunEvents(env, c, format);
   return std::nullopt;
 }
 
