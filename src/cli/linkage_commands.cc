@@ -150,6 +150,10 @@ Status LogRun(Env* env, const LinkageCommands& c, const LinkageSchema& schema, c
               const std::string& mode, const std::string& clustering, const std::vector<std::string>& files,
               const linkage::LinkResult& result, int64_t records) {
   HL_ASSIGN_OR_RETURN(std::string datasets, DescribeDatasets(env, files));
+  {
+    // The log lives in a harmlens store: create one (with its schema) or check it is one.
+    HL_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenSqliteStore(*c.db));
+  }
   LinkageRun run;
   run.started_at = FormatUtcTimestamp(env->NowUnixSeconds());
   run.user = OperatingSystemUser();
@@ -171,6 +175,9 @@ Status LogRun(Env* env, const LinkageCommands& c, const LinkageSchema& schema, c
 }
 
 int RunRuns(const LinkageCommands& c, OutputFormat format) {
+  if (auto store = OpenSqliteStore(*c.db, SqliteOptions{.create_if_missing = false}); !store.ok()) {
+    return Fail("linkage-runs", store.status());
+  }
   auto runs = ListLinkageRuns(*c.db);
   if (!runs.ok()) return Fail("linkage-runs", runs.status());
   OutputTable table{{"id", "started_at", "user", "purpose", "command", "mode", "records", "candidate_pairs",
@@ -397,9 +404,6 @@ Status ReadEvents(Store* store, std::vector<Incident>* attendances, std::vector<
       police_ids.push_back(id);
     }
   }));
-  for (Incident& a : *attendances) {
-    (void)a;
-  }
   for (size_t i = 0; i < incidents->size(); ++i) {
     HL_ASSIGN_OR_RETURN((*incidents)[i].involvements, store->InvolvementsOf(police_ids[i]));
   }
