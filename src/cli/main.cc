@@ -194,7 +194,7 @@ int main(int argc, char** argv) {
   geocode_cmd->add_option("--data", data_dir, "bundled data folder (data/)")->capture_default_str();
   AddFormatOption(geocode_cmd, &format);
 
-  auto linkage = AddLinkageCommands(&app, &db, &format, &data_dir);  // encode, link, linkage-runs
+  auto linkage = AddLinkageCommands(&app, &db, &format, &data_dir);  // encode, link, linkage-runs, link-events
 
   // rules
   CLI::App* rules_cmd = app.add_subcommand("rules", "the harmful-behaviour rule table in force");
