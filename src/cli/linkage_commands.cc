@@ -40,6 +40,7 @@ struct LinkageCommands {
   std::vector<std::string> evaluate;  // {"febrl"|"synth", path}
   int threads = 2;
   std::string purpose;
+  double threshold = -1;  // < 0: the schema's match_threshold
   // linkage-runs
   CLI::App* runs = nullptr;
   // link-events
@@ -262,6 +263,7 @@ Result<RecordSet> LoadRecordSet(Env* env, const LinkageSchema& schema, const Lin
 int RunLink(Env* env, const LinkageCommands& c) {
   auto schema = LoadSchema(env, c.schema_file);
   if (!schema.ok()) return Fail("link", schema.status());
+  if (c.threshold >= 0) schema->match_threshold = c.threshold;
   if (c.link_files.empty()) {
     std::cerr << "harmlens link: give the encodings files (or, with --plaintext, the record files) to link\n";
     return kExitUsage;
@@ -504,6 +506,8 @@ std::shared_ptr<LinkageCommands> AddLinkageCommands(CLI::App* app, std::string* 
                    "precision, recall and F1 against ground truth, both modes: febrl FILE or synth DIR")
       ->expected(2);
   c->link->add_option("--threads", c->threads, "threads for comparing pairs")->capture_default_str();
+  c->link->add_option("--threshold", c->threshold, "match probability a pair needs (default: the schema's)")
+      ->check(CLI::Range(0.001, 0.999));
   c->link->add_option("--purpose", c->purpose, "why this linkage is run (kept in the run log)");
   c->link->add_option("--db", *db, "the store whose log records the run")->capture_default_str();
   c->runs =
