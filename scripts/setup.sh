@@ -8,10 +8,18 @@ packages=(
   build-essential cmake pkg-config git
   libsqlite3-dev sqlite3 libsodium-dev nlohmann-json3-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  libproj-dev   # WGS84 <-> British National Grid for the spatial layer
   clang libclang-rt-14-dev   # libFuzzer for the parser fuzz targets
+  libcpp-httplib-dev         # harmlens serve (the dashboard's HTTP server)
+  chromium                   # the dashboard's browser tests (driven by playwright-core from npm)
 )
+# Node and npm build the web front end (Vite from npm). Debian 12 machines here already
+# have them (possibly from another apt source, which a Debian npm would conflict with).
+if ! command -v npm >/dev/null; then
+  packages+=(nodejs npm)
+fi
 if [[ "${1:-}" == "--bench" ]]; then
-  packages+=(python3-pandas time)
+  packages+=(python3-pandas time wrk)
 fi
 
 missing=()

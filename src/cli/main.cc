@@ -13,7 +13,9 @@
 
 #include "base/env.h"
 #include "cli/commands.h"
+#include "cli/spatial_commands.h"
 #include "cli/linkage_commands.h"
+#include "cli/serve_command.h"
 #include "model/geography.h"
 #include "model/harmful_behaviour.h"
 #include "model/time.h"
@@ -195,10 +197,15 @@ int main(int argc, char** argv) {
   AddFormatOption(geocode_cmd, &format);
 
   auto linkage = AddLinkageCommands(&app, &db, &format, &data_dir);  // encode, link, linkage-runs, link-events
+  ServeCommand serve;
+  serve.data_dir = data_dir;
+  CLI::App* serve_cmd = AddServeCommand(&app, &serve);
 
   // rules
   CLI::App* rules_cmd = app.add_subcommand("rules", "the harmful-behaviour rule table in force");
   AddFormatOption(rules_cmd, &format);
+
+  std::shared_ptr<SpatialCommands> spatial = AddSpatialCommands(&app, &db, &data_dir);
 
   try {
     app.parse(argc, argv);
@@ -235,6 +242,7 @@ int main(int argc, char** argv) {
   }
   if (geography_cmd->parsed()) return RunGeography(env, data_dir, out);
   if (rules_cmd->parsed()) return RunRules(out);
+  if (serve_cmd->parsed()) return RunServe(env, serve);
   if (gazetteer_cmd->parsed()) {
     gazetteer.data_dir = data_dir;
     return RunGazetteer(env, gazetteer);
@@ -248,5 +256,6 @@ int main(int argc, char** argv) {
     synth.progress = isatty(STDERR_FILENO) != 0;
     return RunSynth(env, synth);
   }
+  if (std::optional<int> code = RunSpatialCommand(env, *spatial)) return *code;
   return kExitUsage;
 }

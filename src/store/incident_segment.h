@@ -39,6 +39,14 @@ class SegmentReader {
   std::string_view csp_area(size_t i) const { return Text(kCspArea, i); }
   std::string_view lsoa_reported(size_t i) const { return Text(kLsoaReported, i); }
   std::string_view lsoa_by_point(size_t i) const { return Text(kLsoaByPoint, i); }
+  std::string_view offence_code(size_t i) const { return Text(kOffenceCode, i); }
+  std::string_view location_description(size_t i) const { return Text(kLocation, i); }
+  Weapon weapon(size_t i) const { return static_cast<Weapon>(u8_[kWeapon][i]); }
+  uint8_t domestic_code(size_t i) const { return u8_[kDomestic][i]; }  // 0 unknown, 1 no, 2 yes
+  double longitude(size_t i) const { return F64(kLongitude, i); }      // NaN = no point
+  double latitude(size_t i) const { return F64(kLatitude, i); }
+  TimeNote time_note(size_t i) const { return static_cast<TimeNote>(u8_[kTimeNote][i]); }
+  AssaultMethod assault_method(size_t i) const { return static_cast<AssaultMethod>(u8_[kAssaultMethod][i]); }
 
   // Every field, for exports and checks; `file` is the source file of the segment's load.
   Incident ToIncident(size_t i, const std::string& file) const;

@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <cmath>
 #include <charconv>
 #include <cstring>
 #include <string_view>
@@ -314,10 +315,20 @@ class SqliteStore final : public Store {
 
   Status ScanIncidents(const IncidentScan& scan,
                        const std::function<void(const IncidentRow&)>& visit) override {
+    return ScanRows(scan, INT64_MIN, visit);
+  }
+
+  Status ScanIncidentsAfter(int64_t after_incident_id,
+                            const std::function<void(const IncidentRow&)>& visit) override {
+    return ScanRows(IncidentScan{}, after_incident_id, visit);
+  }
+
+  Status ScanRows(const IncidentScan& scan, int64_t after_id, const std::function<void(const IncidentRow&)>& visit) {
     IncidentRow row;
-    return ForEachSegment(scan, [&](const SegmentReader& segment, int64_t first_id, const std::string&,
-                                    int64_t from, int64_t to) {
+    return ForEachSegment(scan, after_id, [&](const SegmentReader& segment, int64_t first_id, const std::string&,
+                                              int64_t from, int64_t to) {
       for (uint32_t i = 0; i < segment.row_count(); ++i) {
+        if (first_id + static_cast<int64_t>(i) <= after_id) continue;
         row.occurred = segment.occurred(i);
         if (row.occurred.local_minute < from || row.occurred.local_minute >= to) continue;
         row.id = first_id + i;
@@ -327,6 +338,16 @@ class SqliteStore final : public Store {
         row.csp_area = segment.csp_area(i);
         row.lsoa_reported = segment.lsoa_reported(i);
         row.lsoa_by_point = segment.lsoa_by_point(i);
+        row.source_id = segment.source_id(i);
+        row.offence_code = segment.offence_code(i);
+        row.location_description = segment.location_description(i);
+        row.weapon = segment.weapon(i);
+        uint8_t domestic = segment.domestic_code(i);
+        row.domestic = domestic == 0 ? std::nullopt : std::optional<bool>(domestic == 2);
+        double lon = segment.longitude(i), lat = segment.latitude(i);
+        row.point = std::isnan(lon) || std::isnan(lat) ? std::nullopt : std::optional<GeoPoint>(GeoPoint{lon, lat});
+        row.occurred_note = segment.time_note(i);
+        row.assault_method = segment.assault_method(i);
         visit(row);
       }
     });
@@ -334,7 +355,7 @@ class SqliteStore final : public Store {
 
   Status ReadIncidents(const IncidentScan& scan,
                        const std::function<void(int64_t, const Incident&)>& visit) override {
-    return ForEachSegment(scan, [&](const SegmentReader& segment, int64_t first_id, const std::string& file,
+    return ForEachSegment(scan, INT64_MIN, [&](const SegmentReader& segment, int64_t first_id, const std::string& file,
                                     int64_t from, int64_t to) {
       for (uint32_t i = 0; i < segment.row_count(); ++i) {
         int64_t minute = segment.occurred(i).local_minute;
@@ -365,6 +386,31 @@ class SqliteStore final : public Store {
     }
     if (rc != SQLITE_DONE) return Error("read involvements");
     return out;
+  }
+
+  Status ScanInvolvements(int64_t after_incident_id,
+                          const std::function<void(const InvolvementRow&)>& visit) override {
+    Statement st;
+    HL_RETURN_IF_ERROR(st.Prepare(db_,
+                                  "SELECT incident_id, coalesce(person_id, 0), role, age_min, age_max, sex "
+                                  "FROM involvements WHERE incident_id > ? ORDER BY incident_id, id"));
+    st.Bind(1, after_incident_id);
+    InvolvementRow row;
+    int rc;
+    while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
+      row.incident_id = st.Int(0);
+      row.person_id = st.Int(1);
+      row.role = static_cast<Role>(st.Int(2));
+      if (sqlite3_column_type(st.get(), 3) != SQLITE_NULL) {
+        row.age = AgeRange{static_cast<int>(st.Int(3)), static_cast<int>(st.Int(4))};
+      } else {
+        row.age.reset();
+      }
+      row.sex = static_cast<Sex>(st.Int(5));
+      visit(row);
+    }
+    if (rc != SQLITE_DONE) return Error("read involvements");
+    return Status::Ok();
   }
 
   Status ReadAgencyRecords(const std::function<void(int64_t, const AgencyRecord&)>& visit) override {
@@ -543,7 +589,7 @@ class SqliteStore final : public Store {
 
   // Segments overlapping [from, to) in commit order, with the first incident id and
   // the source file of each.
-  Status ForEachSegment(const IncidentScan& scan,
+  Status ForEachSegment(const IncidentScan& scan, int64_t after_id,
                         const std::function<void(const SegmentReader&, int64_t, const std::string&, int64_t,
                                                  int64_t)>& visit) {
     int64_t from = scan.from_minute.value_or(INT64_MIN);
@@ -552,9 +598,11 @@ class SqliteStore final : public Store {
     HL_RETURN_IF_ERROR(st.Prepare(
         db_,
         "SELECT s.id, s.first_incident_id, s.format_version, s.columns, l.file FROM incident_segments s "
-        "JOIN loads l ON l.id = s.load_id WHERE s.max_minute >= ?1 AND s.min_minute < ?2 ORDER BY s.id"));
+        "JOIN loads l ON l.id = s.load_id WHERE s.max_minute >= ?1 AND s.min_minute < ?2 "
+        "AND s.first_incident_id + s.row_count - 1 > ?3 ORDER BY s.id"));
     st.Bind(1, from);
     st.Bind(2, to);
+    st.Bind(3, after_id);
     int rc;
     while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
       if (st.Int(2) != kSegmentFormatVersion) {

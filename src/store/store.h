@@ -102,6 +102,25 @@ struct IncidentRow {
   std::string_view csp_area;        // "" = outside LLR or no location
   std::string_view lsoa_reported;
   std::string_view lsoa_by_point;
+  // Added for the analysis engine (the fields above are unchanged).
+  std::string_view source_id;
+  std::string_view offence_code;
+  std::string_view location_description;  // e.g. "On or near Granby Street"
+  Weapon weapon = Weapon::kUnknown;
+  std::optional<bool> domestic;
+  std::optional<GeoPoint> point;
+  TimeNote occurred_note = TimeNote::kNone;
+  AssaultMethod assault_method = AssaultMethod::kUnknown;  // A&E only
+};
+
+// One stored involvement, for bulk reads. `person_id` is the store's number for the
+// (agency, person key) pair, 0 when the source names no person.
+struct InvolvementRow {
+  int64_t incident_id = 0;
+  int64_t person_id = 0;
+  Role role = Role::kVictim;
+  std::optional<AgeRange> age;
+  Sex sex = Sex::kUnknown;
 };
 
 // Which incidents to scan: [from_minute, to_minute) on the occurred time.
@@ -137,6 +156,15 @@ class Store {
   // The involvements stored for an incident, with the partner's person key ("" when the
   // source names no person), ordered by role, then person key, then storing order.
   virtual Result<std::vector<Involvement>> InvolvementsOf(int64_t incident_id) = 0;
+  // Every incident with an id above `after_incident_id`, in id order: ids only grow (a
+  // later load never reuses one), so a reader can catch up on what was stored since it
+  // last looked.
+  virtual Status ScanIncidentsAfter(int64_t after_incident_id,
+                                    const std::function<void(const IncidentRow&)>& visit) = 0;
+  // Every stored involvement of an incident with an id above `after_incident_id`, in
+  // incident id order (then storing order).
+  virtual Status ScanInvolvements(int64_t after_incident_id,
+                                  const std::function<void(const InvolvementRow&)>& visit) = 0;
   // Every stored agency record with its stored id, in id order. The records hold
   // personal identifiers: callers must not log them.
   virtual Status ReadAgencyRecords(const std::function<void(int64_t id, const AgencyRecord&)>& visit) = 0;

@@ -1,0 +1,118 @@
+#include "engine/incident_table.h"
+
+#include <gtest/gtest.h>
+
+#include "engine/query.h"
+#include "model/behaviour_rules.h"
+#include "store/sqlite_store.h"
+#include "support/testing.h"
+
+namespace harmlens {
+namespace {
+
+using testing::ScratchDir;
+
+std::shared_ptr<const ReferenceGeography> Geography() {
+  static std::shared_ptr<const ReferenceGeography> geography = [] {
+    auto loaded = ReferenceGeography::Load(Env::Default(), testing::DataDir() + "/reference");
+    EXPECT_TRUE(loaded.ok()) << loaded.status().ToString();
+    return loaded.ok() ? *loaded : nullptr;
+  }();
+  return geography;
+}
+
+Incident Assault(int serial, int64_t day, const std::string& victim) {
+  Incident inc;
+  inc.source = {Agency::kPoliceExtract, "hand-made", serial + 1};
+  inc.source_id = "a-" + std::to_string(serial);
+  inc.occurred = {day * 1440 + 22 * 60, TimePrecision::kMinute};
+  inc.crime_type = CrimeType::kViolenceAndSexualOffences;
+  inc.offence_code = "8N";
+  inc.location.csp_area = "E06000016";
+  inc.location.lsoa_reported = "E01013600";
+  inc.involvements.push_back({victim, Role::kVictim, AgeRange::Exact(19), Sex::kFemale});
+  return inc;
+}
+
+void Write(Store* store, const std::vector<Incident>& incidents) {
+  auto load = store->BeginLoad({"police-extract", "hand-made", 0, std::string(kBehaviourRulesVersion)});
+  ASSERT_TRUE(load.ok());
+  IncidentBatch batch;
+  batch.load_id = *load;
+  batch.incidents = incidents;
+  ASSERT_TRUE(store->WriteBatch(batch).ok());
+  ASSERT_TRUE(store->FinishLoad(*load, "").ok());
+}
+
+Result<std::unique_ptr<IncidentTable>> LoadTable(Store* store) {
+  auto denominators = LoadDenominators(Env::Default(), testing::DataDir() + "/reference", *Geography());
+  if (!denominators.ok()) return denominators.status();
+  return IncidentTable::Load(store, Geography(), *denominators);
+}
+
+int64_t RepeatVictimIncidents(const IncidentTable& table) {
+  auto query = ParseQueryArgs({"victim_repeat=yes"});
+  EXPECT_TRUE(query.ok());
+  auto result = RunQuery(table, *query);
+  EXPECT_TRUE(result.ok()) << result.status().ToString();
+  return result.ok() ? result->incidents : -1;
+}
+
+// Day numbers since 1970-01-01 (GNU date: $(( $(date -ud 2023-03-01 +%s) / 86400 ))).
+constexpr int64_t kDay20230301 = 19417;
+
+TEST(IncidentTable, refresh_adds_only_what_later_loads_stored_and_matches_a_full_load) {
+  ASSERT_NE(Geography(), nullptr);
+  ScratchDir dir;
+  auto store = OpenSqliteStore(dir.File("t.db"));
+  ASSERT_TRUE(store.ok());
+  Write(store->get(), {Assault(1, kDay20230301, "P1"), Assault(2, kDay20230301 + 10, "P2")});
+  auto table = LoadTable(store->get());
+  ASSERT_TRUE(table.ok()) << table.status().ToString();
+  EXPECT_EQ((*table)->incident_count(), 2u);
+  EXPECT_EQ((*table)->person_row_count(), 2u);
+  EXPECT_EQ(RepeatVictimIncidents(**table), 0);
+
+  // A later load backdates P2's first victimisation: 20 days before, so the stored
+  // incident 2 becomes a repeat only after the refresh recomputes the flags.
+  Write(store->get(), {Assault(3, kDay20230301 - 10, "P2"), Assault(4, kDay20230301 + 400, "P1")});
+  auto added = (*table)->Refresh(store->get());
+  ASSERT_TRUE(added.ok()) << added.status().ToString();
+  EXPECT_EQ(*added, 2);
+  EXPECT_EQ((*table)->incident_count(), 4u);
+  EXPECT_EQ((*table)->person_row_count(), 4u);
+  // P1's two incidents are 400 days apart (outside the window); P2's 20 (inside).
+  EXPECT_EQ(RepeatVictimIncidents(**table), 1);
+
+  auto again = (*table)->Refresh(store->get());
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, 0);
+
+  auto fresh = LoadTable(store->get());
+  ASSERT_TRUE(fresh.ok());
+  auto query = ParseQueryArgs({"by=month,victim_repeat"});
+  ASSERT_TRUE(query.ok());
+  auto a = RunQuery(**table, *query);
+  auto b = RunQuery(**fresh, *query);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(ResultCells(*a), ResultCells(*b));
+  EXPECT_EQ((*table)->incidents().id, (*fresh)->incidents().id);
+}
+
+TEST(IncidentTable, month_precision_spans_the_whole_month) {
+  ASSERT_NE(Geography(), nullptr);
+  ScratchDir dir;
+  auto store = OpenSqliteStore(dir.File("t.db"));
+  ASSERT_TRUE(store.ok());
+  Incident inc = Assault(1, 0, "P1");
+  inc.occurred = OccurredTime::Month({2023, 2});
+  Write(store->get(), {inc});
+  auto table = LoadTable(store->get());
+  ASSERT_TRUE(table.ok());
+  // 2023-02-01 00:00 to 2023-02-28 23:59: day 19389 (GNU date) * 1440, 28 days on, less one minute.
+  EXPECT_EQ((*table)->incidents().first_minute[0], 19389 * 1440);
+  EXPECT_EQ((*table)->incidents().last_minute[0], (19389 + 28) * 1440 - 1);
+}
+
+}  // namespace
+}  // namespace harmlens

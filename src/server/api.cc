@@ -1,0 +1,796 @@
+#include "server/api.h"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <functional>
+#include <map>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "model/behaviour_rules.h"
+#include "model/crime_type.h"
+#include "model/geography.h"
+#include "model/harmful_behaviour.h"
+#include "model/incident.h"
+
+namespace harmlens {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::string_view kDistrictBoundariesFile = "lad_llr_dissolved_from_lsoa11.geojson";
+constexpr int kSourceCount = 3;  // police.uk, the extract, A&E: the sources of incidents
+constexpr int kBaselineMonths = 12;
+constexpr int kBaselineMinMonths = 6;
+constexpr int kSparklineMonths = 12;
+
+// A refusal that stops a route before it touches data.
+struct ApiError {
+  int status;
+  std::string code;
+  std::string message;
+};
+
+std::string Slugify(std::string_view name) {
+  std::string slug;
+  for (char c : name) {
+    if (std::isalnum(static_cast<unsigned char>(c))) {
+      slug += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    } else if (!slug.empty() && slug.back() != '-') {
+      slug += '-';
+    }
+  }
+  while (!slug.empty() && slug.back() == '-') slug.pop_back();
+  return slug;
+}
+
+std::string CrimeTypeSlug(CrimeType type) { return Slugify(CrimeTypeName(type)); }
+
+constexpr const char* kDayNames[7] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+constexpr Sex kSexes[] = {Sex::kUnknown, Sex::kFemale, Sex::kMale, Sex::kOther};
+constexpr Weapon kWeapons[] = {Weapon::kUnknown, Weapon::kNone, Weapon::kKnifeOrSharp, Weapon::kFirearm,
+                               Weapon::kOther};
+constexpr AgeGroup kAgeGroups[] = {AgeGroup::kUnknown, AgeGroup::kUnder18, AgeGroup::k18To24,
+                                   AgeGroup::k25AndOver};
+
+std::string CspSlotSlug(int slot) {
+  if (slot < kCspAreaCount) return std::string(LlrCspAreas()[slot].code);
+  return slot == kCspSlotOutsideLlr ? "outside-llr" : "no-location";
+}
+std::string CspSlotLabel(int slot) {
+  if (slot < kCspAreaCount) return std::string(LlrCspAreas()[slot].name);
+  return slot == kCspSlotOutsideLlr ? "(outside LLR)" : "(no location)";
+}
+
+// Reads a comma-separated list of names into a bit mask, `name_of(i)` naming value i.
+std::optional<ApiError> ReadMask(std::string_view param, const std::string& text, int values,
+                                 const std::function<std::string(int)>& name_of, uint32_t* mask) {
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t comma = text.find(',', start);
+    std::string item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    bool found = false;
+    for (int i = 0; i < values; ++i) {
+      std::string name = name_of(i);
+      if (!name.empty() && name == item) {
+        *mask |= 1u << i;
+        found = true;
+        break;
+      }
+    }
+    if (!found) {
+      std::string expected;
+      for (int i = 0; i < values; ++i) {
+        std::string name = name_of(i);
+        if (!name.empty()) expected += (expected.empty() ? "" : ", ") + name;
+      }
+      return ApiError{400, "bad_parameter",
+                      std::string(param) + ": unknown value \"" + item.substr(0, 64) +
+                          "\" (expected one or more of " + expected + ", separated by commas)"};
+    }
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return std::nullopt;
+}
+
+std::optional<int> ReadInt(const std::string& text, int lo, int hi) {
+  int value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value < lo || value > hi) return std::nullopt;
+  return value;
+}
+
+// What a data route was asked for, after every parameter has been checked.
+struct ParsedQuery {
+  AnalysisFilter filter;
+  std::optional<GroupBy> group;
+  std::string group_name;
+  int limit = 0;
+  int offset = 0;
+  bool sort_by_incidents = false;
+};
+
+const std::vector<std::pair<std::string, GroupBy>>& GroupNames() {
+  static const std::vector<std::pair<std::string, GroupBy>> kNames = {
+      {"total", GroupBy::kTotal},
+      {"csp", GroupBy::kCspArea},
+      {"lsoa", GroupBy::kLsoa},
+      {"month", GroupBy::kMonth},
+      {"crime_type", GroupBy::kCrimeType},
+      {"behaviour", GroupBy::kBehaviour},
+      {"source", GroupBy::kSource},
+      {"day_hour", GroupBy::kDayHour},
+      {"imd_decile", GroupBy::kImdDecile},
+      {"victim_age", GroupBy::kVictimAge},
+      {"perpetrator_age", GroupBy::kPerpetratorAge},
+  };
+  return kNames;
+}
+
+// Parses the filter parameters every data route shares, plus those in `extra` (group,
+// limit, offset, sort) when the route takes them. Unknown or repeated parameters are errors.
+std::optional<ApiError> ParseQuery(const ApiRequest& request, const IncidentFacts& facts, int max_page_size,
+                                   const std::set<std::string>& extra, ParsedQuery* out) {
+  static const std::set<std::string> kFilters = {
+      "from",       "to",         "crime_type",      "behaviour",       "weapon", "source",
+      "victim_age", "victim_sex", "perpetrator_age", "perpetrator_sex", "day",    "hour",
+      "csp",        "lsoa",       "imd_decile"};
+  std::set<std::string> seen;
+  AnalysisFilter& f = out->filter;
+  out->limit = max_page_size;
+  for (const auto& [name, value] : request.params) {
+    if (!kFilters.count(name) && !extra.count(name)) {
+      return ApiError{
+          400, "unknown_parameter",
+          "unknown parameter \"" + name.substr(0, 64) + "\" for " + request.path + " (docs/api.md)"};
+    }
+    if (!seen.insert(name).second) {
+      return ApiError{400, "repeated_parameter",
+                      name + " given twice: give one value, or several separated by commas"};
+    }
+    std::optional<ApiError> error;
+    if (name == "from" || name == "to") {
+      auto month = ParseYearMonth(value);
+      if (!month)
+        return ApiError{400, "bad_parameter",
+                        name + ": expected a month as YYYY-MM, got \"" + value.substr(0, 32) + "\""};
+      (name == "from" ? f.from_month : f.to_month) = month->Index();
+    } else if (name == "crime_type") {
+      error = ReadMask(
+          name, value, 15,
+          [](int i) { return i == 0 ? std::string() : CrimeTypeSlug(static_cast<CrimeType>(i)); },
+          &f.crime_types);
+    } else if (name == "behaviour") {
+      error = ReadMask(
+          name, value, kHarmfulBehaviourCount,
+          [](int i) { return std::string(HarmfulBehaviourSlug(static_cast<HarmfulBehaviour>(i))); },
+          &f.behaviours);
+    } else if (name == "weapon") {
+      error = ReadMask(
+          name, value, 5, [](int i) { return std::string(WeaponName(kWeapons[i])); }, &f.weapons);
+    } else if (name == "source") {
+      error = ReadMask(
+          name, value, kSourceCount, [](int i) { return std::string(AgencyName(static_cast<Agency>(i))); },
+          &f.sources);
+    } else if (name == "victim_age" || name == "perpetrator_age") {
+      error = ReadMask(
+          name, value, kAgeGroupCount, [](int i) { return std::string(AgeGroupSlug(kAgeGroups[i])); },
+          name == "victim_age" ? &f.victim_ages : &f.perpetrator_ages);
+    } else if (name == "victim_sex" || name == "perpetrator_sex") {
+      error = ReadMask(
+          name, value, 4, [](int i) { return std::string(SexName(kSexes[i])); },
+          name == "victim_sex" ? &f.victim_sexes : &f.perpetrator_sexes);
+    } else if (name == "day") {
+      error = ReadMask(
+          name, value, 7, [](int i) { return std::string(kDayNames[i]); }, &f.days);
+    } else if (name == "hour") {
+      error = ReadMask(
+          name, value, 24, [](int i) { return std::to_string(i); }, &f.hours);
+    } else if (name == "csp") {
+      error = ReadMask(name, value, kCspSlotCount, CspSlotSlug, &f.csp_slots);
+    } else if (name == "imd_decile") {
+      error = ReadMask(
+          name, value, 11, [](int i) { return i == 0 ? std::string() : std::to_string(i); }, &f.imd_deciles);
+    } else if (name == "lsoa") {
+      const Lsoa* lsoa = facts.geography().FindLsoa(value);
+      if (!lsoa) {
+        return ApiError{
+            400, "bad_parameter",
+            "lsoa: \"" + value.substr(0, 32) + "\" is not an LLR LSOA (2011 code, e.g. E01025631)"};
+      }
+      f.lsoa = static_cast<int>(lsoa - facts.geography().lsoas().data());
+    } else if (name == "group") {
+      for (const auto& [group_name, group] : GroupNames()) {
+        if (group_name == value) {
+          out->group = group;
+          out->group_name = group_name;
+        }
+      }
+      if (!out->group) {
+        std::string names;
+        for (const auto& g : GroupNames()) names += (names.empty() ? "" : ", ") + g.first;
+        return ApiError{
+            400, "bad_parameter",
+            "group: unknown grouping \"" + value.substr(0, 32) + "\" (expected one of " + names + ")"};
+      }
+    } else if (name == "limit") {
+      auto n = ReadInt(value, 1, INT32_MAX);
+      if (!n)
+        return ApiError{400, "bad_parameter",
+                        "limit: expected a whole number from 1, got \"" + value.substr(0, 32) + "\""};
+      if (*n > max_page_size) {
+        return ApiError{
+            400, "page_too_large",
+            "limit: at most " + std::to_string(max_page_size) + " rows a page; use offset for the next page"};
+      }
+      out->limit = *n;
+    } else if (name == "offset") {
+      auto n = ReadInt(value, 0, INT32_MAX);
+      if (!n)
+        return ApiError{400, "bad_parameter",
+                        "offset: expected a whole number from 0, got \"" + value.substr(0, 32) + "\""};
+      out->offset = *n;
+    } else if (name == "sort") {
+      if (value != "key" && value != "incidents") {
+        return ApiError{400, "bad_parameter",
+                        "sort: expected key or incidents, got \"" + value.substr(0, 32) + "\""};
+      }
+      out->sort_by_incidents = value == "incidents";
+    }
+    if (error) return error;
+  }
+  if (f.from_month && f.to_month && *f.to_month < *f.from_month) {
+    return ApiError{400, "bad_parameter", "the period is empty: to is before from"};
+  }
+  if (extra.count("group") && !out->group) {
+    return ApiError{400, "missing_parameter", "group is required (e.g. group=lsoa)"};
+  }
+  return std::nullopt;
+}
+
+// Narrows the filter to what the principal may see (no-op for the local analyst). An
+// empty intersection is a refusal, not an empty answer.
+std::optional<ApiError> NarrowToPrincipal(const Principal& principal, AnalysisFilter* f) {
+  if (!principal.sources.empty()) {
+    uint32_t allowed = 0;
+    for (uint8_t s : principal.sources) allowed |= 1u << s;
+    uint32_t wanted = f->sources ? f->sources : allowed;
+    if ((wanted & allowed) == 0) return ApiError{403, "forbidden", "these sources are not open to your role"};
+    f->sources = wanted & allowed;
+  }
+  if (!principal.csp_areas.empty()) {
+    uint32_t allowed = 0;
+    for (int slot = 0; slot < kCspAreaCount; ++slot) {
+      for (const std::string& code : principal.csp_areas) {
+        if (LlrCspAreas()[slot].code == code) allowed |= 1u << slot;
+      }
+    }
+    uint32_t wanted = f->csp_slots ? f->csp_slots : allowed;
+    if ((wanted & allowed) == 0)
+      return ApiError{403, "forbidden", "these CSP areas are not open to your role"};
+    f->csp_slots = wanted & allowed;
+  }
+  return std::nullopt;
+}
+
+ApiResponse JsonResponse(const json& body) {
+  ApiResponse response;
+  response.body = body.dump();
+  return response;
+}
+
+ApiResponse FromError(const ApiError& error) {
+  return ErrorResponse(error.status, error.code, error.message);
+}
+
+ApiResponse Timeout(std::chrono::milliseconds limit) {
+  return ErrorResponse(503, "query_timeout",
+                       "the query took longer than " + std::to_string(limit.count()) +
+                           " ms and was stopped; narrow it (a shorter period, fewer areas) and try again");
+}
+
+// Months with data for the sources the filter selects: a month outside this set is "no
+// data", never zero.
+std::set<int> Coverage(const IncidentFacts& facts, uint32_t sources) {
+  std::set<int> months;
+  for (int s = 0; s < kSourceCount; ++s) {
+    if (sources && !((sources >> s) & 1u)) continue;
+    const auto& m = facts.MonthsWithData(s);
+    months.insert(m.begin(), m.end());
+  }
+  return months;
+}
+
+// Mean monthly count over the kBaselineMonths before `month` that have data; nullopt
+// with fewer than kBaselineMinMonths of them.
+std::optional<double> BaselineBefore(int month, const std::set<int>& coverage,
+                                     const std::map<int, int64_t>& counts) {
+  int months = 0;
+  int64_t total = 0;
+  for (int m = month - kBaselineMonths; m < month; ++m) {
+    if (!coverage.count(m)) continue;
+    ++months;
+    auto it = counts.find(m);
+    total += it == counts.end() ? 0 : it->second;
+  }
+  if (months < kBaselineMinMonths) return std::nullopt;
+  return static_cast<double>(total) / months;
+}
+
+json Round1(double value) { return std::round(value * 10.0) / 10.0; }
+
+// A monthly series in the period with its latest value, baseline and change: the body of
+// an SPB tile and of a Home Office measure.
+json Progress(const std::map<int, int64_t>& counts, const std::set<int>& coverage) {
+  json out;
+  if (coverage.empty()) return out;
+  int latest = *coverage.rbegin();
+  auto value_at = [&](int m) -> json {
+    if (!coverage.count(m)) return nullptr;
+    auto it = counts.find(m);
+    return it == counts.end() ? 0 : it->second;
+  };
+  out["latest"] = {{"month", YearMonth::FromIndex(latest).ToString()}, {"incidents", value_at(latest)}};
+  auto baseline = BaselineBefore(latest, coverage, counts);
+  out["baseline"] = baseline ? json(Round1(*baseline)) : json(nullptr);
+  if (baseline && *baseline > 0) {
+    int64_t now = counts.count(latest) ? counts.at(latest) : 0;
+    out["change_percent"] = Round1(100.0 * (static_cast<double>(now) - *baseline) / *baseline);
+  } else {
+    out["change_percent"] = nullptr;
+  }
+  json spark = json::array();
+  for (int m = latest - kSparklineMonths + 1; m <= latest; ++m) {
+    spark.push_back({{"month", YearMonth::FromIndex(m).ToString()}, {"incidents", value_at(m)}});
+  }
+  out["sparkline"] = spark;
+  return out;
+}
+
+std::map<int, int64_t> ToMap(const CountTable& table) {
+  std::map<int, int64_t> map;
+  for (const auto& [key, n] : table.rows) map[key] = n;
+  return map;
+}
+
+json SyntheticSources(const ApiOptions& options, uint32_t selected) {
+  json out = json::array();
+  for (uint8_t s : options.synthetic_sources) {
+    if (selected == 0 || ((selected >> s) & 1u)) out.push_back(AgencyName(static_cast<Agency>(s)));
+  }
+  return out;
+}
+
+std::string KeyLabel(GroupBy group, int key, const IncidentFacts& facts) {
+  switch (group) {
+    case GroupBy::kTotal:
+      return "All incidents";
+    case GroupBy::kCspArea:
+      return CspSlotLabel(key);
+    case GroupBy::kLsoa:
+      return facts.geography().lsoas()[key].name;
+    case GroupBy::kMonth:
+      return YearMonth::FromIndex(key).ToString();
+    case GroupBy::kCrimeType:
+      return std::string(CrimeTypeName(static_cast<CrimeType>(key)));
+    case GroupBy::kBehaviour:
+      return std::string(HarmfulBehaviourTitle(static_cast<HarmfulBehaviour>(key)));
+    case GroupBy::kSource:
+      return AgencyName(static_cast<Agency>(key));
+    case GroupBy::kDayHour: {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%s %02d:00", kDayNames[key / 24], key % 24);
+      return buf;
+    }
+    case GroupBy::kImdDecile:
+      return "IMD decile " + std::to_string(key);
+    case GroupBy::kVictimAge:
+    case GroupBy::kPerpetratorAge:
+      return AgeGroupSlug(static_cast<AgeGroup>(key));
+  }
+  return "";
+}
+
+json KeyValue(GroupBy group, int key, const IncidentFacts& facts) {
+  switch (group) {
+    case GroupBy::kCspArea:
+      return CspSlotSlug(key);
+    case GroupBy::kLsoa:
+      return facts.geography().lsoas()[key].code;
+    case GroupBy::kMonth:
+      return YearMonth::FromIndex(key).ToString();
+    case GroupBy::kCrimeType:
+      return CrimeTypeSlug(static_cast<CrimeType>(key));
+    case GroupBy::kBehaviour:
+      return std::string(HarmfulBehaviourSlug(static_cast<HarmfulBehaviour>(key)));
+    case GroupBy::kSource:
+      return AgencyName(static_cast<Agency>(key));
+    case GroupBy::kVictimAge:
+    case GroupBy::kPerpetratorAge:
+      return AgeGroupSlug(static_cast<AgeGroup>(key));
+    case GroupBy::kDayHour:
+      return json{{"day", kDayNames[key / 24]}, {"hour", key % 24}};
+    case GroupBy::kTotal:
+    case GroupBy::kImdDecile:
+      break;
+  }
+  return key;
+}
+
+// Residents behind a row (mid-2018), where the grouping is a place: for rates.
+std::optional<int64_t> PopulationOf(GroupBy group, int key, const IncidentFacts& facts) {
+  const auto& lsoas = facts.geography().lsoas();
+  if (group == GroupBy::kLsoa) return lsoas[key].population;
+  int64_t total = 0;
+  if (group == GroupBy::kCspArea && key < kCspAreaCount) {
+    for (const Lsoa& l : lsoas) {
+      if (l.csp_area == LlrCspAreas()[key].code) total += l.population;
+    }
+    return total;
+  }
+  if (group == GroupBy::kImdDecile) {
+    for (const Lsoa& l : lsoas) {
+      if (l.imd_decile == key) total += l.population;
+    }
+    return total;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+ApiResponse ErrorResponse(int status, std::string_view code, std::string_view message) {
+  ApiResponse response;
+  response.status = status;
+  response.body = json{{"code", code}, {"message", message}}.dump();
+  return response;
+}
+
+Result<std::unique_ptr<Api>> Api::Create(Env* env, const IncidentFacts& facts, const std::string& data_dir,
+                                         ApiOptions options) {
+  HL_ASSIGN_OR_RETURN(auto lsoas, env->ReadFile(data_dir + "/reference/" + std::string(kLsoaBoundariesFile)));
+  HL_ASSIGN_OR_RETURN(auto districts,
+                      env->ReadFile(data_dir + "/reference/" + std::string(kDistrictBoundariesFile)));
+  return std::make_unique<Api>(facts, std::move(options), std::string(lsoas->bytes()),
+                               std::string(districts->bytes()));
+}
+
+Api::Api(const IncidentFacts& facts, ApiOptions options, std::string lsoa_geojson,
+         std::string district_geojson)
+    : facts_(facts),
+      options_(std::move(options)),
+      lsoa_geojson_(std::move(lsoa_geojson)),
+      district_geojson_(std::move(district_geojson)) {}
+
+std::optional<Permission> Api::PermissionFor(std::string_view path) const {
+  static const std::map<std::string, Permission, std::less<>> kRoutes = {
+      {"/api/v1/health", Permission::kReadReference},
+      {"/api/v1/meta", Permission::kReadReference},
+      {"/api/v1/geography/lsoas", Permission::kReadReference},
+      {"/api/v1/geography/districts", Permission::kReadReference},
+      {"/api/v1/counts", Permission::kReadAggregates},
+      {"/api/v1/trend", Permission::kReadAggregates},
+      {"/api/v1/spb", Permission::kReadAggregates},
+      {"/api/v1/measures", Permission::kReadAggregates},
+      {"/api/v1/hotspots", Permission::kReadAggregates},
+  };
+  auto it = kRoutes.find(path);
+  if (it == kRoutes.end()) return std::nullopt;
+  return it->second;
+}
+
+ApiResponse Api::Handle(const ApiRequest& request) const {
+  // The cache key holds everything the answer depends on: path, parameters in order, and
+  // what the principal may see.
+  std::string key = request.path;
+  for (const auto& [name, value] : request.params) key += "\n" + name + "=" + value;
+  key += "\n#" + std::to_string(static_cast<int>(request.principal.role));
+  for (uint8_t s : request.principal.sources) key += "," + std::to_string(s);
+  for (const std::string& c : request.principal.csp_areas) key += "," + c;
+  {
+    std::lock_guard<std::mutex> lock(cache_mutex_);
+    auto it = cache_index_.find(key);
+    if (it != cache_index_.end()) {
+      cache_.splice(cache_.begin(), cache_, it->second);
+      return it->second->second;
+    }
+  }
+  ApiResponse response = Route(request);
+  if (response.status == 200 || response.status == 400) {
+    std::lock_guard<std::mutex> lock(cache_mutex_);
+    if (!cache_index_.count(key)) {
+      cache_.emplace_front(key, response);
+      cache_index_[key] = cache_.begin();
+      if (cache_.size() > options_.cached_responses) {
+        cache_index_.erase(cache_.back().first);
+        cache_.pop_back();
+      }
+    }
+  }
+  return response;
+}
+
+ApiResponse Api::Route(const ApiRequest& request) const {
+  const std::string& path = request.path;
+  const Deadline deadline = std::chrono::steady_clock::now() + options_.query_timeout;
+
+  if (path == "/api/v1/geography/lsoas" || path == "/api/v1/geography/districts") {
+    if (!request.params.empty())
+      return ErrorResponse(400, "unknown_parameter", path + " takes no parameters");
+    ApiResponse response;
+    response.content_type = "application/geo+json";
+    response.body = path == "/api/v1/geography/lsoas" ? lsoa_geojson_ : district_geojson_;
+    return response;
+  }
+  if (path == "/api/v1/health") {
+    return JsonResponse({{"status", "ok"}, {"incidents", facts_.size()}});
+  }
+  if (path == "/api/v1/meta") {
+    if (!request.params.empty())
+      return ErrorResponse(400, "unknown_parameter", path + " takes no parameters");
+    json meta;
+    meta["incidents"] = facts_.size();
+    json sources = json::array();
+    for (int s = 0; s < kSourceCount; ++s) {
+      const auto& months = facts_.MonthsWithData(s);
+      bool synthetic =
+          std::count(options_.synthetic_sources.begin(), options_.synthetic_sources.end(), s) > 0;
+      json months_json = json::array();
+      for (int m : months) months_json.push_back(YearMonth::FromIndex(m).ToString());
+      sources.push_back(
+          {{"slug", AgencyName(static_cast<Agency>(s))}, {"synthetic", synthetic}, {"months", months_json}});
+    }
+    meta["sources"] = sources;
+    json types = json::array();
+    for (CrimeType t : AllCrimeTypes())
+      types.push_back({{"slug", CrimeTypeSlug(t)}, {"name", CrimeTypeName(t)}});
+    meta["crime_types"] = types;
+    std::set<HarmfulBehaviour> with_rule;
+    for (const BehaviourRule& r : BehaviourRules()) with_rule.insert(r.behaviour);
+    json behaviours = json::array();
+    for (HarmfulBehaviour b : AllHarmfulBehaviours()) {
+      behaviours.push_back({{"slug", HarmfulBehaviourSlug(b)},
+                            {"title", HarmfulBehaviourTitle(b)},
+                            {"has_rule", with_rule.count(b) > 0},
+                            {"seen", ((facts_.BehavioursSeen() >> static_cast<int>(b)) & 1u) != 0}});
+    }
+    meta["behaviours"] = behaviours;
+    json areas = json::array();
+    for (int a = 0; a < kCspAreaCount; ++a) {
+      areas.push_back({{"code", LlrCspAreas()[a].code},
+                       {"name", LlrCspAreas()[a].name},
+                       {"population", *PopulationOf(GroupBy::kCspArea, a, facts_)}});
+    }
+    meta["csp_areas"] = areas;
+    json lsoas = json::array();
+    for (const Lsoa& l : facts_.geography().lsoas()) {
+      lsoas.push_back({{"code", l.code},
+                       {"name", l.name},
+                       {"csp", l.csp_area},
+                       {"imd_decile", l.imd_decile},
+                       {"population", l.population}});
+    }
+    meta["lsoas"] = lsoas;
+    json weapons = json::array();
+    for (Weapon w : kWeapons) weapons.push_back(WeaponName(w));
+    meta["weapons"] = weapons;
+    json ages = json::array();
+    for (AgeGroup g : kAgeGroups) ages.push_back(AgeGroupSlug(g));
+    meta["age_groups"] = ages;
+    json groups = json::array();
+    for (const auto& g : GroupNames()) groups.push_back(g.first);
+    meta["groups"] = groups;
+    meta["limits"] = {{"page_size_max", options_.max_page_size},
+                      {"query_timeout_ms", options_.query_timeout.count()}};
+    // What is not there yet, so the front end can say so instead of drawing zeros.
+    meta["harm_available"] = false;
+    meta["hotspots_available"] = false;
+    meta["analysis"] = "server/incident_facts (interim, until the analysis engine is merged)";
+    return JsonResponse(meta);
+  }
+  if (path == "/api/v1/hotspots") {
+    return ErrorResponse(
+        501, "not_implemented",
+        "hot-spot layers (KDE, Gi*) come with the spatial layer, which is not in this build yet");
+  }
+
+  const bool is_counts = path == "/api/v1/counts";
+  std::set<std::string> extra;
+  if (is_counts) extra = {"group", "limit", "offset", "sort"};
+  ParsedQuery query;
+  if (auto error = ParseQuery(request, facts_, options_.max_page_size, extra, &query))
+    return FromError(*error);
+  if (auto error = NarrowToPrincipal(request.principal, &query.filter)) return FromError(*error);
+  AnalysisFilter& filter = query.filter;
+
+  if (is_counts) {
+    auto table = facts_.Count(filter, *query.group, deadline);
+    if (!table) return Timeout(options_.query_timeout);
+    std::vector<std::pair<int, int64_t>> rows = table->rows;
+    if (query.sort_by_incidents) {
+      std::stable_sort(rows.begin(), rows.end(),
+                       [](const auto& a, const auto& b) { return a.second > b.second; });
+    }
+    json out;
+    out["group"] = query.group_name;
+    out["matched"] = table->matched;
+    out["not_grouped"] = table->not_grouped;
+    out["total_rows"] = rows.size();
+    out["offset"] = query.offset;
+    out["limit"] = query.limit;
+    out["harm_available"] = false;
+    out["synthetic_sources"] = SyntheticSources(options_, filter.sources);
+    json list = json::array();
+    for (size_t i = static_cast<size_t>(query.offset);
+         i < rows.size() && i < static_cast<size_t>(query.offset) + static_cast<size_t>(query.limit); ++i) {
+      auto [key, n] = rows[i];
+      json row = {{"key", KeyValue(*query.group, key, facts_)},
+                  {"label", KeyLabel(*query.group, key, facts_)},
+                  {"incidents", n},
+                  {"harm", nullptr}};
+      if (auto population = PopulationOf(*query.group, key, facts_); population && *population > 0) {
+        row["population"] = *population;
+        row["rate_per_1000"] =
+            std::round(1e5 * static_cast<double>(n) / static_cast<double>(*population)) / 100.0;
+      }
+      list.push_back(row);
+    }
+    out["rows"] = list;
+    return JsonResponse(out);
+  }
+
+  if (path == "/api/v1/trend") {
+    // The series runs over the period asked (or every month with data); months with no
+    // data for the chosen sources are null, not 0, so the line breaks there.
+    std::set<int> coverage = Coverage(facts_, filter.sources);
+    AnalysisFilter all_time = filter;
+    all_time.from_month.reset();
+    all_time.to_month.reset();
+    auto table = facts_.Count(all_time, GroupBy::kMonth, deadline);
+    if (!table) return Timeout(options_.query_timeout);
+    std::map<int, int64_t> counts = ToMap(*table);
+    json series = json::array();
+    if (!coverage.empty()) {
+      int first = std::max(filter.from_month.value_or(INT32_MIN), *coverage.begin());
+      int last = std::min(filter.to_month.value_or(INT32_MAX), *coverage.rbegin());
+      for (int m = first; m <= last; ++m) {
+        json point = {{"month", YearMonth::FromIndex(m).ToString()}};
+        if (coverage.count(m)) {
+          point["incidents"] = counts.count(m) ? counts[m] : 0;
+        } else {
+          point["incidents"] = nullptr;
+        }
+        auto baseline = BaselineBefore(m, coverage, counts);
+        point["baseline"] = baseline ? json(Round1(*baseline)) : json(nullptr);
+        series.push_back(point);
+      }
+    }
+    return JsonResponse(
+        {{"series", series},
+         {"baseline_definition",
+          "mean monthly count over the 12 months before, counting only months with data; shown when "
+          "at least 6 of them have data"},
+         {"synthetic_sources", SyntheticSources(options_, filter.sources)}});
+  }
+
+  if (path == "/api/v1/spb") {
+    std::set<HarmfulBehaviour> with_rule;
+    for (const BehaviourRule& r : BehaviourRules()) with_rule.insert(r.behaviour);
+    std::set<int> coverage = Coverage(facts_, filter.sources);
+    if (filter.from_month || filter.to_month) {
+      std::erase_if(coverage, [&](int m) {
+        return m < filter.from_month.value_or(INT32_MIN) - kBaselineMonths ||
+               m > filter.to_month.value_or(INT32_MAX);
+      });
+    }
+    AnalysisFilter all_time = filter;
+    all_time.from_month.reset();
+    all_time.to_month.reset();
+    json tiles = json::array();
+    for (HarmfulBehaviour b : AllHarmfulBehaviours()) {
+      json tile = {{"slug", HarmfulBehaviourSlug(b)}, {"title", HarmfulBehaviourTitle(b)}};
+      const bool seen = ((facts_.BehavioursSeen() >> static_cast<int>(b)) & 1u) != 0;
+      if (!with_rule.count(b)) {
+        tile["status"] = "no_data";
+        tile["reason"] = std::string("No data yet: no rule in ") + std::string(kBehaviourRulesVersion) +
+                         " identifies this behaviour in any feed.";
+      } else if (!seen) {
+        tile["status"] = "no_data";
+        tile["reason"] =
+            "No data yet: none of the sources loaded records what this behaviour's rule needs "
+            "(docs/behaviours.md).";
+      } else if (coverage.empty()) {
+        tile["status"] = "no_data";
+        tile["reason"] = "No data for the sources and period chosen.";
+      } else {
+        AnalysisFilter one = all_time;
+        one.behaviours = (filter.behaviours ? filter.behaviours : ~0u) & (1u << static_cast<int>(b));
+        if (one.behaviours == 0) {
+          tile["status"] = "no_data";
+          tile["reason"] = "Not among the behaviours chosen.";
+        } else {
+          auto table = facts_.Count(one, GroupBy::kMonth, deadline);
+          auto by_source = facts_.Count(one, GroupBy::kSource, deadline);
+          if (!table || !by_source) return Timeout(options_.query_timeout);
+          tile["status"] = "ok";
+          tile.update(Progress(ToMap(*table), coverage));
+          uint32_t contributing = 0;
+          for (const auto& [source, n] : by_source->rows) contributing |= 1u << source;
+          tile["synthetic_sources"] = SyntheticSources(options_, contributing);
+        }
+      }
+      tiles.push_back(tile);
+    }
+    return JsonResponse(
+        {{"tiles", tiles},
+         {"baseline_definition",
+          "mean monthly count over the 12 months before the latest, counting only months with data "
+          "(at least 6)"},
+         {"synthetic_sources", SyntheticSources(options_, filter.sources)}});
+  }
+
+  if (path == "/api/v1/measures") {
+    struct Measure {
+      const char* slug;
+      const char* title;
+      uint32_t sources;
+      uint32_t weapons;
+      uint32_t behaviours;
+      const char* unavailable;  // non-null: cannot be computed from what is stored
+    };
+    const uint32_t kKnife = 1u << static_cast<int>(Weapon::kKnifeOrSharp);
+    const Measure kMeasures[] = {
+        {"knife-assault-hospital-attendances",
+         "Hospital attendances for assault with a knife or sharp object (A&E, ISTV; the Home Office measure "
+         "counts "
+         "admissions)",
+         1u << static_cast<int>(Agency::kEmergencyDepartment), kKnife, 0, nullptr},
+        {"knife-enabled-serious-violence", "Knife-enabled serious violence (police extract)",
+         1u << static_cast<int>(Agency::kPoliceExtract), kKnife,
+         1u << static_cast<int>(HarmfulBehaviour::kSeriousViolence), nullptr},
+        {"non-domestic-homicide", "Non-domestic homicide", 0, 0, 0,
+         "No data yet: needs homicide offence codes, which the analysis engine's measures will read."},
+    };
+    json measures = json::array();
+    for (const Measure& m : kMeasures) {
+      json out = {{"slug", m.slug}, {"title", m.title}};
+      uint32_t sources = filter.sources ? (filter.sources & m.sources) : m.sources;
+      std::set<int> coverage = m.unavailable ? std::set<int>{} : Coverage(facts_, sources);
+      if (m.unavailable) {
+        out["status"] = "no_data";
+        out["reason"] = m.unavailable;
+      } else if (sources == 0 || coverage.empty()) {
+        out["status"] = "no_data";
+        out["reason"] = "No data yet: the source this measure needs has not been loaded.";
+      } else {
+        AnalysisFilter one = filter;
+        one.from_month.reset();
+        one.to_month.reset();
+        one.sources = sources;
+        one.weapons = m.weapons;
+        if (m.behaviours) one.behaviours = m.behaviours;
+        auto all = facts_.Count(one, GroupBy::kMonth, deadline);
+        AnalysisFilter young = one;
+        young.victim_ages =
+            (1u << static_cast<int>(AgeGroup::kUnder18)) | (1u << static_cast<int>(AgeGroup::k18To24));
+        auto under25 = facts_.Count(young, GroupBy::kMonth, deadline);
+        if (!all || !under25) return Timeout(options_.query_timeout);
+        out["status"] = "ok";
+        out.update(Progress(ToMap(*all), coverage));
+        out["under_25"] = Progress(ToMap(*under25), coverage);
+        out["synthetic_sources"] = SyntheticSources(options_, sources);
+      }
+      measures.push_back(out);
+    }
+    return JsonResponse(
+        {{"measures", measures}, {"synthetic_sources", SyntheticSources(options_, filter.sources)}});
+  }
+  return ErrorResponse(404, "not_found",
+                       "no such route: " + path.substr(0, 128) + " (docs/api.md lists them)");
+}
+
+}  // namespace harmlens

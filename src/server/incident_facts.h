@@ -1,0 +1,124 @@
+// What the dashboard counts: a compact in-memory copy of every stored incident (16 bytes
+// each: month, day, hour, LSOA, CSP area, crime type, behaviours, source, weapon, victim
+// and perpetrator age group and sex) and one filtered group-by over it. This is the
+// server's own stop-gap until the analysis engine (src/engine/query.h) is merged; the
+// routes see only AnalysisFilter / GroupBy / CountTable, so the engine replaces this
+// file without a route changing. Immutable after Load: any number of threads may query.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "geo/reference_geography.h"
+#include "model/time.h"
+#include "store/store.h"
+
+namespace harmlens {
+
+// Age at the incident, in the groups the Home Office measures use. A band that straddles
+// a boundary (an A&E band 15-24) is kUnknown, never guessed.
+enum class AgeGroup : uint8_t { kUnknown = 0, kUnder18 = 1, k18To24 = 2, k25AndOver = 3 };
+inline constexpr int kAgeGroupCount = 4;
+const char* AgeGroupSlug(AgeGroup group);  // "unknown", "under-18", "18-24", "25-and-over"
+
+// CSP slots: 0..8 the LLR areas in code order, then these two, so nothing read is dropped.
+inline constexpr int kCspSlotOutsideLlr = kCspAreaCount;
+inline constexpr int kCspSlotNoLocation = kCspAreaCount + 1;
+inline constexpr int kCspSlotCount = kCspAreaCount + 2;
+
+// One incident as the dashboard sees it. -1 means "not known" for lsoa, day and hour.
+struct IncidentFact {
+  int32_t month = 0;        // YearMonth::Index()
+  int16_t lsoa = -1;        // index into ReferenceGeography::lsoas()
+  uint16_t behaviours = 0;  // BehaviourSet bits
+  uint8_t crime_type = 0;   // CrimeType value
+  uint8_t source = 0;       // Agency value
+  uint8_t csp = 0;          // CSP slot
+  int8_t day = -1;          // 0 = Monday .. 6 = Sunday
+  int8_t hour = -1;         // 0..23
+  uint8_t weapon = 0;       // Weapon value
+  uint8_t victim = 0;       // AgeGroup | Sex << 4 of the first victim
+  uint8_t perpetrator = 0;  // the same for the first suspect or offender
+};
+static_assert(sizeof(IncidentFact) == 16);
+
+// The five variables as sets of allowed values (bit i set = value i allowed; 0 = any).
+struct AnalysisFilter {
+  std::optional<int> from_month;  // YearMonth::Index, inclusive
+  std::optional<int> to_month;
+  uint32_t crime_types = 0;       // bit = CrimeType value            (nature)
+  uint32_t behaviours = 0;        // any of these behaviours          (nature)
+  uint32_t weapons = 0;           // bit = Weapon value               (nature)
+  uint32_t sources = 0;           // bit = Agency value
+  uint32_t victim_ages = 0;       // bit = AgeGroup                   (victim)
+  uint32_t victim_sexes = 0;      // bit = Sex value
+  uint32_t perpetrator_ages = 0;  // bit = AgeGroup                   (perpetrator)
+  uint32_t perpetrator_sexes = 0;
+  uint32_t days = 0;         // bit 0 = Monday                   (time)
+  uint32_t hours = 0;        // bit = hour 0..23
+  uint32_t csp_slots = 0;    // bit = CSP slot                   (location)
+  int lsoa = -1;             // one LSOA index, or -1 for any
+  uint32_t imd_deciles = 0;  // bit = decile 1..10
+
+  // A stable text form, the same for equal filters (a cache key).
+  std::string Key() const;
+};
+
+enum class GroupBy : uint8_t {
+  kTotal,      // one row
+  kCspArea,    // key = CSP slot
+  kLsoa,       // key = LSOA index (incidents with no LLR LSOA are left out; see CountTable)
+  kMonth,      // key = YearMonth::Index
+  kCrimeType,  // key = CrimeType value
+  kBehaviour,  // key = HarmfulBehaviour value; an incident counts once per behaviour
+  kSource,     // key = Agency value
+  kDayHour,    // key = day * 24 + hour; incidents without both are left out
+  kImdDecile,  // key = decile 1..10
+  kVictimAge,  // key = AgeGroup
+  kPerpetratorAge,
+};
+
+struct CountTable {
+  std::vector<std::pair<int, int64_t>> rows;  // (key, incidents), key ascending, no zero rows
+  int64_t matched = 0;                        // incidents that pass the filter
+  int64_t not_grouped = 0;                    // ... of which had no value for the grouping (no LSOA, no hour)
+};
+
+// When a query must give up, so one expensive request cannot hold a worker for ever.
+using Deadline = std::chrono::steady_clock::time_point;
+
+class IncidentFacts {
+ public:
+  // Reads every stored incident once. `geography` must outlive the facts.
+  static Result<std::unique_ptr<IncidentFacts>> Load(Store* store, const ReferenceGeography& geography);
+  // From facts already built (tests, benchmarks).
+  IncidentFacts(std::vector<IncidentFact> facts, const ReferenceGeography& geography);
+
+  // Counts the incidents passing `filter`, grouped; nullopt if `deadline` passes first.
+  std::optional<CountTable> Count(const AnalysisFilter& filter, GroupBy group, Deadline deadline) const;
+
+  // Months in which `source` (an Agency value) has at least one incident: months with
+  // no data are not months with zero incidents.
+  const std::vector<int>& MonthsWithData(int source) const { return months_with_data_[source]; }
+  // Behaviours carried by at least one stored incident.
+  uint32_t BehavioursSeen() const { return behaviours_seen_; }
+  size_t size() const { return facts_.size(); }
+  const ReferenceGeography& geography() const { return geography_; }
+
+ private:
+  std::vector<IncidentFact> facts_;
+  std::vector<uint8_t> lsoa_decile_;  // IMD decile of each LSOA index
+  std::vector<int> months_with_data_[4];
+  uint32_t behaviours_seen_ = 0;
+  const ReferenceGeography& geography_;
+};
+
+// Builds the fact of one incident (exposed for tests).
+IncidentFact FactOf(const Incident& incident, const ReferenceGeography& geography);
+
+}  // namespace harmlens
