@@ -627,16 +627,19 @@ int RunCohort(Env* env, const LinkageCommands& c, OutputFormat format) {
     lifetime = linkage::ComputeCohortPrevalence(members, truth->lifetime);
   }
 
-  int64_t victims = 0, perpetrators = 0, with_person = 0;
+  int64_t victims = 0, perpetrators = 0, with_person = 0, with_contact = 0;
   for (const auto& m : members) {
     victims += m.victim;
     perpetrators += m.perpetrator;
-    with_person += facts.person_of_police_key.count(m.person_key);
+    auto it = facts.person_of_police_key.find(m.person_key);
+    if (it == facts.person_of_police_key.end()) continue;
+    ++with_person;
+    with_contact += facts.factors_of_person.count(it->second);
   }
   std::cout << "under-25 victims " << victims << ", under-25 perpetrators " << perpetrators
             << " of serious violence; " << with_person << " of " << members.size()
-            << " police persons found in " << c.persons_file
-            << " (the rest, and anyone whose records did not link, count as no contact found)\n"
+            << " police persons found in " << c.persons_file << ", " << with_contact
+            << " linked to an agency record (the rest count as no contact found)\n"
             << "under-25 population " << facts.population_under_25
             << " (Census 2021, ages 0-15 and 16-24, data/reference/census2021_age6_lsoa21_llr.csv, x "
             << c.population_scale << "); linked persons under 25 on "
