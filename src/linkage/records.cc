@@ -151,11 +151,13 @@ Result<std::vector<IdentifiedRecord>> ReadIdentifiedRecords(const std::string& f
   // A police nominals file (docs/formats/police-nominals.md) has no record id, source or
   // event: its record key is the force's person_key, its source "police", and the carried
   // columns are empty except the source's own, so the hub can join it back to the extract.
-  const bool police_nominals = columns.count(schema.record_key) == 0 && columns.count(std::string(kPoliceNominalKey)) == 1 &&
+  const bool police_nominals = columns.count(schema.record_key) == 0 &&
+                               columns.count(std::string(kPoliceNominalKey)) == 1 &&
                                (schema.source_column.empty() || columns.count(schema.source_column) == 0);
   constexpr size_t kAbsent = static_cast<size_t>(-1);
   size_t key_column = 0;
-  HL_RETURN_IF_ERROR(column_of(police_nominals ? std::string(kPoliceNominalKey) : schema.record_key, &key_column));
+  HL_RETURN_IF_ERROR(
+      column_of(police_nominals ? std::string(kPoliceNominalKey) : schema.record_key, &key_column));
   size_t source_column = 0;
   if (!schema.source_column.empty() && !police_nominals) {
     HL_RETURN_IF_ERROR(column_of(schema.source_column, &source_column));

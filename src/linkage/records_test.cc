@@ -171,7 +171,8 @@ TEST(ReadIdentifiedRecords, reads_police_nominals_keyed_by_person_key_with_sourc
   EXPECT_EQ(stats.missing[schema.FieldIndex("date_of_birth")], 1);
   EXPECT_EQ(stats.missing[schema.FieldIndex("postcode")], 1);
   // Without a person_key either, the file is refused naming the schema's record key.
-  auto neither = ReadIdentifiedRecords("x.csv", "given_name,surname,date_of_birth,sex,postcode\n", schema, &stats);
+  auto neither =
+      ReadIdentifiedRecords("x.csv", "given_name,surname,date_of_birth,sex,postcode\n", schema, &stats);
   ASSERT_FALSE(neither.ok());
   EXPECT_NE(neither.status().message().find("record_id"), std::string::npos);
 }
