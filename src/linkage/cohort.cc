@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 
 #include "base/csv.h"
 #include "model/behaviour_rules.h"
@@ -143,7 +144,7 @@ Result<SyntheticCohortTruth> ReadSyntheticCohortTruth(
     HL_ASSIGN_OR_RETURN(size_t person, ColumnOf(csv, "person_id", "truth/police_persons.csv"));
     while (reader.Next(&csv)) {
       if (csv.fields.size() <= std::max(key, person)) continue;
-      const int64_t id = std::stoll(std::string(csv.fields[person]));
+      const int64_t id = std::atoll(std::string(csv.fields[person]).c_str());
       truth.by_records.person_of_police_key.emplace(std::string(csv.fields[key]), id);
     }
   }
@@ -159,7 +160,7 @@ Result<SyntheticCohortTruth> ReadSyntheticCohortTruth(
       if (!which) continue;
       auto type = event_type_of.find(std::string(csv.fields[agency]) + "/" + std::string(csv.fields[record]));
       const uint32_t bits = FactorsShownBy(*which, type == event_type_of.end() ? "" : type->second);
-      truth.by_records.factors_of_person[std::stoll(std::string(csv.fields[person]))] |= bits;
+      truth.by_records.factors_of_person[std::atoll(std::string(csv.fields[person]).c_str())] |= bits;
     }
   }
   {
@@ -187,7 +188,7 @@ Result<SyntheticCohortTruth> ReadSyntheticCohortTruth(
     for (auto& [id, bits] : truth.lifetime.factors_of_person) bits &= ~kAceBits;
     while (reader.Next(&csv)) {
       if (csv.fields.size() <= std::max(person, birth)) continue;
-      const int64_t id = std::stoll(std::string(csv.fields[person]));
+      const int64_t id = std::atoll(std::string(csv.fields[person]).c_str());
       uint32_t aces = 0;
       for (size_t i = 0; i < kFlags.size(); ++i) {
         if (flag_columns[i] < csv.fields.size() && csv.fields[flag_columns[i]] == "1")

@@ -109,5 +109,34 @@ TEST(UnderTwentyFiveOn, turns_25_on_the_birthday) {
   EXPECT_FALSE(UnderTwentyFiveOn(birth, DaysFromCivil(2025, 3, 9)));
 }
 
+TEST(ReadSyntheticCohortTruth, applies_the_record_definitions_to_true_persons_and_reads_lifetime_aces) {
+  // Two residents: 7 born 2005 (under 25 on 2023-12-31) with a looked_after_start record
+  // and the parental-imprisonment ACE; 8 born 1990 with a probation record.
+  const std::string police = "incident_id,role,person_key,person_id\nI1,victim,PK7,7\nI2,offender,PK8,8\n";
+  const std::string agency =
+      "agency,record_id,person_id,errors,trigger_incident_id\n"
+      "childrens_social_care,CSC-1,7,,\nprobation,PRB-1,8,,I2\n";
+  const std::string persons =
+      "person_id,date_of_birth,ace_domestic_abuse,ace_parental_imprisonment,ace_parental_substance_misuse,"
+      "ace_parental_mental_illness,ace_looked_after,ace_school_exclusion\n"
+      "7,2005-06-01,0,1,0,0,0,0\n8,1990-01-01,0,0,0,0,0,1\n";
+  const std::unordered_map<std::string, std::string> types = {
+      {"childrens_social_care/CSC-1", "looked_after_start"}, {"probation/PRB-1", "breach"}};
+  auto truth = ReadSyntheticCohortTruth(police, agency, persons, types, DaysFromCivil(2023, 12, 31));
+  ASSERT_TRUE(truth.ok()) << truth.status().ToString();
+  EXPECT_EQ(truth->by_records.person_of_police_key.at("PK8"), 8);
+  EXPECT_EQ(truth->by_records.factors_of_person.at(7),
+            Bit(RiskFactor::kChildrensSocialCare) | Bit(RiskFactor::kAceLookedAfter));
+  EXPECT_EQ(truth->by_records.factors_of_person.at(8), Bit(RiskFactor::kProbation));
+  EXPECT_EQ(truth->by_records.population_under_25, 1);
+  EXPECT_TRUE(truth->by_records.under_25.count(7));
+  // Lifetime: contacts kept, ACEs from the flags only (7 has no looked-after flag).
+  EXPECT_EQ(truth->lifetime.factors_of_person.at(7),
+            Bit(RiskFactor::kChildrensSocialCare) | Bit(RiskFactor::kAceParentalImprisonment));
+  EXPECT_EQ(truth->lifetime.factors_of_person.at(8),
+            Bit(RiskFactor::kProbation) | Bit(RiskFactor::kAceSchoolExclusion));
+  EXPECT_FALSE(ReadSyntheticCohortTruth("x,y\n", agency, persons, types, 0).ok());
+}
+
 }  // namespace
 }  // namespace harmlens::linkage
