@@ -575,6 +575,12 @@ int RunCohort(Env* env, const LinkageCommands& c, OutputFormat format) {
                                 "not a persons file (expected the header source,record_key,person_id,...)",
                                 {c.persons_file, 1, ""}));
     }
+    // The event type travels with the encodings (a carried column), so the ACEs need no
+    // record in clear; the store's copy is the fallback.
+    size_t event_type_column = 0;
+    for (size_t i = 3; i < csv.fields.size(); ++i) {
+      if (csv.fields[i] == "event_type") event_type_column = i;
+    }
     while (reader.Next(&csv)) {
       if (csv.blank || csv.fields.size() < 3) continue;
       const std::string source(csv.fields[0]);
@@ -588,8 +594,12 @@ int RunCohort(Env* env, const LinkageCommands& c, OutputFormat format) {
       if (!agency) continue;
       auto it = held.find(source + "/" + record_key);
       if (it == held.end()) ++records_not_held;
-      facts.factors_of_person[person] |=
-          linkage::FactorsShownBy(*agency, it == held.end() ? std::string_view() : it->second.event_type);
+      std::string_view event_type = it == held.end() ? std::string_view() : it->second.event_type;
+      if (event_type_column > 0 && event_type_column < csv.fields.size() &&
+          !csv.fields[event_type_column].empty()) {
+        event_type = csv.fields[event_type_column];
+      }
+      facts.factors_of_person[person] |= linkage::FactorsShownBy(*agency, event_type);
       if (it != held.end() && !it->second.date_of_birth.empty()) ++births[person][it->second.date_of_birth];
     }
   }
@@ -647,6 +657,9 @@ int RunCohort(Env* env, const LinkageCommands& c, OutputFormat format) {
             << persons_without_birth << " persons with no date of birth held are left out"
             << ", " << records_not_held << " linked records not in the store)\n";
 
+  // Without any date of birth (an encoded-only hub) the population's ages are unknown:
+  // say so rather than report zeros.
+  const bool population_known = persons_without_birth < static_cast<int64_t>(facts.factors_of_person.size());
   OutputTable out{
       {"cohort", "factor", "kind", "count", "total", "prevalence", "ci95_low", "ci95_high"}, {}, {}};
   if (by_records) {
@@ -659,7 +672,9 @@ int RunCohort(Env* env, const LinkageCommands& c, OutputFormat format) {
       const linkage::Prevalence& p = table[k][f];
       std::vector<std::string> row = {std::string(linkage::CohortName(static_cast<linkage::Cohort>(k))),
                                       std::string(info.name), std::string(info.kind)};
-      if (info.observable) {
+      if (k == static_cast<int>(linkage::Cohort::kPopulation) && !population_known && info.observable) {
+        row.insert(row.end(), {"", "", "no date of birth at the hub", "", ""});
+      } else if (info.observable) {
         row.insert(row.end(), {std::to_string(p.count), std::to_string(p.total), Fixed(p.estimate, 4),
                                Fixed(p.interval.low, 4), Fixed(p.interval.high, 4)});
       } else {
