@@ -236,11 +236,6 @@ TEST(LinkageCli, cohort_prevalences_on_linked_police_nominals_land_near_the_synt
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::vector<std::string> agencies = {"youth_offending", "childrens_social_care", "school_exclusions",
                                              "probation",       "substance_misuse",      "mental_health"};
-  std::vector<std::string> ingest = {"ingest", "agency"};
-  for (const auto& a : agencies) ingest.push_back(dir.File("llr/agency_" + a + ".csv"));
-  ingest.insert(ingest.end(), {"--db", db, "--quiet"});
-  r = RunHarmlens(ingest);
-  ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::string schema = testing::DataDir() + "/linkage/schema-1.json";
   const std::string key = dir.Write("partners.key", std::string(kSecret) + "\n");
   // One encode run for the six agencies' files and the nominals (each file is read on its
@@ -256,6 +251,25 @@ TEST(LinkageCli, cohort_prevalences_on_linked_police_nominals_land_near_the_synt
   ASSERT_EQ(r.exit_code, 0) << r.err;
   // The persons file holds the police person keys.
   EXPECT_NE(ReadBytes(dir.File("persons.csv")).find("\npolice,P"), std::string::npos);
+  // An encoded-only hub: the cohorts are reported (event types travel with the
+  // encodings), the population's ages are not known.
+  r = RunHarmlens({"cohort", "--db", db, "--persons", dir.File("persons.csv"), "--on", "2023-12-31", "--data",
+                   testing::DataDir(), "--format", "csv"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(
+      r.out.find("\nunder25_population,youth_offending,agency_contact,,,no date of birth at the hub,,\n"),
+      std::string::npos)
+      << r.out;
+  const size_t perpetrators_at = r.out.find("\nunder25_perpetrators,youth_offending,agency_contact,");
+  ASSERT_NE(perpetrators_at, std::string::npos) << r.out;
+  const std::string perpetrators_row =
+      r.out.substr(perpetrators_at, r.out.find('\n', perpetrators_at + 1) - perpetrators_at) + ",";
+  // With the agency records in the store, the population gets its ages; the cohorts are unchanged.
+  std::vector<std::string> ingest = {"ingest", "agency"};
+  for (const auto& a : agencies) ingest.push_back(dir.File("llr/agency_" + a + ".csv"));
+  ingest.insert(ingest.end(), {"--db", db, "--quiet"});
+  r = RunHarmlens(ingest);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
   r = RunHarmlens({"cohort", "--db", db, "--persons", dir.File("persons.csv"), "--population-scale", "0.1",
                    "--truth", dir.File("llr/truth"), "--data", testing::DataDir(), "--format", "csv"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -274,6 +288,7 @@ TEST(LinkageCli, cohort_prevalences_on_linked_police_nominals_land_near_the_synt
     rows[f[0] + "/" + f[1]] = f;
   }
   ASSERT_EQ(rows.size(), 36u) << r.out;  // 3 cohorts x 12 factors
+  EXPECT_NE(r.out.find(perpetrators_row), std::string::npos) << perpetrators_row;
   for (const std::string cohort : {"under25_victims", "under25_perpetrators", "under25_population"}) {
     for (const std::string factor :
          {"youth_offending", "childrens_social_care", "school_exclusions", "probation", "substance_misuse",
