@@ -52,9 +52,11 @@ void BM_DiceComparisons(benchmark::State& state) {
   constexpr int kFilters = 4096;
   std::vector<uint64_t> filters(size_t{kFilters} * words);
   std::vector<int> popcounts(kFilters);
-  for (size_t i = 0; i < filters.size(); ++i) filters[i] = Mix(i) & Mix(i * 7 + 1);  // about a quarter of bits set
+  for (size_t i = 0; i < filters.size(); ++i)
+    filters[i] = Mix(i) & Mix(i * 7 + 1);  // about a quarter of bits set
   for (int f = 0; f < kFilters; ++f) {
-    for (int w = 0; w < words; ++w) popcounts[f] += std::popcount(filters[static_cast<size_t>(f) * words + w]);
+    for (int w = 0; w < words; ++w)
+      popcounts[f] += std::popcount(filters[static_cast<size_t>(f) * words + w]);
   }
   double sum = 0;
   for (auto _ : state) {
@@ -75,7 +77,9 @@ void BM_EncodeRecords(benchmark::State& state) {
   auto encoder = KeyedEncoder::Create(schema, "benchmark secret, 32 bytes long!");
   std::vector<IdentifiedRecord> records;
   for (int i = 0; i < 1000; ++i) {
-    records.push_back({"R" + std::to_string(i), "probation", {"probation", "referral", "2023-01-01"},
+    records.push_back({"R" + std::to_string(i),
+                       "probation",
+                       {"probation", "referral", "2023-01-01"},
                        {"jayden" + std::string(1, char('a' + i % 26)), "okafor", "20070321", "M", "LE20QA"}});
   }
   for (auto _ : state) benchmark::DoNotOptimize(EncodedRecordSet(schema, *encoder, records));
@@ -101,7 +105,8 @@ RecordSet SyntheticEncodedSet(const LinkageSchema& schema, int64_t records_wante
       set.sources.push_back("s");
       set.carry.push_back({});
       std::vector<uint64_t> tokens;
-      for (size_t r = 0; r < schema.blocking.size(); ++r) tokens.push_back(Mix(r * 1'000'003 + Mix(p) % block_values) | 1);
+      for (size_t r = 0; r < schema.blocking.size(); ++r)
+        tokens.push_back(Mix(r * 1'000'003 + Mix(p) % block_values) | 1);
       set.tokens.push_back(std::move(tokens));
       const size_t changed_field = Mix(p * 31 + 7) % fields;
       for (size_t f = 0; f < fields; ++f) {
@@ -140,7 +145,12 @@ void BM_LinkEncoded(benchmark::State& state) {
   state.counters["persons"] = static_cast<double>(result.clusters);
   state.counters["peak_rss_MB"] = static_cast<double>(usage.ru_maxrss) / 1024.0;
 }
-BENCHMARK(BM_LinkEncoded)->Arg(100'000)->Arg(500'000)->Arg(2'000'000)->Iterations(1)->Unit(benchmark::kSecond)
+BENCHMARK(BM_LinkEncoded)
+    ->Arg(100'000)
+    ->Arg(500'000)
+    ->Arg(2'000'000)
+    ->Iterations(1)
+    ->Unit(benchmark::kSecond)
     ->UseRealTime();
 
 }  // namespace

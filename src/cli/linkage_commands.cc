@@ -2,20 +2,28 @@
 
 #include <sodium.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <map>
 #include <memory>
+#include <optional>
 #include <sstream>
+#include <unordered_map>
 #include <vector>
 
 #include "base/csv.h"
+#include "linkage/cohort.h"
+#include "linkage/event_linkage.h"
 #include "linkage/linker.h"
 #include "linkage/records.h"
 #include "linkage/schema.h"
 #include "linkage/truth.h"
+#include "model/behaviour_rules.h"
 #include "store/linkage_run_log.h"
+#include "store/sqlite_store.h"
 
 namespace harmlens {
 
@@ -38,8 +46,18 @@ struct LinkageCommands {
   std::vector<std::string> evaluate;  // {"febrl"|"synth", path}
   int threads = 2;
   std::string purpose;
+  double threshold = -1;  // < 0: the schema's match_threshold
   // linkage-runs
   CLI::App* runs = nullptr;
+  // link-events
+  CLI::App* events = nullptr;
+  std::string events_truth;
+  // cohort
+  CLI::App* cohort = nullptr;
+  double population_scale = 1.0;
+  std::string on_date;
+  std::string truth_dir;
+  std::string cohort_data_dir;
 };
 
 namespace {
@@ -145,6 +163,10 @@ Status LogRun(Env* env, const LinkageCommands& c, const LinkageSchema& schema, c
               const std::string& mode, const std::string& clustering, const std::vector<std::string>& files,
               const linkage::LinkResult& result, int64_t records) {
   HL_ASSIGN_OR_RETURN(std::string datasets, DescribeDatasets(env, files));
+  {
+    // The log lives in a harmlens store: create one (with its schema) or check it is one.
+    HL_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenSqliteStore(*c.db));
+  }
   LinkageRun run;
   run.started_at = FormatUtcTimestamp(env->NowUnixSeconds());
   run.user = OperatingSystemUser();
@@ -166,6 +188,9 @@ Status LogRun(Env* env, const LinkageCommands& c, const LinkageSchema& schema, c
 }
 
 int RunRuns(const LinkageCommands& c, OutputFormat format) {
+  if (auto store = OpenSqliteStore(*c.db, SqliteOptions{.create_if_missing = false}); !store.ok()) {
+    return Fail("linkage-runs", store.status());
+  }
   auto runs = ListLinkageRuns(*c.db);
   if (!runs.ok()) return Fail("linkage-runs", runs.status());
   OutputTable table{{"id", "started_at", "user", "purpose", "command", "mode", "records", "candidate_pairs",
@@ -250,6 +275,7 @@ Result<RecordSet> LoadRecordSet(Env* env, const LinkageSchema& schema, const Lin
 int RunLink(Env* env, const LinkageCommands& c) {
   auto schema = LoadSchema(env, c.schema_file);
   if (!schema.ok()) return Fail("link", schema.status());
+  if (c.threshold >= 0) schema->match_threshold = c.threshold;
   if (c.link_files.empty()) {
     std::cerr << "harmlens link: give the encodings files (or, with --plaintext, the record files) to link\n";
     return kExitUsage;
@@ -379,6 +405,294 @@ int RunEvaluate(Env* env, const LinkageCommands& c, OutputFormat format) {
   return 0;
 }
 
+// Attendances and police incidents from the store, police incidents with their people.
+Status ReadEvents(Store* store, std::vector<Incident>* attendances, std::vector<Incident>* incidents) {
+  std::vector<int64_t> police_ids;
+  HL_RETURN_IF_ERROR(store->ReadIncidents({}, [&](int64_t id, const Incident& incident) {
+    if (incident.source.agency == Agency::kEmergencyDepartment) {
+      attendances->push_back(incident);
+    } else if (incident.source.agency == Agency::kPoliceExtract &&
+               (incident.crime_type == CrimeType::kViolenceAndSexualOffences ||
+                incident.crime_type == CrimeType::kRobbery)) {
+      incidents->push_back(incident);
+      police_ids.push_back(id);
+    }
+  }));
+  for (size_t i = 0; i < incidents->size(); ++i) {
+    HL_ASSIGN_OR_RETURN((*incidents)[i].involvements, store->InvolvementsOf(police_ids[i]));
+  }
+  return Status::Ok();
+}
+
+int RunEvents(Env* env, const LinkageCommands& c, OutputFormat format) {
+  auto store = OpenSqliteStore(*c.db, SqliteOptions{.create_if_missing = false});
+  if (!store.ok()) return Fail("link-events", store.status());
+  std::vector<Incident> attendances, incidents;
+  if (Status s = ReadEvents(store->get(), &attendances, &incidents); !s.ok()) return Fail("link-events", s);
+  const std::vector<int64_t> links = linkage::LinkAttendances(attendances, incidents, {});
+  int64_t linked = 0;
+  for (int64_t l : links) linked += l >= 0;
+  std::cout << "A&E assault attendances " << attendances.size() << ", police violence and robbery incidents "
+            << incidents.size() << ", linked " << linked << " (unknown to police "
+            << attendances.size() - linked << ", "
+            << Fixed(attendances.empty() ? 0 : 100.0 * (attendances.size() - linked) / attendances.size(), 1)
+            << "%)\n";
+  if (!c.events_truth.empty()) {
+    // truth/istv.csv: attendance_id, person_id, incident_id (empty: police never knew).
+    auto bytes = ReadWhole(env, c.events_truth);
+    if (!bytes.ok()) return Fail("link-events", bytes.status());
+    std::map<std::string, std::string> truth;
+    CsvReader reader(*bytes);
+    CsvRecord csv;
+    reader.Next(&csv);
+    if (csv.fields.size() < 3 || csv.fields[0] != "attendance_id" || csv.fields[2] != "incident_id") {
+      return Fail("link-events",
+                  Status::RejectedInput("expected truth/istv.csv (attendance_id,person_id,incident_id,...)",
+                                        {c.events_truth, 1, ""}));
+    }
+    while (reader.Next(&csv)) {
+      if (csv.fields.size() >= 3) truth[std::string(csv.fields[0])] = std::string(csv.fields[2]);
+    }
+    int64_t true_links = 0, found = 0, correct = 0;
+    for (const auto& [attendance, incident] : truth) true_links += !incident.empty();
+    for (size_t a = 0; a < attendances.size(); ++a) {
+      const std::string& id = attendances[a].source_id;
+      const std::string attendance_id = id.substr(id.find('/') + 1);
+      if (links[a] < 0) continue;
+      ++found;
+      auto it = truth.find(attendance_id);
+      if (it != truth.end() && it->second == incidents[links[a]].source_id) ++correct;
+    }
+    const double precision = found ? double(correct) / found : 1.0;
+    const double recall = true_links ? double(correct) / true_links : 1.0;
+    std::cout << "against " << c.events_truth << ": true links " << true_links << ", found " << found
+              << ", correct " << correct << ", precision " << Fixed(precision, 4) << ", recall "
+              << Fixed(recall, 4) << ", true share unknown "
+              << Fixed(100.0 * (truth.size() - true_links) / std::max<size_t>(1, truth.size()), 1) << "%\n";
+  }
+  OutputTable table{{"csp_area", "month", "attendances", "unknown_to_police", "share_unknown"},
+                    {false, false, true, true, true},
+                    {}};
+  for (const auto& [key, share] : linkage::UnknownToPoliceByCspMonth(attendances, incidents, links)) {
+    table.rows.push_back({key.substr(0, key.find('|')), key.substr(key.find('|') + 1),
+                          std::to_string(share.attendances), std::to_string(share.unknown_to_police),
+                          Fixed(double(share.unknown_to_police) / share.attendances, 3)});
+  }
+  WriteTable(table, format, std::cout);
+  return 0;
+}
+
+// ---- cohort ----------------------------------------------------------------------------
+
+// Under-25 usual residents of LLR from Census 2021 (the bands "Aged 15 years and under"
+// and "Aged 16 to 24 years" of data/reference/census2021_age6_lsoa21_llr.csv).
+Result<int64_t> CensusUnderTwentyFive(Env* env, const std::string& data_dir) {
+  const std::string file = data_dir + "/reference/census2021_age6_lsoa21_llr.csv";
+  HL_ASSIGN_OR_RETURN(std::string bytes, ReadWhole(env, file));
+  CsvReader reader(bytes);
+  CsvRecord csv;
+  if (!reader.Next(&csv) || csv.fields.size() != 4 || csv.fields[2] != "age_group" ||
+      csv.fields[3] != "usual_residents") {
+    return Status::RejectedInput("expected the header lsoa21_code,lsoa21_name,age_group,usual_residents",
+                                 {file, 1, ""});
+  }
+  int64_t under_25 = 0;
+  int bands = 0;
+  while (reader.Next(&csv)) {
+    if (csv.blank || csv.fields.size() != 4) continue;
+    if (csv.fields[2] == "Aged 15 years and under" || csv.fields[2] == "Aged 16 to 24 years") {
+      under_25 += std::atoll(std::string(csv.fields[3]).c_str());
+      ++bands;
+    }
+  }
+  if (bands == 0) return Status::RejectedInput("no under-25 age bands found", {file, 0, "age_group"});
+  return under_25;
+}
+
+struct HeldRecord {
+  std::string event_type;
+  std::string date_of_birth;  // as held, "" = not held
+};
+
+int RunCohort(Env* env, const LinkageCommands& c, OutputFormat format) {
+  auto store = OpenSqliteStore(*c.db, SqliteOptions{.create_if_missing = false});
+  if (!store.ok()) return Fail("cohort", store.status());
+  // Police incidents tagged serious violence, with their people.
+  std::vector<Incident> incidents;
+  std::vector<int64_t> ids;
+  Status read = (*store)->ReadIncidents({}, [&](int64_t id, const Incident& incident) {
+    if (incident.source.agency == Agency::kPoliceExtract &&
+        TagBehaviours(incident).Has(HarmfulBehaviour::kSeriousViolence)) {
+      incidents.push_back(incident);
+      ids.push_back(id);
+    }
+  });
+  if (!read.ok()) return Fail("cohort", read);
+  for (size_t i = 0; i < incidents.size(); ++i) {
+    auto people = (*store)->InvolvementsOf(ids[i]);
+    if (!people.ok()) return Fail("cohort", people.status());
+    incidents[i].involvements = std::move(*people);
+  }
+  const std::vector<linkage::CohortMember> members = linkage::UnderTwentyFiveSeriousViolence(incidents);
+
+  // Partner records held at the hub: event type (for the ACEs) and date of birth (for the
+  // population's age). The latest event date is the default reference day.
+  std::unordered_map<std::string, HeldRecord> held;
+  std::unordered_map<std::string, std::string> event_type_of;
+  CivilDate latest{};
+  read = (*store)->ReadAgencyRecords([&](int64_t, const AgencyRecord& r) {
+    const std::string key = std::string(PartnerAgencyName(r.agency)) + "/" + r.record_id;
+    held[key] = {r.event_type, r.date_of_birth ? r.date_of_birth->ToString() : ""};
+    event_type_of[key] = r.event_type;
+    latest = std::max(latest, r.event_date);
+  });
+  if (!read.ok()) return Fail("cohort", read);
+  int64_t reference_day = latest.DaysSinceEpoch();
+  if (!c.on_date.empty()) {
+    auto on = ParseCivilDate(c.on_date);
+    if (!on) {
+      std::cerr << "harmlens cohort: --on must be a date YYYY-MM-DD\n";
+      return kExitUsage;
+    }
+    reference_day = on->DaysSinceEpoch();
+  } else if (held.empty()) {
+    std::cerr << "harmlens cohort: the store holds no agency records: give --on for the population's age\n";
+    return kExitUsage;
+  }
+
+  // Linked persons.
+  auto bytes = ReadWhole(env, c.persons_file);
+  if (!bytes.ok()) return Fail("cohort", bytes.status());
+  linkage::PersonFacts facts;
+  std::unordered_map<int64_t, std::map<std::string, int>> births;  // person -> held dates of birth
+  int64_t records_not_held = 0;
+  {
+    CsvReader reader(*bytes);
+    CsvRecord csv;
+    if (!reader.Next(&csv) || csv.fields.size() < 3 || csv.fields[0] != "source" ||
+        csv.fields[1] != "record_key" || csv.fields[2] != "person_id") {
+      return Fail("cohort", Status::RejectedInput(
+                                "not a persons file (expected the header source,record_key,person_id,...)",
+                                {c.persons_file, 1, ""}));
+    }
+    // The event type travels with the encodings (a carried column), so the ACEs need no
+    // record in clear; the store's copy is the fallback.
+    size_t event_type_column = 0;
+    for (size_t i = 3; i < csv.fields.size(); ++i) {
+      if (csv.fields[i] == "event_type") event_type_column = i;
+    }
+    while (reader.Next(&csv)) {
+      if (csv.blank || csv.fields.size() < 3) continue;
+      const std::string source(csv.fields[0]);
+      const std::string record_key(csv.fields[1]);
+      const int64_t person = std::atoll(std::string(csv.fields[2]).c_str());
+      if (source == linkage::kPoliceNominalSource) {
+        facts.person_of_police_key[record_key] = person;
+        continue;
+      }
+      auto agency = PartnerAgencyFromName(source);
+      if (!agency) continue;
+      auto it = held.find(source + "/" + record_key);
+      if (it == held.end()) ++records_not_held;
+      std::string_view event_type = it == held.end() ? std::string_view() : it->second.event_type;
+      if (event_type_column > 0 && event_type_column < csv.fields.size() &&
+          !csv.fields[event_type_column].empty()) {
+        event_type = csv.fields[event_type_column];
+      }
+      facts.factors_of_person[person] |= linkage::FactorsShownBy(*agency, event_type);
+      if (it != held.end() && !it->second.date_of_birth.empty()) ++births[person][it->second.date_of_birth];
+    }
+  }
+  // A person's date of birth: the one most of their records hold (the earliest on a tie).
+  int64_t persons_without_birth = 0;
+  for (const auto& [person, factors] : facts.factors_of_person) {
+    auto b = births.find(person);
+    if (b == births.end()) {
+      ++persons_without_birth;
+      continue;
+    }
+    const std::pair<const std::string, int>* best = nullptr;
+    for (const auto& entry : b->second) {
+      if (!best || entry.second > best->second) best = &entry;
+    }
+    auto date = ParseCivilDate(best->first);
+    if (date && linkage::UnderTwentyFiveOn(*date, reference_day)) facts.under_25.insert(person);
+  }
+  auto census = CensusUnderTwentyFive(env, c.cohort_data_dir);
+  if (!census.ok()) return Fail("cohort", census.status());
+  facts.population_under_25 = std::llround(static_cast<double>(*census) * c.population_scale);
+  const linkage::CohortPrevalence table = linkage::ComputeCohortPrevalence(members, facts);
+
+  std::optional<linkage::CohortPrevalence> by_records, lifetime;
+  if (!c.truth_dir.empty()) {
+    auto police = ReadWhole(env, c.truth_dir + "/police_persons.csv");
+    auto agency = ReadWhole(env, c.truth_dir + "/agency_records.csv");
+    auto persons = ReadWhole(env, c.truth_dir + "/persons.csv");
+    for (const auto* r : {&police, &agency, &persons}) {
+      if (!r->ok()) return Fail("cohort", r->status());
+    }
+    auto truth = linkage::ReadSyntheticCohortTruth(*police, *agency, *persons, event_type_of, reference_day);
+    if (!truth.ok()) return Fail("cohort", truth.status());
+    by_records = linkage::ComputeCohortPrevalence(members, truth->by_records);
+    lifetime = linkage::ComputeCohortPrevalence(members, truth->lifetime);
+  }
+
+  int64_t victims = 0, perpetrators = 0, with_person = 0, with_contact = 0;
+  for (const auto& m : members) {
+    victims += m.victim;
+    perpetrators += m.perpetrator;
+    auto it = facts.person_of_police_key.find(m.person_key);
+    if (it == facts.person_of_police_key.end()) continue;
+    ++with_person;
+    with_contact += facts.factors_of_person.count(it->second);
+  }
+  std::cout << "under-25 victims " << victims << ", under-25 perpetrators " << perpetrators
+            << " of serious violence; " << with_person << " of " << members.size()
+            << " police persons found in " << c.persons_file << ", " << with_contact
+            << " linked to an agency record (the rest count as no contact found)\n"
+            << "under-25 population " << facts.population_under_25
+            << " (Census 2021, ages 0-15 and 16-24, data/reference/census2021_age6_lsoa21_llr.csv, x "
+            << c.population_scale << "); linked persons under 25 on "
+            << CivilDate::FromDays(reference_day).ToString() << ": " << facts.under_25.size() << " ("
+            << persons_without_birth << " persons with no date of birth held are left out"
+            << ", " << records_not_held << " linked records not in the store)\n";
+
+  // Without any date of birth (an encoded-only hub) the population's ages are unknown:
+  // say so rather than report zeros.
+  const bool population_known = persons_without_birth < static_cast<int64_t>(facts.factors_of_person.size());
+  OutputTable out{
+      {"cohort", "factor", "kind", "count", "total", "prevalence", "ci95_low", "ci95_high"}, {}, {}};
+  if (by_records) {
+    out.columns.push_back("true_by_records");
+    out.columns.push_back("true_lifetime");
+  }
+  for (int k = 0; k < linkage::kCohortCount; ++k) {
+    for (int f = 0; f < linkage::kRiskFactorCount; ++f) {
+      const auto& info = linkage::InfoOf(static_cast<linkage::RiskFactor>(f));
+      const linkage::Prevalence& p = table[k][f];
+      std::vector<std::string> row = {std::string(linkage::CohortName(static_cast<linkage::Cohort>(k))),
+                                      std::string(info.name), std::string(info.kind)};
+      if (k == static_cast<int>(linkage::Cohort::kPopulation) && !population_known && info.observable) {
+        row.insert(row.end(), {"", "", "no date of birth at the hub", "", ""});
+      } else if (info.observable) {
+        row.insert(row.end(), {std::to_string(p.count), std::to_string(p.total), Fixed(p.estimate, 4),
+                               Fixed(p.interval.low, 4), Fixed(p.interval.high, 4)});
+      } else {
+        row.insert(row.end(), {"", "", "not observable", "", ""});
+      }
+      if (by_records) {
+        row.push_back(info.observable ? Fixed((*by_records)[k][f].estimate, 4) : "");
+        row.push_back(f >= static_cast<int>(linkage::RiskFactor::kAceLookedAfter)
+                          ? Fixed((*lifetime)[k][f].estimate, 4)
+                          : "");
+      }
+      out.rows.push_back(std::move(row));
+    }
+  }
+  WriteTable(out, format, std::cout);
+  return 0;
+}
+
 }  // namespace
 
 std::shared_ptr<LinkageCommands> AddLinkageCommands(CLI::App* app, std::string* db, std::string* format,
@@ -415,6 +729,8 @@ std::shared_ptr<LinkageCommands> AddLinkageCommands(CLI::App* app, std::string* 
                    "precision, recall and F1 against ground truth, both modes: febrl FILE or synth DIR")
       ->expected(2);
   c->link->add_option("--threads", c->threads, "threads for comparing pairs")->capture_default_str();
+  c->link->add_option("--threshold", c->threshold, "match probability a pair needs (default: the schema's)")
+      ->check(CLI::Range(0.001, 0.999));
   c->link->add_option("--purpose", c->purpose, "why this linkage is run (kept in the run log)");
   c->link->add_option("--db", *db, "the store whose log records the run")->capture_default_str();
   c->runs =
@@ -424,6 +740,40 @@ std::shared_ptr<LinkageCommands> AddLinkageCommands(CLI::App* app, std::string* 
       ->check(CLI::IsMember({"table", "csv", "json"}))
       ->capture_default_str();
   c->link->add_option("--format", *format, "output format of --evaluate")
+      ->check(CLI::IsMember({"table", "csv", "json"}))
+      ->capture_default_str();
+  c->events = app->add_subcommand(
+      "link-events",
+      "A&E assault attendances to police incidents; per CSP x month the share unknown to police");
+  c->events->add_option("--db", *db, "the store holding the ISTV and police extract loads")
+      ->capture_default_str();
+  c->events->add_option("--truth", c->events_truth,
+                        "synthetic ground truth (truth/istv.csv): precision and recall");
+  c->events->add_option("--format", *format, "output format")
+      ->check(CLI::IsMember({"table", "csv", "json"}))
+      ->capture_default_str();
+  c->cohort = app->add_subcommand("cohort",
+                                  "risk factors of under-25 victims and perpetrators of serious violence "
+                                  "against all under-25s, on linked persons");
+  c->cohort->add_option("--db", *db, "the store holding the police extract and agency records")
+      ->capture_default_str();
+  c->cohort
+      ->add_option("--persons", c->persons_file,
+                   "the persons file of a link run that included the police nominals")
+      ->required();
+  c->cohort
+      ->add_option("--population-scale", c->population_scale,
+                   "multiply the Census under-25 count (0.1 for a synthetic LLR made with --scale 0.1)")
+      ->check(CLI::Range(0.0001, 1000.0))
+      ->capture_default_str();
+  c->cohort->add_option("--on", c->on_date,
+                        "the day ages are taken on for the population (default: the latest agency record)");
+  c->cohort_data_dir = *data_dir;
+  c->cohort->add_option("--data", c->cohort_data_dir, "bundled data folder (data/): the Census denominators")
+      ->capture_default_str();
+  c->cohort->add_option("--truth", c->truth_dir,
+                        "synthetic ground truth folder (truth/): true prevalences beside");
+  c->cohort->add_option("--format", *format, "output format")
       ->check(CLI::IsMember({"table", "csv", "json"}))
       ->capture_default_str();
   return c;
@@ -446,6 +796,8 @@ std::optional<int> RunLinkageCommands(Env* env, const LinkageCommands& c, Output
     return RunLink(env, c);
   }
   if (c.runs->parsed()) return RunRuns(c, format);
+  if (c.events->parsed()) return RunEvents(env, c, format);
+  if (c.cohort->parsed()) return RunCohort(env, c, format);
   return std::nullopt;
 }
 

@@ -197,7 +197,7 @@ int main(int argc, char** argv) {
   geocode_cmd->add_option("--data", data_dir, "bundled data folder (data/)")->capture_default_str();
   AddFormatOption(geocode_cmd, &format);
 
-  auto linkage = AddLinkageCommands(&app, &db, &format, &data_dir);  // encode, link, linkage-runs
+  auto linkage = AddLinkageCommands(&app, &db, &format, &data_dir);  // encode, link, linkage-runs, link-events
   ServeCommand serve;
   serve.data_dir = data_dir;
   CLI::App* serve_cmd = AddServeCommand(&app, &serve);

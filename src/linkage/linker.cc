@@ -192,9 +192,11 @@ double MatchProbability(double match_weight) {
   return odds / (1 + odds);
 }
 
-MatchModel TrainMatchModel(const LinkageSchema& schema, const RecordSet& set,
-                           const CandidatePairs& candidates, bool train_u, int64_t random_pairs,
-                           uint64_t seed) {
+namespace {
+
+MatchModel TrainOnPatterns(const LinkageSchema& schema, const RecordSet& set,
+                           const CandidatePairs& candidates, const std::vector<uint32_t>& patterns,
+                           bool train_u, int64_t random_pairs, uint64_t seed) {
   const size_t fields = schema.fields.size();
   MatchModel model;
   model.fields.resize(fields);
@@ -224,10 +226,6 @@ MatchModel TrainMatchModel(const LinkageSchema& schema, const RecordSet& set,
     model.fields[f].m.assign(levels, 0.2 / static_cast<double>(levels - 1));
     model.fields[f].m[0] = 0.8;
   }
-  std::vector<uint32_t> patterns;
-  ForEachPair(candidates.pairs, 2, &patterns, [&](const std::pair<uint32_t, uint32_t>& p) {
-    return PatternOf(schema, set, p.first, p.second);
-  });
   model.match_share = 0.1;
   if (patterns.empty()) return model;
   if (train_u) {
@@ -276,6 +274,18 @@ MatchModel TrainMatchModel(const LinkageSchema& schema, const RecordSet& set,
   return model;
 }
 
+}  // namespace
+
+MatchModel TrainMatchModel(const LinkageSchema& schema, const RecordSet& set,
+                           const CandidatePairs& candidates, bool train_u, int64_t random_pairs,
+                           uint64_t seed) {
+  std::vector<uint32_t> patterns;
+  ForEachPair(candidates.pairs, 2, &patterns, [&](const std::pair<uint32_t, uint32_t>& p) {
+    return PatternOf(schema, set, p.first, p.second);
+  });
+  return TrainOnPatterns(schema, set, candidates, patterns, train_u, random_pairs, seed);
+}
+
 const char* ClusteringName(Clustering clustering) {
   return clustering == Clustering::kConnectedComponents ? "connected-components" : "average-linkage";
 }
@@ -283,12 +293,12 @@ const char* ClusteringName(Clustering clustering) {
 LinkResult Link(const LinkageSchema& schema, const RecordSet& set, const LinkOptions& options) {
   LinkResult result;
   result.candidates = BlockRecords(set, options.max_block);
-  result.model = TrainMatchModel(schema, set, result.candidates, options.train_u);
-  const MatchModel& model = result.model;
   std::vector<uint32_t> patterns;
   ForEachPair(
       result.candidates.pairs, options.threads, &patterns,
       [&](const std::pair<uint32_t, uint32_t>& p) { return PatternOf(schema, set, p.first, p.second); });
+  result.model = TrainOnPatterns(schema, set, result.candidates, patterns, options.train_u, 200'000, 1);
+  const MatchModel& model = result.model;
   std::unordered_map<uint32_t, double> weight_of;
   auto weight = [&](uint32_t pattern) {
     auto it = weight_of.find(pattern);

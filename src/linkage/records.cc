@@ -148,13 +148,28 @@ Result<std::vector<IdentifiedRecord>> ReadIdentifiedRecords(const std::string& f
     *index = it->second;
     return Status::Ok();
   };
+  // A police nominals file (docs/formats/police-nominals.md) has no record id, source or
+  // event: its record key is the force's person_key, its source "police", and the carried
+  // columns are empty except the source's own, so the hub can join it back to the extract.
+  const bool police_nominals = columns.count(schema.record_key) == 0 &&
+                               columns.count(std::string(kPoliceNominalKey)) == 1 &&
+                               (schema.source_column.empty() || columns.count(schema.source_column) == 0);
+  constexpr size_t kAbsent = static_cast<size_t>(-1);
   size_t key_column = 0;
-  HL_RETURN_IF_ERROR(column_of(schema.record_key, &key_column));
+  HL_RETURN_IF_ERROR(
+      column_of(police_nominals ? std::string(kPoliceNominalKey) : schema.record_key, &key_column));
   size_t source_column = 0;
-  if (!schema.source_column.empty()) HL_RETURN_IF_ERROR(column_of(schema.source_column, &source_column));
+  if (!schema.source_column.empty() && !police_nominals) {
+    HL_RETURN_IF_ERROR(column_of(schema.source_column, &source_column));
+  }
   std::vector<size_t> carry_columns(schema.carry.size());
-  for (size_t i = 0; i < schema.carry.size(); ++i)
-    HL_RETURN_IF_ERROR(column_of(schema.carry[i], &carry_columns[i]));
+  for (size_t i = 0; i < schema.carry.size(); ++i) {
+    if (police_nominals) {
+      carry_columns[i] = kAbsent;
+    } else {
+      HL_RETURN_IF_ERROR(column_of(schema.carry[i], &carry_columns[i]));
+    }
+  }
   std::vector<size_t> field_columns(schema.fields.size());
   for (size_t i = 0; i < schema.fields.size(); ++i) {
     HL_RETURN_IF_ERROR(column_of(schema.fields[i].column, &field_columns[i]));
@@ -171,8 +186,18 @@ Result<std::vector<IdentifiedRecord>> ReadIdentifiedRecords(const std::string& f
     }
     IdentifiedRecord record;
     record.key = std::string(Trim(csv.fields[key_column]));
-    record.source = schema.source_column.empty() ? "records" : std::string(Trim(csv.fields[source_column]));
-    for (size_t c : carry_columns) record.carry.emplace_back(Trim(csv.fields[c]));
+    if (police_nominals) {
+      record.source = std::string(kPoliceNominalSource);
+    } else {
+      record.source = schema.source_column.empty() ? "records" : std::string(Trim(csv.fields[source_column]));
+    }
+    for (size_t i = 0; i < carry_columns.size(); ++i) {
+      if (carry_columns[i] != kAbsent) {
+        record.carry.emplace_back(Trim(csv.fields[carry_columns[i]]));
+      } else {
+        record.carry.emplace_back(schema.carry[i] == schema.source_column ? kPoliceNominalSource : "");
+      }
+    }
     for (size_t i = 0; i < schema.fields.size(); ++i) {
       record.values.push_back(Normalise(schema.fields[i].normaliser, Trim(csv.fields[field_columns[i]])));
       if (record.values.back().empty()) ++stats->missing[i];

@@ -25,8 +25,14 @@ struct IdentifiedRecord {
   std::vector<std::string> values;  // normalised, "" = missing
 };
 
+// A police nominals file (person_key + identifiers, no record id or source column) is
+// read with the person_key as record key and source "police" (docs/formats/police-nominals.md).
+inline constexpr std::string_view kPoliceNominalKey = "person_key";
+inline constexpr std::string_view kPoliceNominalSource = "police";
+
 // Reads a CSV with a header naming the schema's record key, source, carry and field
-// columns (others ignored; surrounding spaces trimmed, as FEBRL writes them).
+// columns (others ignored; surrounding spaces trimmed, as FEBRL writes them), or a police
+// nominals file.
 struct ReadStats {
   int64_t rows = 0;
   int64_t refused = 0;           // malformed lines: counted, never echoed

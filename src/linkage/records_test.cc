@@ -153,5 +153,29 @@ TEST(ParseLinkageSchema, refuses_unknown_normalisers_and_rising_levels) {
   EXPECT_NE(with("name", "[0.5, 0.9]").status().message().find("fall strictly"), std::string::npos);
 }
 
+TEST(ReadIdentifiedRecords, reads_police_nominals_keyed_by_person_key_with_source_police) {
+  const LinkageSchema schema = AgencySchema();
+  constexpr std::string_view kNominals =
+      "person_key,given_name,surname,date_of_birth,sex,postcode\n"
+      "P00000000000000A1,Jayden,Okafor,2007-03-21,M,LE2 0QA\n"
+      "P00000000000000B2,Kayleigh,Smith,,F,\n";
+  ReadStats stats;
+  auto records = ReadIdentifiedRecords("police_nominals.csv", kNominals, schema, &stats);
+  ASSERT_TRUE(records.ok()) << records.status().ToString();
+  ASSERT_EQ(records->size(), 2u);
+  EXPECT_EQ((*records)[0].key, "P00000000000000A1");
+  EXPECT_EQ((*records)[0].source, "police");
+  // carry is agency, event_type, event_date: the source's own column says police, the rest empty.
+  EXPECT_EQ((*records)[1].carry, (std::vector<std::string>{"police", "", ""}));
+  EXPECT_EQ((*records)[0].values[schema.FieldIndex("surname")], "okafor");
+  EXPECT_EQ(stats.missing[schema.FieldIndex("date_of_birth")], 1);
+  EXPECT_EQ(stats.missing[schema.FieldIndex("postcode")], 1);
+  // Without a person_key either, the file is refused naming the schema's record key.
+  auto neither =
+      ReadIdentifiedRecords("x.csv", "given_name,surname,date_of_birth,sex,postcode\n", schema, &stats);
+  ASSERT_FALSE(neither.ok());
+  EXPECT_NE(neither.status().message().find("record_id"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace harmlens::linkage

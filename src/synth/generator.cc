@@ -5,6 +5,7 @@
 #include <cmath>
 #include <memory>
 #include <optional>
+#include <unordered_set>
 #include <vector>
 
 #include "geo/reference_geography.h"
@@ -29,6 +30,7 @@ enum Tag : uint64_t {
   kTagPersonKey = 0x203,
   kTagExPartner = 0x204,
   kTagPersonEvents = 0x205,
+  kTagPoliceNominal = 0x206,  // its own stream per person: the nominals leave every other output unchanged
 };
 
 // ---- Planted parameters (docs/synthetic-llr.md gives each one and why) ----
@@ -208,6 +210,7 @@ constexpr std::string_view kIncidentsHeader =
     "incident_id,occurred_from,occurred_to,time_precision,offence_code,offence_category,weapon,domestic,longitude,"
     "latitude,lsoa_code,outcome";
 constexpr std::string_view kPersonsHeader = "incident_id,role,person_key,age,sex";
+constexpr std::string_view kPoliceNominalsHeader = "person_key,given_name,surname,date_of_birth,sex,postcode";
 constexpr std::string_view kIstvHeader =
     "period_start,period_end,site_code,attendance_id,arrival,assault_date,assault_time,assault_method,"
     "assault_method_other,location_type,location_description,age_band,sex,assailant_relationship";
@@ -326,6 +329,7 @@ class Generator {
   Status SpawnUnknownAttendances(int64_t day, Rng& rng);
   Status EmitAgencyRecord(int agency, const char* event_type, int64_t event_day, const Person& person,
                           const std::string& trigger, Rng& rng);
+  Status EmitPoliceNominal(const Person& person, const std::string& key, int64_t day);
   Status AgencyTriggers(const Draft& draft, const std::string& incident_id, int64_t day, Rng& rng);
   Status PersonAgencyEvents(const Person& person);
 
@@ -383,7 +387,8 @@ class Generator {
 
   // Output.
   std::unique_ptr<CsvOut> incidents_, persons_, istv_, truth_persons_, truth_incidents_, truth_police_persons_,
-      truth_istv_, truth_agency_;
+      truth_istv_, truth_agency_, police_nominals_, truth_police_nominals_;
+  std::unordered_set<int64_t> police_nominal_written_;  // persons the police already hold a nominal for
   std::array<std::unique_ptr<CsvOut>, kAgencyCount> agency_;
   std::array<int64_t, kAgencyCount> agency_serial_{};
   int64_t simulated_day_ = 0;
@@ -538,6 +543,19 @@ void Generator::PlantHotspots() {
   }
 }
 
+// "given_variant;dob_swapped" for the truth files.
+std::string ErrorNames(uint16_t errors) {
+  std::string names;
+  for (int bit = 0; bit < kIdentifierErrorCount; ++bit) {
+    auto error = static_cast<IdentifierError>(1 << bit);
+    if (errors & error) {
+      if (!names.empty()) names += ';';
+      names += IdentifierErrorName(error);
+    }
+  }
+  return names;
+}
+
 double HotspotIntensity(const Hotspot& h, double fraction) {
   std::string_view pattern = h.pattern;
   if (pattern == "new") return fraction < 1.0 / 3 ? 0 : 1.5;
@@ -573,6 +591,9 @@ Status Generator::OpenFiles() {
                                                   "lsoa_code,domestic"));
   HL_ASSIGN_OR_RETURN(truth_agency_, CsvOut::Create(env_, dir + "/truth/agency_records.csv",
                                                     "agency,record_id,person_id,errors,trigger_incident_id"));
+  HL_ASSIGN_OR_RETURN(police_nominals_, CsvOut::Create(env_, dir + "/police_nominals.csv", kPoliceNominalsHeader));
+  HL_ASSIGN_OR_RETURN(truth_police_nominals_, CsvOut::Create(env_, dir + "/truth/police_nominals.csv",
+                                                             "person_key,person_id,errors"));
   return Status::Ok();
 }
 
@@ -953,6 +974,7 @@ Status Generator::EmitIncident(Draft& d, int64_t day, Rng& rng) {
     truth_police_persons_->Field(key);
     truth_police_persons_->Field(who.person);
     HL_RETURN_IF_ERROR(truth_police_persons_->End());
+    HL_RETURN_IF_ERROR(EmitPoliceNominal(p, key, day));
     ++involvements_written_;
   }
   ++incidents_written_;
@@ -1194,20 +1216,35 @@ Status Generator::EmitAgencyRecord(int agency, const char* event_type, int64_t e
   out.Field(held.postcode);
   HL_RETURN_IF_ERROR(out.End());
 
-  std::string errors;
-  for (int bit = 0; bit < kIdentifierErrorCount; ++bit) {
-    auto error = static_cast<IdentifierError>(1 << bit);
-    if (held.errors & error) {
-      if (!errors.empty()) errors += ';';
-      errors += IdentifierErrorName(error);
-    }
-  }
   truth_agency_->Field(kAgencyName[agency]);
   truth_agency_->Field(record_id);
   truth_agency_->Field(person.id);
-  truth_agency_->Field(errors);
+  truth_agency_->Field(ErrorNames(held.errors));
   truth_agency_->Field(trigger);
   return truth_agency_->End();
+}
+
+// The police's nominal record behind a person key, written when the force first meets the
+// person, with identifier errors at the agencies' rates. Its randomness comes from the
+// person's own stream (kTagPoliceNominal), never from the day's, so adding the nominals
+// changed no other output.
+Status Generator::EmitPoliceNominal(const Person& person, const std::string& key, int64_t day) {
+  if (!police_nominal_written_.insert(person.id).second) return Status::Ok();
+  Rng rng(Hash(options_.seed, kTagPoliceNominal, static_cast<uint64_t>(person.id)));
+  Identity identity = population_.IdentityOf(person);
+  HeldIdentifiers held = HoldIdentifiers(person, identity, names_, error_rates_, day, rng);
+  CsvOut& out = *police_nominals_;
+  out.Field(key);
+  out.Field(held.given_name);
+  out.Field(held.surname);
+  out.Field(held.date_of_birth);
+  out.Field(std::string_view(&held.sex, 1));
+  out.Field(held.postcode);
+  HL_RETURN_IF_ERROR(out.End());
+  truth_police_nominals_->Field(key);
+  truth_police_nominals_->Field(person.id);
+  truth_police_nominals_->Field(ErrorNames(held.errors));
+  return truth_police_nominals_->End();
 }
 
 Status Generator::AgencyTriggers(const Draft& d, const std::string& incident_id, int64_t day, Rng& rng) {
@@ -1617,7 +1654,7 @@ Status Generator::Run(SynthReport* report) {
     report->agency_records += a->rows();
   }
   for (CsvOut* t : {truth_persons_.get(), truth_incidents_.get(), truth_police_persons_.get(), truth_istv_.get(),
-                    truth_agency_.get()}) {
+                    truth_agency_.get(), police_nominals_.get(), truth_police_nominals_.get()}) {
     all.push_back(t);
   }
   for (CsvOut* out : all) {

@@ -124,7 +124,7 @@ TEST(Synth, same_seed_gives_byte_identical_files_and_another_seed_does_not) {
   ASSERT_TRUE(GenerateSyntheticLlr(Env::Default(), Options(c.path(), 12, 0.01, 1)).ok());
   std::vector<std::string> files = AllFiles(a.path());
   ASSERT_EQ(files, AllFiles(b.path()));
-  ASSERT_EQ(files.size(), kFeeds.size() + 8u);  // 9 feeds, manifest, 7 truth files
+  ASSERT_EQ(files.size(), kFeeds.size() + 10u);  // 9 feeds, police nominals, manifest, 8 truth files
   for (const std::string& f : files) {
     EXPECT_EQ(ReadText(a.File(f)), ReadText(b.File(f))) << f << " differs between two runs with seed 11";
   }
@@ -619,6 +619,46 @@ TEST_F(SynthLlr, every_police_person_is_a_resident_with_a_consistent_key_and_age
     EXPECT_EQ(persons.rows[id][0], f[2]) << "key of person " << id;
     if (!f[3].empty()) { EXPECT_EQ(std::stoi(f[3]), AgeOn(persons.rows[id][1], when.at(f[0]))) << f[0]; }
   }
+}
+
+// Its own small run (scale 0.03, about 2,700 nominals): the shared 0.5 run's 550,000
+// residents would make this slow under the sanitizers.
+TEST(Synth, police_nominals_hold_every_person_key_once_with_errors_at_the_documented_rates) {
+  ScratchDir dir;
+  ASSERT_TRUE(GenerateSyntheticLlr(Env::Default(), Options(dir.path(), 5, 0.03, 1)).ok());
+  auto File = [&](const std::string& name) { return dir.File(name); };
+  Table persons = Load(File("truth/persons.csv"), {"person_key", "given_name", "surname", "date_of_birth", "postcode"});
+  Table extract = Load(File("police_extract_persons.csv"), {"person_key"});
+  Table nominals = Load(File("police_nominals.csv"));
+  Table truth = Load(File("truth/police_nominals.csv"));
+  ASSERT_EQ(nominals.header, (std::vector<std::string>{"person_key", "given_name", "surname", "date_of_birth", "sex",
+                                                       "postcode"}));
+  std::set<std::string> extract_keys, nominal_keys;
+  for (const auto& r : extract.rows) extract_keys.insert(r[0]);
+  ASSERT_EQ(nominals.rows.size(), truth.rows.size());
+  double missing_postcode = 0, missing_dob = 0, wrong_surname = 0;
+  for (size_t i = 0; i < nominals.rows.size(); ++i) {
+    const auto& n = nominals.rows[i];
+    const auto& t = truth.rows[i];
+    ASSERT_EQ(n[0], t[0]);
+    EXPECT_TRUE(nominal_keys.insert(n[0]).second) << "person key " << n[0] << " has two nominals";
+    const auto& p = persons.rows.at(std::stoul(t[1]));
+    EXPECT_EQ(p[0], n[0]) << "the nominal's key is its person's";
+    EXPECT_EQ(n[5].empty(), t[2].find("postcode_missing") != std::string::npos);
+    EXPECT_EQ(n[1] == p[1], t[2].find("given_") == std::string::npos) << n[0];
+    missing_postcode += n[5].empty();
+    missing_dob += n[3].empty();
+    wrong_surname += n[2] != p[2];
+  }
+  EXPECT_EQ(nominal_keys, extract_keys);
+  const double count = static_cast<double>(nominals.rows.size());
+  ASSERT_GT(count, 1000);
+  auto tolerance = [&](double rate) { return std::max(4 * std::sqrt(rate * (1 - rate) / count), 0.1 * rate); };
+  EXPECT_NEAR(missing_postcode / count, 0.10, tolerance(0.10));
+  EXPECT_NEAR(missing_dob / count, 0.02, tolerance(0.02));
+  // Surname typos (3%) and former surnames (40% of the changed): some, not most.
+  EXPECT_GT(wrong_surname / count, 0.03);
+  EXPECT_LT(wrong_surname / count, 0.25);
 }
 
 TEST_F(SynthLlr, matched_attendances_point_to_an_incident_of_compatible_time_and_place) {
