@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <set>
 #include <unordered_map>
 #include <vector>
@@ -305,28 +306,39 @@ std::vector<std::pair<std::string, std::string>> ClassLegend() {
 
 // ---------------------------------------------------------------- kde
 
-int RunKde(Env* env, SpatialCommands c, const BritishGrid& grid) {
-  const std::string cmd = "hotspots kde";
-  std::optional<Kernel> kernel = KernelFromName(c.kernel);
-  std::vector<GridPoint> points;
-  std::vector<double> weights;
+// The points a command works on: from its plain CSV in grid metres, or selected from the
+// store by the engine's cuts. An exit code when they cannot be had.
+std::optional<int> LoadPoints(Env* env, const SpatialCommands& c, const std::string& cmd,
+                              const BritishGrid& grid, std::vector<GridPoint>* points,
+                              std::vector<double>* weights) {
   if (!c.input.empty()) {
-    if (!c.filters.empty()) return Usage(cmd, "give a file or the engine's cuts, not both");
-    if (c.risk) return Usage(cmd, "--risk needs incidents from the store (residents are placed by LSOA)");
     auto text = ReadAll(env, c.input);
     if (!text.ok()) return Fail("", text.status());
     auto plain = ReadPlainPoints(*text, c.input);
     if (!plain.ok()) return Fail("", plain.status());
-    points = std::move(plain->points);
-    weights = std::move(plain->weights);
-  } else {
-    auto query = ParseSelection(c);
-    if (!query.ok()) return Usage(cmd, query.status().message());
-    auto s = SelectFromStore(env, c, *query, grid);
-    if (!s.ok()) return Fail("", s.status());
-    points = std::move(s->points);
-    weights = std::move(s->weights);
+    *points = std::move(plain->points);
+    *weights = std::move(plain->weights);
+    return std::nullopt;
   }
+  auto query = ParseSelection(c);
+  if (!query.ok()) return Usage(cmd, query.status().message());
+  auto s = SelectFromStore(env, c, *query, grid);
+  if (!s.ok()) return Fail("", s.status());
+  *points = std::move(s->points);
+  *weights = std::move(s->weights);
+  return std::nullopt;
+}
+
+int RunKde(Env* env, SpatialCommands c, const BritishGrid& grid) {
+  const std::string cmd = "hotspots kde";
+  std::optional<Kernel> kernel = KernelFromName(c.kernel);
+  if (!c.input.empty() && !c.filters.empty()) return Usage(cmd, "give a file or the engine's cuts, not both");
+  if (!c.input.empty() && c.risk) {
+    return Usage(cmd, "--risk needs incidents from the store (residents are placed by LSOA)");
+  }
+  std::vector<GridPoint> points;
+  std::vector<double> weights;
+  if (std::optional<int> code = LoadPoints(env, c, cmd, grid, &points, &weights)) return *code;
   const char* bandwidth_from = "given";
   if (!(c.bandwidth > 0)) {
     auto h = RuleOfThumbBandwidth(points);
@@ -652,21 +664,7 @@ int RunClusters(Env* env, SpatialCommands c, const BritishGrid& grid) {
   const std::string cmd = "hotspots clusters";
   std::vector<GridPoint> points;
   std::vector<double> weights;
-  if (!c.input.empty()) {
-    auto text = ReadAll(env, c.input);
-    if (!text.ok()) return Fail("", text.status());
-    auto plain = ReadPlainPoints(*text, c.input);
-    if (!plain.ok()) return Fail("", plain.status());
-    points = std::move(plain->points);
-    weights = std::move(plain->weights);
-  } else {
-    auto query = ParseSelection(c);
-    if (!query.ok()) return Usage(cmd, query.status().message());
-    auto s = SelectFromStore(env, c, *query, grid);
-    if (!s.ok()) return Fail("", s.status());
-    points = std::move(s->points);
-    weights = std::move(s->weights);
-  }
+  if (std::optional<int> code = LoadPoints(env, c, cmd, grid, &points, &weights)) return *code;
   auto clusters = DbscanClusters(points, weights, {c.radius, c.min_points});
   if (!clusters.ok()) return Fail("", clusters.status());
   std::cerr << "clusters: " << clusters->size() << " DBSCAN clusters of " << points.size()
