@@ -267,9 +267,7 @@ int Run(Env* env, const AnalyseOptions& options) {
     out.columns.push_back("dow");
     out.numeric.push_back(false);
     for (int h = 0; h < 24; ++h) {
-      char name[8];
-      std::snprintf(name, sizeof name, "%02d", h);
-      out.columns.push_back(name);
+      out.columns.push_back((h < 10 ? "0" : "") + std::to_string(h));
       out.numeric.push_back(true);
     }
     for (const char* day : {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"}) {
