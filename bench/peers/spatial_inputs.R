@@ -2,15 +2,20 @@
 # sf/PROJ and a fixed seed (so both harmlens and the R peers read the same files):
 #   llr_violence.csv   x,y of every bundled police.uk "Violence and sexual offences" row
 #                      with coordinates (data/police-uk), transformed by sf::st_transform
-#   national.csv       x,y: those points repeated 7 times, shifted by whole multiples of
-#                      130 km east and north (a national-sized input built from force files)
+#   national.csv       x,y: the violence incidents with a point of seven synthetic force
+#                      areas (harmlens synth, seeds 1-7, one year at scale 1.85 each, made
+#                      by spatial_bench.sh in SYNTHDIR/seed-N), the k-th shifted by whole
+#                      multiples of 130 km east and north (a national-sized, national-extent
+#                      input: police.uk files of other forces are not bundled)
 #   zones30k.csv       id,x,y,value: 30,000 zone centres around 300 town centres (normal,
 #                      sd 3 km) over a 500 x 600 km box, value Poisson(20 + 200·exp(-d²/2(2 km)²))
 #   events10k.csv      x,y,date: 10,000 events over 40 x 40 km and 365 days, 30% of them
 #                      near repeats of an earlier event (within 200 m, 1-14 days later)
-# Usage: Rscript bench/peers/spatial_inputs.R OUTDIR   (from the repository root)
+# Usage: Rscript bench/peers/spatial_inputs.R OUTDIR SYNTHDIR   (from the repository root)
 suppressPackageStartupMessages(library(sf))
-out <- commandArgs(trailingOnly = TRUE)[1]
+args <- commandArgs(trailingOnly = TRUE)
+out <- args[1]
+synth <- args[2]
 dir.create(out, showWarnings = FALSE, recursive = TRUE)
 set.seed(20261123)
 
@@ -25,7 +30,10 @@ write.csv(data.frame(x = sprintf("%.3f", pts[, 1]), y = sprintf("%.3f", pts[, 2]
 
 shifts <- expand.grid(i = 0:2, j = 0:2)[1:7, ]
 nat <- do.call(rbind, lapply(seq_len(nrow(shifts)), function(k) {
-  cbind(pts[, 1] + shifts$i[k] * 130000, pts[, 2] + shifts$j[k] * 130000)
+  x <- read.csv(file.path(synth, paste0("seed-", k), "police_extract_incidents.csv"), stringsAsFactors = FALSE)
+  x <- x[x$offence_category == "Violence and sexual offences" & !is.na(x$longitude), c("longitude", "latitude")]
+  p <- st_coordinates(st_transform(st_as_sf(x, coords = c("longitude", "latitude"), crs = 4326), 27700))
+  cbind(p[, 1] + shifts$i[k] * 130000, p[, 2] + shifts$j[k] * 130000)
 }))
 write.csv(data.frame(x = sprintf("%.3f", nat[, 1]), y = sprintf("%.3f", nat[, 2])),
           file.path(out, "national.csv"), row.names = FALSE, quote = FALSE)

@@ -21,7 +21,12 @@ while [[ $# -gt 0 ]]; do
 done
 mkdir -p "$workdir"
 cd "$root"
-[[ -f $workdir/zones30k.csv ]] || Rscript bench/peers/spatial_inputs.R "$workdir"
+if [[ ! -f $workdir/zones30k.csv ]]; then
+  for seed in 1 2 3 4 5 6 7; do  # seven synthetic force areas for the national input
+    "$harmlens" synth --seed "$seed" --years 1 --scale 1.85 --out "$workdir/synth/seed-$seed" > /dev/null
+  done
+  Rscript bench/peers/spatial_inputs.R "$workdir" "$workdir/synth"
+fi
 cd "$workdir"
 peers=$root/bench/peers/spatial_peers.R
 log=$workdir/runs.txt; : > "$log"
