@@ -26,8 +26,8 @@ const std::vector<std::string_view> kColumns = {"record_id",     "agency",     "
                                                 "event_date",    "given_name", "surname",
                                                 "date_of_birth", "sex",        "postcode"};
 const std::vector<std::string_view> kColumnsWithFactors = {
-    "record_id", "agency", "event_type", "event_date", "given_name", "surname", "date_of_birth", "sex", "postcode",
-    "factors"};
+    "record_id", "agency",        "event_type", "event_date", "given_name",
+    "surname",   "date_of_birth", "sex",        "postcode",   "factors"};
 
 constexpr std::string_view kFormat = "agency records";
 constexpr size_t kMaxNameCharacters = 60;
@@ -118,7 +118,8 @@ Status CheckAgencyRecordsHeader(const std::string& file, std::string_view bytes)
   const size_t named = std::min(kColumnsWithFactors.size(), std::max(kColumns.size(), fields.size()));
   for (size_t i = 0; i < named; ++i) {
     if (i >= fields.size() || fields[i] != kColumnsWithFactors[i]) {
-      where = "its field " + std::to_string(i + 1) + " is not \"" + std::string(kColumnsWithFactors[i]) + "\"";
+      where =
+          "its field " + std::to_string(i + 1) + " is not \"" + std::string(kColumnsWithFactors[i]) + "\"";
       break;
     }
   }
@@ -229,9 +230,10 @@ bool AgencyRecordParser::ParseFields(const CsvRecord& csv, AgencyRecord* record,
   // Assessment factors: on a children's social care assessment, and only there.
   const bool assessment = agency == PartnerAgency::kChildrensSocialCare && f[kEventType] == "assessment";
   if (assessment && !with_factors_) {
-    return refuse(kEventType,
-                  "an assessment needs its factors, and this file has no factors column (add \"factors\" as the "
-                  "tenth column of the header)");
+    return refuse(
+        kEventType,
+        "an assessment needs its factors, and this file has no factors column (add \"factors\" as the "
+        "tenth column of the header)");
   }
   if (with_factors_) {
     if (assessment) {

@@ -61,9 +61,8 @@ class AgencyRecordsTest : public FeedTest {
     std::string name = "case" + std::to_string(++cases_);
     const std::string tail = with_factors ? "," : "";
     std::string file = scratch_.Write(
-        name + "/records.csv",
-        FileText(with_factors ? std::string(kAgencyRecordsHeaderWithFactors) : kHeader,
-                 {Row("before").Csv() + tail, bad_line, Row("after").Csv() + tail}));
+        name + "/records.csv", FileText(with_factors ? std::string(kAgencyRecordsHeaderWithFactors) : kHeader,
+                                        {Row("before").Csv() + tail, bad_line, Row("after").Csv() + tail}));
     std::unique_ptr<Store> store = OpenStore(name + ".db");
     auto report = IngestRecords({file}, store.get());
     EXPECT_TRUE(report.ok()) << report.status().ToString();
@@ -270,17 +269,19 @@ std::string Assessment(const std::string& id, const std::string& factors) {
 }
 
 TEST_F(AgencyRecordsTest, quarantines_an_unknown_assessment_factor_naming_the_factors_field) {
-  ExpectQuarantine(Assessment("x", "neglect;domestic_violence"), "factors", 9, "neglect;domestic_violence",
-                   "factors has an unknown factor \"domestic_violence\" (expected names from the documented list, "
-                   "e.g. domestic_abuse_parent, separated by \";\")",
-                   /*with_factors=*/true);
+  ExpectQuarantine(
+      Assessment("x", "neglect;domestic_violence"), "factors", 9, "neglect;domestic_violence",
+      "factors has an unknown factor \"domestic_violence\" (expected names from the documented list, "
+      "e.g. domestic_abuse_parent, separated by \";\")",
+      /*with_factors=*/true);
 }
 
 TEST_F(AgencyRecordsTest, quarantines_an_assessment_without_factors) {
   ExpectQuarantine(Assessment("x", ""), "factors", 9, "",
                    "factors is empty (an assessment lists at least one factor, or no_factors_identified)",
                    /*with_factors=*/true);
-  ExpectQuarantine(Assessment("x", "gangs;gangs"), "factors", 9, "gangs;gangs", "factors names \"gangs\" twice",
+  ExpectQuarantine(Assessment("x", "gangs;gangs"), "factors", 9, "gangs;gangs",
+                   "factors names \"gangs\" twice",
                    /*with_factors=*/true);
 }
 
@@ -291,10 +292,11 @@ TEST_F(AgencyRecordsTest, quarantines_factors_on_a_row_that_is_not_an_assessment
 }
 
 TEST_F(AgencyRecordsTest, quarantines_an_assessment_in_a_file_without_the_factors_column) {
-  ExpectQuarantine(Row("x").With(Field::kAgency, "childrens_social_care").With(Field::kEvent, "assessment").Csv(),
-                   "event_type", 2, "assessment",
-                   "an assessment needs its factors, and this file has no factors column (add \"factors\" as "
-                   "the tenth column of the header)");
+  ExpectQuarantine(
+      Row("x").With(Field::kAgency, "childrens_social_care").With(Field::kEvent, "assessment").Csv(),
+      "event_type", 2, "assessment",
+      "an assessment needs its factors, and this file has no factors column (add \"factors\" as "
+      "the tenth column of the header)");
 }
 
 TEST_F(AgencyRecordsTest, quarantines_a_row_of_nine_fields_in_a_file_with_the_factors_column) {
@@ -385,9 +387,8 @@ class AgencyRecordsRefusalTest : public AgencyRecordsTest {
     EXPECT_TRUE(Quarantine().empty());
     return report.ok() ? Status::Ok() : report.status();
   }
-  const std::string kExpected =
-      "expected an agency records CSV (agency-records/1) whose first line is \"" + kHeader +
-      "\" (optionally followed by \",factors\")";
+  const std::string kExpected = "expected an agency records CSV (agency-records/1) whose first line is \"" +
+                                kHeader + "\" (optionally followed by \",factors\")";
 };
 
 TEST_F(AgencyRecordsRefusalTest, refuses_a_file_with_another_header_naming_the_first_differing_field) {

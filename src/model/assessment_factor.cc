@@ -5,13 +5,28 @@
 namespace harmlens {
 
 const std::vector<std::string_view>& AssessmentFactorNames() {
-  static const std::vector<std::string_view> kNames = {
-      "alcohol_misuse_child",    "alcohol_misuse_parent",       "alcohol_misuse_other",  "drug_misuse_child",
-      "drug_misuse_parent",      "drug_misuse_other",           "domestic_abuse_child",  "domestic_abuse_parent",
-      "domestic_abuse_other",    "mental_health_child",         "mental_health_parent",  "mental_health_other",
-      "neglect",                 "emotional_abuse",             "physical_abuse",        "sexual_abuse",
-      "going_missing",           "child_sexual_exploitation",   "child_criminal_exploitation", "gangs",
-      "parent_in_custody",       "no_factors_identified"};
+  static const std::vector<std::string_view> kNames = {"alcohol_misuse_child",
+                                                       "alcohol_misuse_parent",
+                                                       "alcohol_misuse_other",
+                                                       "drug_misuse_child",
+                                                       "drug_misuse_parent",
+                                                       "drug_misuse_other",
+                                                       "domestic_abuse_child",
+                                                       "domestic_abuse_parent",
+                                                       "domestic_abuse_other",
+                                                       "mental_health_child",
+                                                       "mental_health_parent",
+                                                       "mental_health_other",
+                                                       "neglect",
+                                                       "emotional_abuse",
+                                                       "physical_abuse",
+                                                       "sexual_abuse",
+                                                       "going_missing",
+                                                       "child_sexual_exploitation",
+                                                       "child_criminal_exploitation",
+                                                       "gangs",
+                                                       "parent_in_custody",
+                                                       "no_factors_identified"};
   return kNames;
 }
 
@@ -57,7 +72,8 @@ ParsedFactors ParseAssessmentFactors(std::string_view text) {
 HouseholdAces HouseholdAcesShownBy(uint32_t bits) {
   auto has = [&](AssessmentFactor f) { return (bits & FactorBit(f)) != 0; };
   HouseholdAces aces;
-  aces.domestic_abuse = has(AssessmentFactor::kDomesticAbuseParent) || has(AssessmentFactor::kDomesticAbuseOther);
+  aces.domestic_abuse =
+      has(AssessmentFactor::kDomesticAbuseParent) || has(AssessmentFactor::kDomesticAbuseOther);
   aces.parental_imprisonment = has(AssessmentFactor::kParentInCustody);
   aces.parental_substance_misuse =
       has(AssessmentFactor::kAlcoholMisuseParent) || has(AssessmentFactor::kDrugMisuseParent);

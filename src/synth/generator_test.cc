@@ -26,6 +26,7 @@
 #include "base/csv.h"
 #include "base/env.h"
 #include "geo/reference_geography.h"
+#include "model/assessment_factor.h"
 #include "model/crime_type.h"
 #include "model/time.h"
 #include "support/testing.h"
@@ -132,7 +133,7 @@ TEST(Synth, same_seed_gives_byte_identical_files_and_another_seed_does_not) {
     EXPECT_NE(ReadText(a.File(f)), ReadText(c.File(f))) << f << " is the same for seeds 11 and 12";
   }
   std::string manifest = ReadText(a.File("manifest.json"));
-  EXPECT_NE(manifest.find("\"generator\": \"harmlens-synth/1\""), std::string::npos);
+  EXPECT_NE(manifest.find("\"generator\": \"harmlens-synth/2\""), std::string::npos);
   EXPECT_NE(manifest.find("\"seed\": 11"), std::string::npos);
 }
 
@@ -400,19 +401,27 @@ TEST_F(SynthLlr, istv_and_agency_values_come_from_the_documented_closed_lists) {
   }
   const std::map<std::string, std::set<std::string>> events = {
       {"youth_offending", {"referral", "out_of_court_disposal", "referral_order", "youth_rehabilitation_order", "custodial_sentence"}},
-      {"childrens_social_care", {"contact", "referral", "child_in_need_plan", "child_protection_plan", "looked_after_start",
-                                 "looked_after_end", "missing_episode"}},
+      {"childrens_social_care", {"contact", "referral", "assessment", "child_in_need_plan", "child_protection_plan",
+                                 "looked_after_start", "looked_after_end", "missing_episode"}},
       {"school_exclusions", {"suspension", "permanent_exclusion"}},
       {"probation", {"community_order_start", "licence_start", "custody_start", "supervision_end", "breach"}},
       {"substance_misuse", {"referral", "treatment_start", "treatment_exit"}},
       {"mental_health", {"referral", "crisis_contact", "admission", "discharge"}}};
+  int assessments = 0;
   for (size_t f = 3; f < kFeeds.size(); ++f) {
     Table records = Load(File(kFeeds[f]));
     EXPECT_FALSE(records.rows.empty()) << kFeeds[f];
     std::set<std::string> record_ids;
     for (const auto& r : records.rows) {
-      ASSERT_EQ(r.size(), 9u);
+      ASSERT_EQ(r.size(), 10u);
       EXPECT_TRUE(record_ids.insert(r[0]).second) << r[0];
+      // Factors on assessments only, from the documented list (docs/formats/agency-records.md).
+      if (r[2] == "assessment") {
+        EXPECT_EQ(ParseAssessmentFactors(r[9]).error, "") << r[0];
+        ++assessments;
+      } else {
+        EXPECT_EQ(r[9], "") << r[0];
+      }
       ASSERT_TRUE(events.count(r[1])) << r[1];
       EXPECT_TRUE(events.at(r[1]).count(r[2])) << r[1] << " cannot have event " << r[2];
       EXPECT_FALSE(r[4].empty());
@@ -423,6 +432,7 @@ TEST_F(SynthLlr, istv_and_agency_values_come_from_the_documented_closed_lists) {
       EXPECT_TRUE(r[8].empty() || IsPostcode(r[8])) << r[8];
     }
   }
+  EXPECT_GT(assessments, 0);
 }
 
 // ---- Distributions ------------------------------------------------------------------
