@@ -547,6 +547,41 @@ TEST_F(SynthLlr, adverse_childhood_experiences_land_near_their_documented_preval
   }
 }
 
+// docs/synthetic-llr.md, "Assessments": an assessment names only household ACEs the child
+// truly has (so ACEs by records never exceed the lifetime truth), and about 3 in 4 of them.
+TEST_F(SynthLlr, assessments_name_only_the_childs_true_household_aces) {
+  Table persons = Load(File("truth/persons.csv"), {"person_id", "ace_domestic_abuse", "ace_parental_imprisonment",
+                                                   "ace_parental_substance_misuse", "ace_parental_mental_illness"});
+  std::unordered_map<std::string, size_t> person_row;
+  for (size_t i = 0; i < persons.rows.size(); ++i) person_row[persons.rows[i][0]] = i;
+  Table truth = Load(File("truth/agency_records.csv"), {"agency", "record_id", "person_id"});
+  std::unordered_map<std::string, std::string> person_of;
+  for (const auto& r : truth.rows) {
+    if (r[0] == "childrens_social_care") person_of[r[1]] = r[2];
+  }
+  Table csc = Load(File("agency_childrens_social_care.csv"));
+  double named = 0, true_aces = 0;
+  int assessments = 0;
+  for (const auto& r : csc.rows) {
+    if (r[2] != "assessment") continue;
+    ++assessments;
+    ASSERT_TRUE(person_of.count(r[0])) << r[0];
+    const auto& flags = persons.rows[person_row.at(person_of[r[0]])];
+    const HouseholdAces shown = HouseholdAcesShownBy(ParseAssessmentFactors(r[9]).bits);
+    const bool has[4] = {flags[1] == "1", flags[2] == "1", flags[3] == "1", flags[4] == "1"};
+    const bool says[4] = {shown.domestic_abuse, shown.parental_imprisonment, shown.parental_substance_misuse,
+                          shown.parental_mental_illness};
+    for (int a = 0; a < 4; ++a) {
+      EXPECT_TRUE(!says[a] || has[a]) << r[0] << " names an ACE the child does not have: " << r[9];
+      true_aces += has[a];
+      named += says[a];
+    }
+  }
+  ASSERT_GT(assessments, 50);
+  // Each true ACE named with probability 0.75: within five binomial standard errors.
+  EXPECT_NEAR(named / true_aces, 0.75, 5 * std::sqrt(0.75 * 0.25 / true_aces)) << named << " of " << true_aces;
+}
+
 TEST_F(SynthLlr, agency_identifier_errors_match_the_truth_and_the_documented_rates) {
   Table persons = Load(File("truth/persons.csv"), {"given_name", "surname", "birth_surname", "date_of_birth", "sex",
                                                    "postcode", "previous_postcode"});
