@@ -124,10 +124,10 @@ TEST(LinkageCli, encodes_links_and_logs_without_leaking_identifiers_or_the_key) 
 
 // The synthetic LLR's agency records (seed 1, scale 0.1: 5,732 records, 4,838 before the
 // generator harmlens-synth/2 added children's social care assessments) against their
-// ground truth. Measured (docs/linkage.md): F1 encoded 0.982-0.983 (the evaluation's key
-// is random, so encoded figures move in the third decimal), plaintext 0.9808
-// (components) and 0.9833 (average linkage); average linkage has the higher precision
-// in both modes.
+// ground truth. Measured (docs/linkage.md, harmlens-synth/2): F1 encoded 0.9836-0.9837
+// (the evaluation's key is random, so encoded figures move in the third decimal),
+// plaintext 0.9815 (components) and 0.9839 (average linkage); average linkage has the
+// higher precision in both modes.
 TEST(LinkageCli, evaluates_synthetic_agency_records_and_average_linkage_beats_components) {
   ScratchDir dir;
   CommandResult r =
