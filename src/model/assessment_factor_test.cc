@@ -11,7 +11,8 @@ TEST(AssessmentFactors, the_vocabulary_has_one_name_per_factor) {
   ASSERT_EQ(AssessmentFactorNames().size(), static_cast<size_t>(kAssessmentFactorCount));
   EXPECT_EQ(AssessmentFactorNames()[static_cast<int>(AssessmentFactor::kDomesticAbuseParent)],
             "domestic_abuse_parent");
-  EXPECT_EQ(AssessmentFactorNames()[static_cast<int>(AssessmentFactor::kParentInCustody)], "parent_in_custody");
+  EXPECT_EQ(AssessmentFactorNames()[static_cast<int>(AssessmentFactor::kParentInCustody)],
+            "parent_in_custody");
   EXPECT_EQ(AssessmentFactorNames().back(), "no_factors_identified");
 }
 
@@ -26,9 +27,10 @@ TEST(AssessmentFactors, reads_a_semicolon_list_into_bits) {
 TEST(AssessmentFactors, refuses_bad_lists_with_a_message) {
   EXPECT_EQ(ParseAssessmentFactors("").error,
             "factors is empty (an assessment lists at least one factor, or no_factors_identified)");
-  EXPECT_EQ(ParseAssessmentFactors("domestic_violence").error,
-            "factors has an unknown factor \"domestic_violence\" (expected names from the documented list, e.g. "
-            "domestic_abuse_parent, separated by \";\")");
+  EXPECT_EQ(
+      ParseAssessmentFactors("domestic_violence").error,
+      "factors has an unknown factor \"domestic_violence\" (expected names from the documented list, e.g. "
+      "domestic_abuse_parent, separated by \";\")");
   EXPECT_EQ(ParseAssessmentFactors("Domestic_abuse_parent").bits, 0u);  // case-sensitive
   EXPECT_EQ(ParseAssessmentFactors("neglect; gangs").error.substr(0, 39),
             "factors has an unknown factor \" gangs\" ");
@@ -47,7 +49,8 @@ TEST(AssessmentFactors, household_aces_come_from_parent_and_household_factors_on
   EXPECT_FALSE(a.parental_imprisonment);
   EXPECT_FALSE(a.parental_mental_illness);
   // Factors concerning the child, or another household member's mental health, are not parental ACEs.
-  HouseholdAces child = aces("domestic_abuse_child;alcohol_misuse_child;mental_health_other;mental_health_child");
+  HouseholdAces child =
+      aces("domestic_abuse_child;alcohol_misuse_child;mental_health_other;mental_health_child");
   EXPECT_FALSE(child.domestic_abuse || child.parental_substance_misuse || child.parental_mental_illness ||
                child.parental_imprisonment);
   EXPECT_TRUE(aces("parent_in_custody").parental_imprisonment);
