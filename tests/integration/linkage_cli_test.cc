@@ -317,6 +317,11 @@ TEST(LinkageCli, cohort_prevalences_on_linked_police_nominals_land_near_the_synt
       const auto& f = rows[cohort + "/" + factor];
       EXPECT_LE(std::stod(f[8]), std::stod(f[9])) << cohort << " " << factor << ": by records above lifetime";
       const bool household = factor != "ace_looked_after" && factor != "ace_school_exclusion";
+      // The household ACEs are rare by records (a few in a thousand): a tighter stated
+      // tolerance, 0.003 absolute, on top of the one above (seed 1 gaps are at most 0.0009).
+      if (household) {
+        EXPECT_NEAR(std::stod(f[5]), std::stod(f[8]), 0.003) << cohort << " " << factor;
+      }
       if (household && cohort != "under25_perpetrators") {
         EXPECT_GT(std::stod(f[8]), 0.0) << cohort << " " << factor << ": records show none";
       }
