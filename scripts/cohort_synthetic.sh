@@ -16,9 +16,9 @@ rm -rf "$out"; mkdir -p "$out"; cd "$out"
 umask 077
 head -c 48 /dev/urandom | base64 > partners.key
 for f in llr/agency_*.csv llr/police_nominals.csv; do
-  "$h" encode "$f" --schema "$data/linkage/schema-1.json" --secret-file partners.key --out "$(basename "$f" .csv).enc" > /dev/null
+  "$h" encode "$f" --schema "$data/linkage/schema-2.json" --secret-file partners.key --out "$(basename "$f" .csv).enc" > /dev/null
 done
 rm partners.key
-"$h" link ./*.enc --schema "$data/linkage/schema-1.json" --persons persons.csv --db hub.db --purpose "cohort evaluation" > link.txt
+"$h" link ./*.enc --schema "$data/linkage/schema-2.json" --persons persons.csv --db hub.db --purpose "cohort evaluation" > link.txt
 "$h" cohort --db hub.db --persons persons.csv --population-scale "$scale" --truth llr/truth --data "$data" > cohort.txt
 cat cohort.txt

@@ -21,6 +21,7 @@
 #include "linkage/records.h"
 #include "linkage/schema.h"
 #include "linkage/truth.h"
+#include "model/assessment_factor.h"
 #include "model/behaviour_rules.h"
 #include "store/linkage_run_log.h"
 #include "store/sqlite_store.h"
@@ -566,6 +567,9 @@ int RunCohort(Env* env, const LinkageCommands& c, OutputFormat format) {
   linkage::PersonFacts facts;
   std::unordered_map<int64_t, std::map<std::string, int>> births;  // person -> held dates of birth
   int64_t records_not_held = 0;
+  size_t factors_column = 0;  // 0 = the persons file carries no assessment factors
+  int64_t unreadable_factors = 0;
+  std::unordered_map<std::string, uint32_t> factors_of_record;  // "agency/record_id" -> factor bits
   {
     CsvReader reader(*bytes);
     CsvRecord csv;
@@ -580,6 +584,7 @@ int RunCohort(Env* env, const LinkageCommands& c, OutputFormat format) {
     size_t event_type_column = 0;
     for (size_t i = 3; i < csv.fields.size(); ++i) {
       if (csv.fields[i] == "event_type") event_type_column = i;
+      if (csv.fields[i] == "factors") factors_column = i;
     }
     while (reader.Next(&csv)) {
       if (csv.blank || csv.fields.size() < 3) continue;
@@ -599,7 +604,18 @@ int RunCohort(Env* env, const LinkageCommands& c, OutputFormat format) {
           !csv.fields[event_type_column].empty()) {
         event_type = csv.fields[event_type_column];
       }
-      facts.factors_of_person[person] |= linkage::FactorsShownBy(*agency, event_type);
+      // Assessment factors travel the same way (schema agency-records-2); the store keeps none.
+      uint32_t assessment_factors = 0;
+      if (factors_column > 0 && factors_column < csv.fields.size() && !csv.fields[factors_column].empty()) {
+        ParsedFactors parsed = ParseAssessmentFactors(csv.fields[factors_column]);
+        if (parsed.error.empty()) {
+          assessment_factors = parsed.bits;
+          factors_of_record[source + "/" + record_key] = parsed.bits;
+        } else {
+          ++unreadable_factors;
+        }
+      }
+      facts.factors_of_person[person] |= linkage::FactorsShownBy(*agency, event_type, assessment_factors);
       if (it != held.end() && !it->second.date_of_birth.empty()) ++births[person][it->second.date_of_birth];
     }
   }
@@ -631,7 +647,8 @@ int RunCohort(Env* env, const LinkageCommands& c, OutputFormat format) {
     for (const auto* r : {&police, &agency, &persons}) {
       if (!r->ok()) return Fail("cohort", r->status());
     }
-    auto truth = linkage::ReadSyntheticCohortTruth(*police, *agency, *persons, event_type_of, reference_day);
+    auto truth = linkage::ReadSyntheticCohortTruth(*police, *agency, *persons, event_type_of, reference_day,
+                                                   factors_of_record);
     if (!truth.ok()) return Fail("cohort", truth.status());
     by_records = linkage::ComputeCohortPrevalence(members, truth->by_records);
     lifetime = linkage::ComputeCohortPrevalence(members, truth->lifetime);
@@ -656,6 +673,13 @@ int RunCohort(Env* env, const LinkageCommands& c, OutputFormat format) {
             << CivilDate::FromDays(reference_day).ToString() << ": " << facts.under_25.size() << " ("
             << persons_without_birth << " persons with no date of birth held are left out"
             << ", " << records_not_held << " linked records not in the store)\n";
+  if (factors_column == 0) {
+    std::cout
+        << "the persons file carries no assessment factors (link encodings of schema agency-records-2): "
+           "the four household ACEs are not observable\n";
+  } else if (unreadable_factors > 0) {
+    std::cout << unreadable_factors << " records with an unreadable factors value count as no factor\n";
+  }
 
   // Without any date of birth (an encoded-only hub) the population's ages are unknown:
   // say so rather than report zeros.
@@ -670,18 +694,20 @@ int RunCohort(Env* env, const LinkageCommands& c, OutputFormat format) {
     for (int f = 0; f < linkage::kRiskFactorCount; ++f) {
       const auto& info = linkage::InfoOf(static_cast<linkage::RiskFactor>(f));
       const linkage::Prevalence& p = table[k][f];
+      const bool household = f >= static_cast<int>(linkage::RiskFactor::kAceDomesticAbuse);
+      const bool observable = info.observable && (factors_column > 0 || !household);
       std::vector<std::string> row = {std::string(linkage::CohortName(static_cast<linkage::Cohort>(k))),
                                       std::string(info.name), std::string(info.kind)};
-      if (k == static_cast<int>(linkage::Cohort::kPopulation) && !population_known && info.observable) {
+      if (k == static_cast<int>(linkage::Cohort::kPopulation) && !population_known && observable) {
         row.insert(row.end(), {"", "", "no date of birth at the hub", "", ""});
-      } else if (info.observable) {
+      } else if (observable) {
         row.insert(row.end(), {std::to_string(p.count), std::to_string(p.total), Fixed(p.estimate, 4),
                                Fixed(p.interval.low, 4), Fixed(p.interval.high, 4)});
       } else {
         row.insert(row.end(), {"", "", "not observable", "", ""});
       }
       if (by_records) {
-        row.push_back(info.observable ? Fixed((*by_records)[k][f].estimate, 4) : "");
+        row.push_back(observable ? Fixed((*by_records)[k][f].estimate, 4) : "");
         row.push_back(f >= static_cast<int>(linkage::RiskFactor::kAceLookedAfter)
                           ? Fixed((*lifetime)[k][f].estimate, 4)
                           : "");

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "ingest/partner_csv.h"
+#include "model/assessment_factor.h"
 
 namespace harmlens {
 namespace {
@@ -19,10 +20,14 @@ enum Column {
   kDateOfBirth,
   kSex,
   kPostcode,
+  kFactors,
 };
 const std::vector<std::string_view> kColumns = {"record_id",     "agency",     "event_type",
                                                 "event_date",    "given_name", "surname",
                                                 "date_of_birth", "sex",        "postcode"};
+const std::vector<std::string_view> kColumnsWithFactors = {
+    "record_id", "agency",        "event_type", "event_date", "given_name",
+    "surname",   "date_of_birth", "sex",        "postcode",   "factors"};
 
 constexpr std::string_view kFormat = "agency records";
 constexpr size_t kMaxNameCharacters = 60;
@@ -32,7 +37,7 @@ constexpr Sex kSexValues[] = {Sex::kFemale, Sex::kMale, Sex::kOther, Sex::kUnkno
 
 std::string ExpectedHeader() {
   return "expected an agency records CSV (agency-records/1) whose first line is \"" +
-         std::string(kAgencyRecordsHeader) + "\"";
+         std::string(kAgencyRecordsHeader) + "\" (optionally followed by \",factors\")";
 }
 
 std::string Required(std::string_view column) {
@@ -98,7 +103,7 @@ bool IsUkPostcode(std::string_view postcode) {
 Status CheckAgencyRecordsHeader(const std::string& file, std::string_view bytes) {
   HL_RETURN_IF_ERROR(CheckTextFile(file, bytes, ExpectedHeader()));
   std::string_view first = FirstLine(bytes);
-  if (first == kAgencyRecordsHeader) return Status::Ok();
+  if (first == kAgencyRecordsHeader || first == kAgencyRecordsHeaderWithFactors) return Status::Ok();
   // Say where the first line differs without showing it: a file without its header
   // starts with a person's record.
   std::vector<std::string_view> fields;
@@ -110,26 +115,34 @@ Status CheckAgencyRecordsHeader(const std::string& file, std::string_view bytes)
     from = comma + 1;
   }
   std::string where;
-  for (size_t i = 0; i < kColumns.size(); ++i) {
-    if (i >= fields.size() || fields[i] != kColumns[i]) {
-      where = "its field " + std::to_string(i + 1) + " is not \"" + std::string(kColumns[i]) + "\"";
+  const size_t named = std::min(kColumnsWithFactors.size(), std::max(kColumns.size(), fields.size()));
+  for (size_t i = 0; i < named; ++i) {
+    if (i >= fields.size() || fields[i] != kColumnsWithFactors[i]) {
+      where =
+          "its field " + std::to_string(i + 1) + " is not \"" + std::string(kColumnsWithFactors[i]) + "\"";
       break;
     }
   }
-  if (where.empty()) where = "it has " + std::to_string(fields.size()) + " fields, not 9";
+  if (where.empty()) where = "it has " + std::to_string(fields.size()) + " fields, not 9 or 10";
   return Status::RejectedInput("the first line is not the header: " + where +
                                    " (the line is not shown: it may hold personal data); " + ExpectedHeader(),
                                {file, 1, ""});
 }
 
-AgencyRecordParser::AgencyRecordParser(std::string file) : file_(std::move(file)) {}
+bool AgencyRecordsHaveFactors(std::string_view bytes) {
+  return FirstLine(bytes) == kAgencyRecordsHeaderWithFactors;
+}
+
+AgencyRecordParser::AgencyRecordParser(std::string file, bool with_factors)
+    : file_(std::move(file)), with_factors_(with_factors) {}
 
 bool AgencyRecordParser::Parse(const CsvRecord& csv, AgencyRecord* record, QuarantinedRow* rejected) {
   const SourceRef source{Agency::kPartnerAgency, file_, 0};
-  if (!CheckRecordShape(source, csv, kColumns, "an agency record", kFormat, rejected)) return false;
+  const auto& columns = with_factors_ ? kColumnsWithFactors : kColumns;
+  if (!CheckRecordShape(source, csv, columns, "an agency record", kFormat, rejected)) return false;
   const auto& f = csv.fields;
   auto refuse = [&](int column, std::string reason) {
-    FillQuarantined(source, csv, kColumns, column, f[column], std::move(reason), rejected);
+    FillQuarantined(source, csv, columns, column, f[column], std::move(reason), rejected);
     return false;
   };
   // Identity first: a record id appears once per agency, so a repeat is refused even
@@ -162,9 +175,10 @@ bool AgencyRecordParser::Parse(const CsvRecord& csv, AgencyRecord* record, Quara
 
 bool AgencyRecordParser::ParseFields(const CsvRecord& csv, AgencyRecord* record, QuarantinedRow* rejected) {
   const SourceRef source{Agency::kPartnerAgency, file_, 0};
+  const auto& columns = with_factors_ ? kColumnsWithFactors : kColumns;
   const auto& f = csv.fields;
   auto refuse = [&](int column, std::string reason) {
-    FillQuarantined(source, csv, kColumns, column, f[column], std::move(reason), rejected);
+    FillQuarantined(source, csv, columns, column, f[column], std::move(reason), rejected);
     return false;
   };
   const PartnerAgency agency = *PartnerAgencyFromName(f[kAgency]);  // checked by Parse
@@ -212,6 +226,22 @@ bool AgencyRecordParser::ParseFields(const CsvRecord& csv, AgencyRecord* record,
     return refuse(kPostcode,
                   "postcode is not of a UK postcode's shape (expected upper case A9 9AA, A99 9AA, "
                   "AA9 9AA, AA99 9AA, A9A 9AA or AA9A 9AA, with one space)");
+  }
+  // Assessment factors: on a children's social care assessment, and only there.
+  const bool assessment = agency == PartnerAgency::kChildrensSocialCare && f[kEventType] == "assessment";
+  if (assessment && !with_factors_) {
+    return refuse(
+        kEventType,
+        "an assessment needs its factors, and this file has no factors column (add \"factors\" as the "
+        "tenth column of the header)");
+  }
+  if (with_factors_) {
+    if (assessment) {
+      ParsedFactors factors = ParseAssessmentFactors(f[kFactors]);
+      if (!factors.error.empty()) return refuse(kFactors, factors.error);
+    } else if (!f[kFactors].empty()) {
+      return refuse(kFactors, "factors is only for a childrens_social_care assessment (leave it empty here)");
+    }
   }
 
   AgencyRecord& r = *record;

@@ -56,10 +56,13 @@ class AgencyRecordsTest : public FeedTest {
 
   // Loads a good record (line 2), `bad_line` (line 3) and another (line 4) into a fresh
   // store; checks the load went on past the bad row; returns the quarantined row.
-  QuarantinedRow QuarantineOf(const std::string& bad_line) {
+  // With `with_factors`, the file has the tenth column and the good rows leave it empty.
+  QuarantinedRow QuarantineOf(const std::string& bad_line, bool with_factors = false) {
     std::string name = "case" + std::to_string(++cases_);
-    std::string file = scratch_.Write(name + "/records.csv",
-                                      FileText(kHeader, {Row("before").Csv(), bad_line, Row("after").Csv()}));
+    const std::string tail = with_factors ? "," : "";
+    std::string file = scratch_.Write(
+        name + "/records.csv", FileText(with_factors ? std::string(kAgencyRecordsHeaderWithFactors) : kHeader,
+                                        {Row("before").Csv() + tail, bad_line, Row("after").Csv() + tail}));
     std::unique_ptr<Store> store = OpenStore(name + ".db");
     auto report = IngestRecords({file}, store.get());
     EXPECT_TRUE(report.ok()) << report.status().ToString();
@@ -82,8 +85,8 @@ class AgencyRecordsTest : public FeedTest {
   }
 
   void ExpectQuarantine(const std::string& bad_line, const std::string& column, int column_index,
-                        const std::string& value, const std::string& reason) {
-    QuarantinedRow q = QuarantineOf(bad_line);
+                        const std::string& value, const std::string& reason, bool with_factors = false) {
+    QuarantinedRow q = QuarantineOf(bad_line, with_factors);
     EXPECT_EQ(q.column, column);
     EXPECT_EQ(q.column_index, column_index);
     EXPECT_EQ(q.value, value);
@@ -259,6 +262,65 @@ TEST_F(AgencyRecordsTest, keeps_plausible_but_wrong_identifiers_for_linkage) {
   EXPECT_EQ(IncidentCount(), 0);  // agency records are not incidents
 }
 
+// An assessment row of children's social care, in a file with the factors column.
+std::string Assessment(const std::string& id, const std::string& factors) {
+  return Row(id).With(Field::kAgency, "childrens_social_care").With(Field::kEvent, "assessment").Csv() + "," +
+         factors;
+}
+
+TEST_F(AgencyRecordsTest, quarantines_an_unknown_assessment_factor_naming_the_factors_field) {
+  ExpectQuarantine(
+      Assessment("x", "neglect;domestic_violence"), "factors", 9, "neglect;domestic_violence",
+      "factors has an unknown factor \"domestic_violence\" (expected names from the documented list, "
+      "e.g. domestic_abuse_parent, separated by \";\")",
+      /*with_factors=*/true);
+}
+
+TEST_F(AgencyRecordsTest, quarantines_an_assessment_without_factors) {
+  ExpectQuarantine(Assessment("x", ""), "factors", 9, "",
+                   "factors is empty (an assessment lists at least one factor, or no_factors_identified)",
+                   /*with_factors=*/true);
+  ExpectQuarantine(Assessment("x", "gangs;gangs"), "factors", 9, "gangs;gangs",
+                   "factors names \"gangs\" twice",
+                   /*with_factors=*/true);
+}
+
+TEST_F(AgencyRecordsTest, quarantines_factors_on_a_row_that_is_not_an_assessment) {
+  ExpectQuarantine(Row("x").Csv() + ",neglect", "factors", 9, "neglect",
+                   "factors is only for a childrens_social_care assessment (leave it empty here)",
+                   /*with_factors=*/true);
+}
+
+TEST_F(AgencyRecordsTest, quarantines_an_assessment_in_a_file_without_the_factors_column) {
+  ExpectQuarantine(
+      Row("x").With(Field::kAgency, "childrens_social_care").With(Field::kEvent, "assessment").Csv(),
+      "event_type", 2, "assessment",
+      "an assessment needs its factors, and this file has no factors column (add \"factors\" as "
+      "the tenth column of the header)");
+}
+
+TEST_F(AgencyRecordsTest, quarantines_a_row_of_nine_fields_in_a_file_with_the_factors_column) {
+  ExpectQuarantine(Row("x").Csv(), "", -1, "",
+                   "expected 10 fields, found 9 (a field containing a comma must be in double quotes)",
+                   /*with_factors=*/true);
+}
+
+TEST_F(AgencyRecordsTest, loads_assessments_with_factors_beside_old_files_without_the_column) {
+  auto report = IngestRecords(
+      {scratch_.Write("new/records.csv",
+                      FileText(std::string(kAgencyRecordsHeaderWithFactors),
+                               {Assessment("A-1", "domestic_abuse_parent;mental_health_parent"),
+                                Assessment("A-2", "no_factors_identified"), Row("Y-1").Csv() + ","})),
+       scratch_.Write("old/records.csv", FileText(kHeader, {Row("Y-2").Csv()}))});
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->total, Counts(4, 4, 0, 0));
+  std::vector<AgencyRecord> records = Records();
+  ASSERT_EQ(records.size(), 4u);
+  EXPECT_EQ(records[0].event_type, "assessment");
+  EXPECT_TRUE(AgencyRecordsHaveFactors(std::string(kAgencyRecordsHeaderWithFactors) + "\r\nx"));
+  EXPECT_FALSE(AgencyRecordsHaveFactors(kHeader + "\nx"));
+}
+
 TEST_F(AgencyRecordsTest, accepts_the_same_record_id_at_another_agency) {
   auto report = IngestRecords({scratch_.Write(
       "r/records.csv",
@@ -325,8 +387,8 @@ class AgencyRecordsRefusalTest : public AgencyRecordsTest {
     EXPECT_TRUE(Quarantine().empty());
     return report.ok() ? Status::Ok() : report.status();
   }
-  const std::string kExpected =
-      "expected an agency records CSV (agency-records/1) whose first line is \"" + kHeader + "\"";
+  const std::string kExpected = "expected an agency records CSV (agency-records/1) whose first line is \"" +
+                                kHeader + "\" (optionally followed by \",factors\")";
 };
 
 TEST_F(AgencyRecordsRefusalTest, refuses_a_file_with_another_header_naming_the_first_differing_field) {
@@ -354,7 +416,7 @@ TEST_F(AgencyRecordsRefusalTest, refuses_a_header_with_an_extra_field) {
   std::string file = scratch_.Write("x.csv", kHeader + ",nhs_number\n");
   EXPECT_EQ(Refused({file}).ToString(),
             file +
-                " line 1: the first line is not the header: it has 10 fields, not 9 "
+                " line 1: the first line is not the header: its field 10 is not \"factors\" "
                 "(the line is not shown: it may hold personal data); " +
                 kExpected);
 }

@@ -484,7 +484,7 @@ Result<IngestReport> Ingest(Feed feed, Store* store, Env* env, const ReferenceGe
       });
     case Feed::kAgencyRecords:
       return RunLoads<AgencyRecordBatch>(store, env, inputs, options, [&](const LoadUnit& unit, auto* queue) {
-        AgencyRecordParser parser(files[unit.main].path);
+        AgencyRecordParser parser(files[unit.main].path, AgencyRecordsHaveFactors(files[unit.main].bytes()));
         return ParseFile(parser, files[unit.main].bytes(), batch_rows, queue);
       });
   }

@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "base/csv.h"
+#include "model/assessment_factor.h"
 #include "model/behaviour_rules.h"
 #include "model/time.h"
 
@@ -20,11 +21,14 @@ constexpr std::array<RiskFactorInfo, kRiskFactorCount> kInfo = {{
     {"mental_health", "agency_contact", true, "any mental health record"},
     {"ace_looked_after", "ace", true, "a children's social care looked_after_start record"},
     {"ace_school_exclusion", "ace", true, "any school exclusions record (suspension or permanent exclusion)"},
-    {"ace_domestic_abuse", "ace", false, "needs household links or social-care assessment factors"},
-    {"ace_parental_imprisonment", "ace", false, "needs household links or social-care assessment factors"},
-    {"ace_parental_substance_misuse", "ace", false,
-     "needs household links or social-care assessment factors"},
-    {"ace_parental_mental_illness", "ace", false, "needs household links or social-care assessment factors"},
+    {"ace_domestic_abuse", "ace", true,
+     "a children's social care assessment with domestic_abuse_parent or domestic_abuse_other"},
+    {"ace_parental_imprisonment", "ace", true,
+     "a children's social care assessment with parent_in_custody (local extension)"},
+    {"ace_parental_substance_misuse", "ace", true,
+     "a children's social care assessment with alcohol_misuse_parent or drug_misuse_parent"},
+    {"ace_parental_mental_illness", "ace", true,
+     "a children's social care assessment with mental_health_parent"},
 }};
 
 // The column of `name` in a header, or an error naming the file.
@@ -55,8 +59,15 @@ ProportionInterval Wilson95(int64_t successes, int64_t n) {
 
 const RiskFactorInfo& InfoOf(RiskFactor factor) { return kInfo[static_cast<size_t>(factor)]; }
 
-uint32_t FactorsShownBy(PartnerAgency agency, std::string_view event_type) {
+uint32_t FactorsShownBy(PartnerAgency agency, std::string_view event_type, uint32_t assessment_factors) {
   uint32_t bits = 1u << static_cast<int>(agency);
+  if (agency == PartnerAgency::kChildrensSocialCare && event_type == "assessment") {
+    const HouseholdAces aces = HouseholdAcesShownBy(assessment_factors);
+    if (aces.domestic_abuse) bits |= Bit(RiskFactor::kAceDomesticAbuse);
+    if (aces.parental_imprisonment) bits |= Bit(RiskFactor::kAceParentalImprisonment);
+    if (aces.parental_substance_misuse) bits |= Bit(RiskFactor::kAceParentalSubstanceMisuse);
+    if (aces.parental_mental_illness) bits |= Bit(RiskFactor::kAceParentalMentalIllness);
+  }
   if (agency == PartnerAgency::kChildrensSocialCare && event_type == "looked_after_start") {
     bits |= Bit(RiskFactor::kAceLookedAfter);
   }
@@ -134,7 +145,7 @@ CohortPrevalence ComputeCohortPrevalence(const std::vector<CohortMember>& member
 Result<SyntheticCohortTruth> ReadSyntheticCohortTruth(
     std::string_view truth_police_persons, std::string_view truth_agency_records,
     std::string_view truth_persons, const std::unordered_map<std::string, std::string>& event_type_of,
-    int64_t reference_day) {
+    int64_t reference_day, const std::unordered_map<std::string, uint32_t>& factors_of) {
   SyntheticCohortTruth truth;
   CsvRecord csv;
   {
@@ -158,8 +169,11 @@ Result<SyntheticCohortTruth> ReadSyntheticCohortTruth(
       if (csv.fields.size() <= std::max({agency, record, person})) continue;
       auto which = PartnerAgencyFromName(csv.fields[agency]);
       if (!which) continue;
-      auto type = event_type_of.find(std::string(csv.fields[agency]) + "/" + std::string(csv.fields[record]));
-      const uint32_t bits = FactorsShownBy(*which, type == event_type_of.end() ? "" : type->second);
+      const std::string key = std::string(csv.fields[agency]) + "/" + std::string(csv.fields[record]);
+      auto type = event_type_of.find(key);
+      auto factors = factors_of.find(key);
+      const uint32_t bits = FactorsShownBy(*which, type == event_type_of.end() ? "" : type->second,
+                                           factors == factors_of.end() ? 0 : factors->second);
       truth.by_records.factors_of_person[std::atoll(std::string(csv.fields[person]).c_str())] |= bits;
     }
   }

@@ -38,7 +38,7 @@ enum class RiskFactor : uint8_t {
   kMentalHealth,
   kAceLookedAfter,      // children's social care looked_after_start
   kAceSchoolExclusion,  // any school_exclusions record
-  // The household ACEs: no partner format carries them (docs/linkage.md says why).
+  // The household ACEs: a children's social care assessment's factors (docs/linkage.md).
   kAceDomesticAbuse,
   kAceParentalImprisonment,
   kAceParentalSubstanceMisuse,
@@ -54,8 +54,9 @@ struct RiskFactorInfo {
   std::string_view evidence;  // what in the records shows it
 };
 const RiskFactorInfo& InfoOf(RiskFactor factor);
-// The factors one partner record shows.
-uint32_t FactorsShownBy(PartnerAgency agency, std::string_view event_type);
+// The factors one partner record shows; `assessment_factors`: the AssessmentFactor bits of
+// a children's social care assessment (model/assessment_factor.h), 0 for any other record.
+uint32_t FactorsShownBy(PartnerAgency agency, std::string_view event_type, uint32_t assessment_factors = 0);
 
 enum class Cohort : uint8_t { kVictims = 0, kPerpetrators = 1, kPopulation = 2 };
 inline constexpr int kCohortCount = 3;
@@ -98,7 +99,8 @@ CohortPrevalence ComputeCohortPrevalence(const std::vector<CohortMember>& member
 // Ground truth from the synthetic LLR (evaluation only). `truth_police_persons`:
 // truth/police_persons.csv (incident_id,role,person_key,person_id); `truth_agency_records`:
 // truth/agency_records.csv with `event_type_of` ("agency/record_id" -> event type, from
-// the store); `truth_persons`: truth/persons.csv. Two answers: `by_records` applies the
+// the store) and `factors_of` ("agency/record_id" -> AssessmentFactor bits, from the
+// encodings' carried column); `truth_persons`: truth/persons.csv. Two answers: `by_records` applies the
 // same record-based definitions to the true persons (what perfect linkage would give);
 // `lifetime` takes the ACE bits from the persons' true ACE flags (what the records miss).
 struct SyntheticCohortTruth {
@@ -108,6 +110,6 @@ struct SyntheticCohortTruth {
 Result<SyntheticCohortTruth> ReadSyntheticCohortTruth(
     std::string_view truth_police_persons, std::string_view truth_agency_records,
     std::string_view truth_persons, const std::unordered_map<std::string, std::string>& event_type_of,
-    int64_t reference_day);
+    int64_t reference_day, const std::unordered_map<std::string, uint32_t>& factors_of = {});
 
 }  // namespace harmlens::linkage

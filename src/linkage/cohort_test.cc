@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "model/assessment_factor.h"
+
 namespace harmlens::linkage {
 namespace {
 
@@ -33,8 +35,32 @@ TEST(FactorsShownBy, looked_after_needs_a_looked_after_start_and_any_exclusion_i
   EXPECT_EQ(FactorsShownBy(PartnerAgency::kSchoolExclusions, "suspension"),
             Bit(RiskFactor::kSchoolExclusions) | Bit(RiskFactor::kAceSchoolExclusion));
   EXPECT_EQ(FactorsShownBy(PartnerAgency::kProbation, "breach"), Bit(RiskFactor::kProbation));
-  EXPECT_FALSE(InfoOf(RiskFactor::kAceParentalImprisonment).observable);
+  EXPECT_TRUE(InfoOf(RiskFactor::kAceParentalImprisonment).observable);
   EXPECT_TRUE(InfoOf(RiskFactor::kAceLookedAfter).observable);
+}
+
+TEST(FactorsShownBy, an_assessment_shows_the_household_aces_its_factors_name) {
+  const uint32_t csc = Bit(RiskFactor::kChildrensSocialCare);
+  auto factors = [](std::string_view text) { return ParseAssessmentFactors(text).bits; };
+  // Hand-worked: domestic abuse by another household member and a parent's drug misuse are two
+  // ACEs; the child's own mental health is none.
+  EXPECT_EQ(FactorsShownBy(PartnerAgency::kChildrensSocialCare, "assessment",
+                           factors("domestic_abuse_other;drug_misuse_parent;mental_health_child")),
+            csc | Bit(RiskFactor::kAceDomesticAbuse) | Bit(RiskFactor::kAceParentalSubstanceMisuse));
+  // Parental imprisonment: the local-extension factor parent_in_custody.
+  EXPECT_EQ(FactorsShownBy(PartnerAgency::kChildrensSocialCare, "assessment", factors("parent_in_custody")),
+            csc | Bit(RiskFactor::kAceParentalImprisonment));
+  EXPECT_EQ(
+      FactorsShownBy(PartnerAgency::kChildrensSocialCare, "assessment", factors("mental_health_parent")),
+      csc | Bit(RiskFactor::kAceParentalMentalIllness));
+  EXPECT_EQ(
+      FactorsShownBy(PartnerAgency::kChildrensSocialCare, "assessment", factors("no_factors_identified")),
+      csc);
+  // Factors count only on an assessment (a stray value elsewhere shows nothing).
+  EXPECT_EQ(FactorsShownBy(PartnerAgency::kChildrensSocialCare, "contact", factors("parent_in_custody")),
+            csc);
+  EXPECT_EQ(FactorsShownBy(PartnerAgency::kProbation, "assessment", factors("parent_in_custody")),
+            Bit(RiskFactor::kProbation));
 }
 
 Incident Violence(Weapon weapon, CrimeType type, std::vector<Involvement> people) {
@@ -115,18 +141,24 @@ TEST(ReadSyntheticCohortTruth, applies_the_record_definitions_to_true_persons_an
   const std::string police = "incident_id,role,person_key,person_id\nI1,victim,PK7,7\nI2,offender,PK8,8\n";
   const std::string agency =
       "agency,record_id,person_id,errors,trigger_incident_id\n"
-      "childrens_social_care,CSC-1,7,,\nprobation,PRB-1,8,,I2\n";
+      "childrens_social_care,CSC-1,7,,\nprobation,PRB-1,8,,I2\nchildrens_social_care,CSC-2,7,,\n";
   const std::string persons =
       "person_id,date_of_birth,ace_domestic_abuse,ace_parental_imprisonment,ace_parental_substance_misuse,"
       "ace_parental_mental_illness,ace_looked_after,ace_school_exclusion\n"
       "7,2005-06-01,0,1,0,0,0,0\n8,1990-01-01,0,0,0,0,0,1\n";
   const std::unordered_map<std::string, std::string> types = {
-      {"childrens_social_care/CSC-1", "looked_after_start"}, {"probation/PRB-1", "breach"}};
-  auto truth = ReadSyntheticCohortTruth(police, agency, persons, types, DaysFromCivil(2023, 12, 31));
+      {"childrens_social_care/CSC-1", "looked_after_start"},
+      {"probation/PRB-1", "breach"},
+      {"childrens_social_care/CSC-2", "assessment"}};
+  // CSC-2, an assessment of 7 naming parent_in_custody: parental imprisonment by records.
+  const std::unordered_map<std::string, uint32_t> factors = {
+      {"childrens_social_care/CSC-2", FactorBit(AssessmentFactor::kParentInCustody)}};
+  auto truth = ReadSyntheticCohortTruth(police, agency, persons, types, DaysFromCivil(2023, 12, 31), factors);
   ASSERT_TRUE(truth.ok()) << truth.status().ToString();
   EXPECT_EQ(truth->by_records.person_of_police_key.at("PK8"), 8);
-  EXPECT_EQ(truth->by_records.factors_of_person.at(7),
-            Bit(RiskFactor::kChildrensSocialCare) | Bit(RiskFactor::kAceLookedAfter));
+  EXPECT_EQ(truth->by_records.factors_of_person.at(7), Bit(RiskFactor::kChildrensSocialCare) |
+                                                           Bit(RiskFactor::kAceLookedAfter) |
+                                                           Bit(RiskFactor::kAceParentalImprisonment));
   EXPECT_EQ(truth->by_records.factors_of_person.at(8), Bit(RiskFactor::kProbation));
   EXPECT_EQ(truth->by_records.population_under_25, 1);
   EXPECT_TRUE(truth->by_records.under_25.count(7));

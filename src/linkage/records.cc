@@ -164,7 +164,9 @@ Result<std::vector<IdentifiedRecord>> ReadIdentifiedRecords(const std::string& f
   }
   std::vector<size_t> carry_columns(schema.carry.size());
   for (size_t i = 0; i < schema.carry.size(); ++i) {
-    if (police_nominals) {
+    const bool optional = std::find(schema.optional_carry.begin(), schema.optional_carry.end(),
+                                    schema.carry[i]) != schema.optional_carry.end();
+    if (police_nominals || (optional && columns.count(schema.carry[i]) == 0)) {
       carry_columns[i] = kAbsent;
     } else {
       HL_RETURN_IF_ERROR(column_of(schema.carry[i], &carry_columns[i]));

@@ -16,14 +16,14 @@ namespace {
 
 constexpr std::string_view kTestSecret = "harmlens linkage test vector secret - never use";
 
-LinkageSchema AgencySchema() {
+LinkageSchema AgencySchema(const std::string& file = "schema-1.json") {
   auto bytes = std::string();
-  FILE* f = std::fopen((testing::DataDir() + "/linkage/schema-1.json").c_str(), "rb");
+  FILE* f = std::fopen((testing::DataDir() + "/linkage/" + file).c_str(), "rb");
   EXPECT_NE(f, nullptr);
   char buffer[4096];
   for (size_t n; f && (n = std::fread(buffer, 1, sizeof buffer, f)) > 0;) bytes.append(buffer, n);
   if (f) std::fclose(f);
-  auto schema = ParseLinkageSchema("schema-1.json", bytes);
+  auto schema = ParseLinkageSchema(file, bytes);
   EXPECT_TRUE(schema.ok()) << schema.status().ToString();
   return *schema;
 }
@@ -137,6 +137,44 @@ TEST(ReadIdentifiedRecords, names_a_missing_column_without_quoting_any_row) {
   ASSERT_FALSE(records.ok());
   EXPECT_EQ(records.status().where().column, "event_type");
   EXPECT_EQ(records.status().ToString().find("Zebedee"), std::string::npos);
+}
+
+TEST(ReadIdentifiedRecords, carries_assessment_factors_under_schema_2_and_empty_from_an_older_file) {
+  const LinkageSchema schema = AgencySchema("schema-2.json");
+  ASSERT_EQ(schema.carry, (std::vector<std::string>{"agency", "event_type", "event_date", "factors"}));
+  ReadStats stats;
+  const std::string head =
+      "record_id,agency,event_type,event_date,given_name,surname,date_of_birth,sex,postcode";
+  auto with = ReadIdentifiedRecords(
+      "new.csv",
+      head +
+          ",factors\nC-1,childrens_social_care,assessment,2023-02-20,Kayleigh,Smith,2011-11-04,F,LE4 9HF,"
+          "domestic_abuse_parent;mental_health_parent\n",
+      schema, &stats);
+  ASSERT_TRUE(with.ok()) << with.status().ToString();
+  EXPECT_EQ((*with)[0].carry, (std::vector<std::string>{"childrens_social_care", "assessment", "2023-02-20",
+                                                        "domestic_abuse_parent;mental_health_parent"}));
+  // An old nine-column file: factors is optional_carry, carried empty, not refused.
+  auto without = ReadIdentifiedRecords(
+      "old.csv", head + "\nY-1,youth_offending,referral,2023-02-14,Jayden,Okafor,2007-03-21,M,LE2 0QA\n",
+      schema, &stats);
+  ASSERT_TRUE(without.ok()) << without.status().ToString();
+  EXPECT_EQ((*without)[0].carry, (std::vector<std::string>{"youth_offending", "referral", "2023-02-14", ""}));
+  // A required carried column is still required.
+  auto no_event =
+      ReadIdentifiedRecords("x.csv", "record_id,agency,given_name\nX,probation,Zebedee\n", schema, &stats);
+  ASSERT_FALSE(no_event.ok());
+  EXPECT_EQ(no_event.status().where().column, "event_type");
+}
+
+TEST(ParseLinkageSchema, refuses_optional_carry_outside_carry) {
+  auto schema = ParseLinkageSchema("t.json", R"({"schema":"harmlens-linkage/1","name":"t","record_key":"id",
+    "carry":["a"],"optional_carry":["b"],"fields":[{"name":"f","normaliser":"name","levels":[0.9]}],
+    "blocking":[["f:exact"]]})");
+  ASSERT_FALSE(schema.ok());
+  EXPECT_NE(schema.status().message().find("optional_carry names \"b\", which is not in carry"),
+            std::string::npos)
+      << schema.status().ToString();
 }
 
 TEST(ParseLinkageSchema, refuses_unknown_normalisers_and_rising_levels) {

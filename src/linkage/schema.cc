@@ -1,5 +1,7 @@
 #include "linkage/schema.h"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 namespace harmlens::linkage {
@@ -64,6 +66,12 @@ Result<LinkageSchema> ParseLinkageSchema(const std::string& file, std::string_vi
     schema.record_key = json.at("record_key").get<std::string>();
     schema.source_column = json.value("source_column", "");
     schema.carry = json.value("carry", std::vector<std::string>{});
+    schema.optional_carry = json.value("optional_carry", std::vector<std::string>{});
+    for (const std::string& c : schema.optional_carry) {
+      if (std::find(schema.carry.begin(), schema.carry.end(), c) == schema.carry.end()) {
+        return Bad(file, "optional_carry names \"" + c + "\", which is not in carry");
+      }
+    }
     for (const auto& f : json.at("fields")) {
       FieldSpec spec;
       spec.name = f.at("name").get<std::string>();

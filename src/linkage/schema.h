@@ -45,6 +45,8 @@ struct LinkageSchema {
   std::string record_key;
   std::string source_column;       // "" = every record from one source
   std::vector<std::string> carry;  // non-identifying columns copied to the output
+  // Carried columns an input file may lack (older files): carried empty, not refused.
+  std::vector<std::string> optional_carry;
   std::vector<FieldSpec> fields;
   std::vector<BlockingRule> blocking;
   double prior_match_probability = 0.001;

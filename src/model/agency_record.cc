@@ -41,8 +41,8 @@ const std::vector<std::string_view>& EventTypesOf(PartnerAgency agency) {
   static const std::vector<std::string_view> kTypes[kPartnerAgencyCount] = {
       {"referral", "out_of_court_disposal", "referral_order", "youth_rehabilitation_order",
        "custodial_sentence"},
-      {"contact", "referral", "child_in_need_plan", "child_protection_plan", "looked_after_start",
-       "looked_after_end", "missing_episode"},
+      {"contact", "referral", "assessment", "child_in_need_plan", "child_protection_plan",
+       "looked_after_start", "looked_after_end", "missing_episode"},
       {"suspension", "permanent_exclusion"},
       {"community_order_start", "licence_start", "custody_start", "supervision_end", "breach"},
       {"referral", "treatment_start", "treatment_exit"},

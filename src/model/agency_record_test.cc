@@ -18,10 +18,12 @@ TEST(PartnerAgency, names_round_trip_exactly_and_case_sensitively) {
 }
 
 TEST(PartnerAgency, allows_the_documented_event_types_of_each_agency_and_no_others) {
-  // docs/formats/agency-records.md, "Agencies and their event types": 26 pairs.
+  // docs/formats/agency-records.md, "Agencies and their event types": 27 pairs.
   size_t pairs = 0;
   for (PartnerAgency agency : AllPartnerAgencies()) pairs += EventTypesOf(agency).size();
-  EXPECT_EQ(pairs, 26u);
+  EXPECT_EQ(pairs, 27u);
+  EXPECT_TRUE(IsEventTypeOf(PartnerAgency::kChildrensSocialCare, "assessment"));
+  EXPECT_FALSE(IsEventTypeOf(PartnerAgency::kYouthOffending, "assessment"));
   EXPECT_TRUE(IsEventTypeOf(PartnerAgency::kProbation, "breach"));
   EXPECT_FALSE(IsEventTypeOf(PartnerAgency::kProbation, "suspension"));  // the format's own example
   EXPECT_TRUE(IsEventTypeOf(PartnerAgency::kSchoolExclusions, "suspension"));

@@ -31,6 +31,7 @@ enum Tag : uint64_t {
   kTagExPartner = 0x204,
   kTagPersonEvents = 0x205,
   kTagPoliceNominal = 0x206,  // its own stream per person: the nominals leave every other output unchanged
+  kTagAssessment = 0x207,     // assessments draw from their own streams too (docs/synthetic-llr.md)
 };
 
 // ---- Planted parameters (docs/synthetic-llr.md gives each one and why) ----
@@ -215,7 +216,37 @@ constexpr std::string_view kIstvHeader =
     "period_start,period_end,site_code,attendance_id,arrival,assault_date,assault_time,assault_method,"
     "assault_method_other,location_type,location_description,age_band,sex,assailant_relationship";
 constexpr std::string_view kAgencyHeader =
-    "record_id,agency,event_type,event_date,given_name,surname,date_of_birth,sex,postcode";
+    "record_id,agency,event_type,event_date,given_name,surname,date_of_birth,sex,postcode,factors";
+
+// Children's social care assessments (docs/synthetic-llr.md, "Assessments"): a child whose
+// household has any of the four household ACEs is assessed at kAssessmentsPerYear, and
+// a referral after a domestic-abuse notification leads to one with kAssessmentAfterReferral;
+// each of the child's true household ACEs is identified with kFactorIdentified. A record
+// never names an ACE the child does not have, so by records <= lifetime.
+constexpr double kAssessmentsPerYear = 0.08;
+constexpr double kAssessmentAfterReferral = 0.8;
+constexpr double kFactorIdentified = 0.75;
+constexpr uint8_t kHouseholdAces =
+    kAceDomesticAbuse | kAceParentalImprisonment | kAceParentalSubstanceMisuse | kAceParentalMentalIllness;
+
+std::string AssessmentFactorsOf(const Person& child, Rng& rng) {
+  std::string out;
+  auto add = [&](const char* name) {
+    if (!out.empty()) out += ';';
+    out += name;
+  };
+  if ((child.aces & kAceDomesticAbuse) && rng.Chance(kFactorIdentified)) {
+    add(rng.Chance(0.8) ? "domestic_abuse_parent" : "domestic_abuse_other");
+  }
+  if ((child.aces & kAceParentalSubstanceMisuse) && rng.Chance(kFactorIdentified)) {
+    add(rng.Chance(0.6) ? "alcohol_misuse_parent" : "drug_misuse_parent");
+  }
+  if ((child.aces & kAceParentalMentalIllness) && rng.Chance(kFactorIdentified)) add("mental_health_parent");
+  if ((child.aces & kAceParentalImprisonment) && rng.Chance(kFactorIdentified)) add("parent_in_custody");
+  if (rng.Chance(0.2)) add("neglect");
+  if (out.empty()) out = "no_factors_identified";
+  return out;
+}
 
 struct Hotspot {
   int id = 0;
@@ -328,7 +359,7 @@ class Generator {
                         int32_t lsoa, Weapon weapon, bool domestic, const Place* place, Rng& rng);
   Status SpawnUnknownAttendances(int64_t day, Rng& rng);
   Status EmitAgencyRecord(int agency, const char* event_type, int64_t event_day, const Person& person,
-                          const std::string& trigger, Rng& rng);
+                          const std::string& trigger, Rng& rng, std::string_view factors = "");
   Status EmitPoliceNominal(const Person& person, const std::string& key, int64_t day);
   Status AgencyTriggers(const Draft& draft, const std::string& incident_id, int64_t day, Rng& rng);
   Status PersonAgencyEvents(const Person& person);
@@ -1196,7 +1227,7 @@ Status Generator::SpawnUnknownAttendances(int64_t day, Rng& rng) {
 // ---- Agencies ------------------------------------------------------------------------------
 
 Status Generator::EmitAgencyRecord(int agency, const char* event_type, int64_t event_day, const Person& person,
-                                   const std::string& trigger, Rng& rng) {
+                                   const std::string& trigger, Rng& rng, std::string_view factors) {
   if (event_day >= end_day_ || event_day < person.birth_day) return Status::Ok();
   Identity identity = population_.IdentityOf(person);
   HeldIdentifiers held = HoldIdentifiers(person, identity, names_, error_rates_, event_day, rng);
@@ -1214,6 +1245,7 @@ Status Generator::EmitAgencyRecord(int agency, const char* event_type, int64_t e
   out.Field(held.date_of_birth);
   out.Field(std::string_view(&held.sex, 1));
   out.Field(held.postcode);
+  out.Field(factors);
   HL_RETURN_IF_ERROR(out.End());
 
   truth_agency_->Field(kAgencyName[agency]);
@@ -1298,7 +1330,17 @@ Status Generator::AgencyTriggers(const Draft& d, const std::string& incident_id,
       int64_t contact = day + rng.Between(1, 10);
       HL_RETURN_IF_ERROR(EmitAgencyRecord(kCsc, "contact", contact, child, incident_id, rng));
       double u = rng.Uniform();
-      if (u < 0.35) HL_RETURN_IF_ERROR(EmitAgencyRecord(kCsc, "referral", contact + rng.Between(2, 20), child, incident_id, rng));
+      if (u < 0.35) {
+        const int64_t referral = contact + rng.Between(2, 20);
+        HL_RETURN_IF_ERROR(EmitAgencyRecord(kCsc, "referral", referral, child, incident_id, rng));
+        // Its own stream: the assessment leaves the day's draws, and so every other output, unchanged.
+        Rng arng(Hash(options_.seed, kTagAssessment, static_cast<uint64_t>(child.id), static_cast<uint64_t>(day)));
+        if (arng.Chance(kAssessmentAfterReferral)) {
+          const std::string factors = AssessmentFactorsOf(child, arng);
+          HL_RETURN_IF_ERROR(
+              EmitAgencyRecord(kCsc, "assessment", referral + arng.Between(10, 45), child, incident_id, arng, factors));
+        }
+      }
       if (u < 0.15) HL_RETURN_IF_ERROR(EmitAgencyRecord(kCsc, "child_in_need_plan", contact + rng.Between(20, 60), child, incident_id, rng));
       if (u < 0.06) HL_RETURN_IF_ERROR(EmitAgencyRecord(kCsc, "child_protection_plan", contact + rng.Between(20, 60), child, incident_id, rng));
     }
@@ -1370,6 +1412,17 @@ Status Generator::PersonAgencyEvents(const Person& p) {
       const char* event = process.events[rng.Pick(weights)].first;
       if (!Eligible(k, p, p.AgeOn(day)) || (process.school_days_only && !IsSchoolDay(day))) continue;
       HL_RETURN_IF_ERROR(EmitAgencyRecord(process.agency, event, day, p, "", rng));
+    }
+  }
+  // Assessments of children with household adversity, from their own stream.
+  if ((p.aces & kHouseholdAces) && p.AgeOn(start_day_) < 18) {
+    Rng arng(Hash(options_.seed, kTagAssessment, static_cast<uint64_t>(p.id)));
+    const int64_t count = arng.Poisson(kAssessmentsPerYear * static_cast<double>(days) / 365.25);
+    for (int64_t i = 0; i < count; ++i) {
+      const int64_t day = start_day_ + static_cast<int64_t>(arng.Below(static_cast<uint64_t>(days)));
+      const std::string factors = AssessmentFactorsOf(p, arng);
+      if (p.AgeOn(day) >= 18) continue;
+      HL_RETURN_IF_ERROR(EmitAgencyRecord(kCsc, "assessment", day, p, "", arng, factors));
     }
   }
   return Status::Ok();

@@ -19,7 +19,7 @@
 namespace harmlens::synth {
 
 // Changes whenever any output for a given seed would change.
-inline constexpr std::string_view kSynthVersion = "harmlens-synth/1";
+inline constexpr std::string_view kSynthVersion = "harmlens-synth/2";
 
 struct SynthProgress {
   int64_t days_done = 0;

@@ -26,6 +26,7 @@
 #include "base/csv.h"
 #include "base/env.h"
 #include "geo/reference_geography.h"
+#include "model/assessment_factor.h"
 #include "model/crime_type.h"
 #include "model/time.h"
 #include "support/testing.h"
@@ -132,7 +133,7 @@ TEST(Synth, same_seed_gives_byte_identical_files_and_another_seed_does_not) {
     EXPECT_NE(ReadText(a.File(f)), ReadText(c.File(f))) << f << " is the same for seeds 11 and 12";
   }
   std::string manifest = ReadText(a.File("manifest.json"));
-  EXPECT_NE(manifest.find("\"generator\": \"harmlens-synth/1\""), std::string::npos);
+  EXPECT_NE(manifest.find("\"generator\": \"harmlens-synth/2\""), std::string::npos);
   EXPECT_NE(manifest.find("\"seed\": 11"), std::string::npos);
 }
 
@@ -400,19 +401,27 @@ TEST_F(SynthLlr, istv_and_agency_values_come_from_the_documented_closed_lists) {
   }
   const std::map<std::string, std::set<std::string>> events = {
       {"youth_offending", {"referral", "out_of_court_disposal", "referral_order", "youth_rehabilitation_order", "custodial_sentence"}},
-      {"childrens_social_care", {"contact", "referral", "child_in_need_plan", "child_protection_plan", "looked_after_start",
-                                 "looked_after_end", "missing_episode"}},
+      {"childrens_social_care", {"contact", "referral", "assessment", "child_in_need_plan", "child_protection_plan",
+                                 "looked_after_start", "looked_after_end", "missing_episode"}},
       {"school_exclusions", {"suspension", "permanent_exclusion"}},
       {"probation", {"community_order_start", "licence_start", "custody_start", "supervision_end", "breach"}},
       {"substance_misuse", {"referral", "treatment_start", "treatment_exit"}},
       {"mental_health", {"referral", "crisis_contact", "admission", "discharge"}}};
+  int assessments = 0;
   for (size_t f = 3; f < kFeeds.size(); ++f) {
     Table records = Load(File(kFeeds[f]));
     EXPECT_FALSE(records.rows.empty()) << kFeeds[f];
     std::set<std::string> record_ids;
     for (const auto& r : records.rows) {
-      ASSERT_EQ(r.size(), 9u);
+      ASSERT_EQ(r.size(), 10u);
       EXPECT_TRUE(record_ids.insert(r[0]).second) << r[0];
+      // Factors on assessments only, from the documented list (docs/formats/agency-records.md).
+      if (r[2] == "assessment") {
+        EXPECT_EQ(ParseAssessmentFactors(r[9]).error, "") << r[0];
+        ++assessments;
+      } else {
+        EXPECT_EQ(r[9], "") << r[0];
+      }
       ASSERT_TRUE(events.count(r[1])) << r[1];
       EXPECT_TRUE(events.at(r[1]).count(r[2])) << r[1] << " cannot have event " << r[2];
       EXPECT_FALSE(r[4].empty());
@@ -423,6 +432,7 @@ TEST_F(SynthLlr, istv_and_agency_values_come_from_the_documented_closed_lists) {
       EXPECT_TRUE(r[8].empty() || IsPostcode(r[8])) << r[8];
     }
   }
+  EXPECT_GT(assessments, 0);
 }
 
 // ---- Distributions ------------------------------------------------------------------
@@ -535,6 +545,41 @@ TEST_F(SynthLlr, adverse_childhood_experiences_land_near_their_documented_preval
     // Within a fifth of the target, relative.
     EXPECT_NEAR(share, targets[i].second, 0.2 * targets[i].second) << targets[i].first;
   }
+}
+
+// docs/synthetic-llr.md, "Assessments": an assessment names only household ACEs the child
+// truly has (so ACEs by records never exceed the lifetime truth), and about 3 in 4 of them.
+TEST_F(SynthLlr, assessments_name_only_the_childs_true_household_aces) {
+  Table persons = Load(File("truth/persons.csv"), {"person_id", "ace_domestic_abuse", "ace_parental_imprisonment",
+                                                   "ace_parental_substance_misuse", "ace_parental_mental_illness"});
+  std::unordered_map<std::string, size_t> person_row;
+  for (size_t i = 0; i < persons.rows.size(); ++i) person_row[persons.rows[i][0]] = i;
+  Table truth = Load(File("truth/agency_records.csv"), {"agency", "record_id", "person_id"});
+  std::unordered_map<std::string, std::string> person_of;
+  for (const auto& r : truth.rows) {
+    if (r[0] == "childrens_social_care") person_of[r[1]] = r[2];
+  }
+  Table csc = Load(File("agency_childrens_social_care.csv"));
+  double named = 0, true_aces = 0;
+  int assessments = 0;
+  for (const auto& r : csc.rows) {
+    if (r[2] != "assessment") continue;
+    ++assessments;
+    ASSERT_TRUE(person_of.count(r[0])) << r[0];
+    const auto& flags = persons.rows[person_row.at(person_of[r[0]])];
+    const HouseholdAces shown = HouseholdAcesShownBy(ParseAssessmentFactors(r[9]).bits);
+    const bool has[4] = {flags[1] == "1", flags[2] == "1", flags[3] == "1", flags[4] == "1"};
+    const bool says[4] = {shown.domestic_abuse, shown.parental_imprisonment, shown.parental_substance_misuse,
+                          shown.parental_mental_illness};
+    for (int a = 0; a < 4; ++a) {
+      EXPECT_TRUE(!says[a] || has[a]) << r[0] << " names an ACE the child does not have: " << r[9];
+      true_aces += has[a];
+      named += says[a];
+    }
+  }
+  ASSERT_GT(assessments, 50);
+  // Each true ACE named with probability 0.75: within five binomial standard errors.
+  EXPECT_NEAR(named / true_aces, 0.75, 5 * std::sqrt(0.75 * 0.25 / true_aces)) << named << " of " << true_aces;
 }
 
 TEST_F(SynthLlr, agency_identifier_errors_match_the_truth_and_the_documented_rates) {
