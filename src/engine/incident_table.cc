@@ -312,9 +312,15 @@ void IncidentTable::ComputeRepeats() {
   std::fill(p.repeat.begin(), p.repeat.end(), 0);
   constexpr int64_t kWindow = int64_t{kRepeatWindowDays} * kMinutesPerDay;
   for (size_t k = 1; k < order.size(); ++k) {
-    uint32_t prev = order[k - 1], cur = order[k];
+    const uint32_t cur = order[k];
+    // Skip the same person's other rows in this incident (suspect and offender in one
+    // incident): they sit just before it, and the incident before them is what counts.
+    size_t j = k;
+    while (j > 0 && p.incident[order[j - 1]] == p.incident[cur] && p.person[order[j - 1]] == p.person[cur])
+      --j;
+    if (j == 0) continue;
+    const uint32_t prev = order[j - 1];
     if (p.person[prev] != p.person[cur] || part(prev) != part(cur)) continue;
-    if (p.incident[prev] == p.incident[cur]) continue;  // suspect and offender in one incident
     int64_t gap = int64_t{c.first_minute[p.incident[cur]]} - c.first_minute[p.incident[prev]];
     if (gap <= kWindow) p.repeat[cur] = 1;
   }
