@@ -600,6 +600,33 @@ void Scan(const Compiled& cq, const Layout& layout, uint32_t begin, uint32_t end
     sel.reserve(kBlock);
     std::vector<uint32_t> codes[3];
     std::vector<uint32_t> cell_of;
+    const uint8_t* byte_column[3] = {nullptr, nullptr, nullptr};
+    size_t byte_stride[3] = {0, 0, 0};
+    bool byte_dims = layout.dense && dims > 0;
+    for (size_t k = 0; k < dims && byte_dims; ++k) {
+      switch (q.group_by[k]) {
+        case Dimension::kCsp:
+          byte_column[k] = c.csp.data();
+          break;
+        case Dimension::kCategory:
+          byte_column[k] = c.crime_type.data();
+          break;
+        case Dimension::kWeapon:
+          byte_column[k] = c.weapon.data();
+          break;
+        case Dimension::kDomestic:
+          byte_column[k] = c.domestic.data();
+          break;
+        case Dimension::kSource:
+          byte_column[k] = c.agency.data();
+          break;
+        default:
+          byte_dims = false;
+          break;
+      }
+      byte_stride[k] = byte_dims ? layout.stride[k] : 0;
+      if (byte_dims && layout.spaces[k].base != 0) byte_dims = false;
+    }
     auto cut = [&](const auto* column, uint32_t mask, uint32_t b, uint32_t len) {
       if (!mask) return;
       for (uint32_t j = 0; j < len; ++j) keep[j] &= static_cast<uint8_t>(mask >> column[b + j] & 1u);
@@ -664,6 +691,19 @@ void Scan(const Compiled& cq, const Layout& layout, uint32_t begin, uint32_t end
       }
       out->tally.sources |= sources;
       if (keep_matches) out->matches.insert(out->matches.end(), sel.begin(), sel.end());
+      if (byte_dims) {
+        // Every dimension is a one-byte column whose code is its dense index: the cell
+        // straight from the columns, no code vectors.
+        Cell* cells = out->dense.data();
+        for (uint32_t i : sel) {
+          size_t cell = 0;
+          for (size_t k = 0; k < dims; ++k) cell += byte_column[k][i] * byte_stride[k];
+          Cell& target = cells[cell];
+          ++target.count;
+          target.harm += c.harm_centidays[i];
+        }
+        continue;
+      }
       for (size_t k = 0; k < dims; ++k) {
         FillCodes(cq, q.group_by[k], sel, &codes[k]);
         int64_t unplaced = 0;
