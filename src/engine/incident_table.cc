@@ -176,6 +176,32 @@ uint32_t IncidentTable::InternStreet(std::string_view street) {
 }
 
 uint32_t IncidentTable::InternPerson(int64_t person_id) {
+  // The store numbers persons from 1 upwards, so a direct array indexed by id is the
+  // usual case (no hashing per involvement row). Ids far above the rows held (another
+  // numbering) go to the hash map, so the array stays within a few bytes per row.
+  const uint64_t direct_limit = 2 * uint64_t{persons_.incident.size()} + 65536;
+  if (person_id > 0 && static_cast<uint64_t>(person_id) < direct_limit) {
+    const size_t slot = static_cast<size_t>(person_id);
+    if (slot >= person_code_by_id_.size()) {
+      person_code_by_id_.resize(std::max(slot + 1, person_code_by_id_.size() * 2), 0);
+    }
+    uint32_t& code = person_code_by_id_[slot];
+    if (code == 0) {
+      // Seen before the limit grew past it?
+      auto it = person_by_id_.find(person_id);
+      if (it != person_by_id_.end()) {
+        code = it->second;
+      } else {
+        code = static_cast<uint32_t>(person_ids_.size());
+        person_ids_.push_back(person_id);
+      }
+    }
+    return code;
+  }
+  if (person_id > 0 && static_cast<size_t>(person_id) < person_code_by_id_.size() &&
+      person_code_by_id_[static_cast<size_t>(person_id)] != 0) {
+    return person_code_by_id_[static_cast<size_t>(person_id)];
+  }
   auto [it, added] = person_by_id_.emplace(person_id, static_cast<uint32_t>(person_ids_.size()));
   if (added) person_ids_.push_back(person_id);
   return it->second;
@@ -297,24 +323,37 @@ void IncidentTable::ComputeRepeats() {
   // Rows of named persons sorted by (person, part, start): a row repeats when the row
   // before it is the same person in the same part within the window.
   auto part = [&](uint32_t r) { return p.role[r] == static_cast<uint8_t>(Role::kVictim) ? 0 : 1; };
-  std::vector<uint32_t> order;
-  order.reserve(p.incident.size());
+  // Sorted on packed keys (person and part; start and row), compared directly rather
+  // than through the columns: the same order as (person, part, start, row).
+  struct Key {
+    uint64_t who;   // person << 1 | part
+    uint64_t when;  // start (order-preserving as unsigned) << 32 | row
+    bool operator<(const Key& o) const { return who != o.who ? who < o.who : when < o.when; }
+  };
+  std::vector<Key> keys;
+  keys.reserve(p.incident.size());
   for (uint32_t r = 0; r < p.incident.size(); ++r) {
-    if (p.person[r] != 0 && p.role[r] != static_cast<uint8_t>(Role::kWitness)) order.push_back(r);
+    if (p.person[r] == 0 || p.role[r] == static_cast<uint8_t>(Role::kWitness)) continue;
+    const uint32_t start = static_cast<uint32_t>(c.first_minute[p.incident[r]]) ^ 0x80000000u;
+    keys.push_back({uint64_t{p.person[r]} << 1 | static_cast<uint64_t>(part(r)), uint64_t{start} << 32 | r});
   }
-  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-    if (p.person[a] != p.person[b]) return p.person[a] < p.person[b];
-    if (part(a) != part(b)) return part(a) < part(b);
-    int32_t ta = c.first_minute[p.incident[a]], tb = c.first_minute[p.incident[b]];
-    if (ta != tb) return ta < tb;
-    return a < b;
-  });
+  std::sort(keys.begin(), keys.end());
+  std::vector<uint32_t> order(keys.size());
+  for (size_t k = 0; k < keys.size(); ++k) order[k] = static_cast<uint32_t>(keys[k].when & 0xFFFFFFFFu);
+  keys.clear();
+  keys.shrink_to_fit();
   std::fill(p.repeat.begin(), p.repeat.end(), 0);
   constexpr int64_t kWindow = int64_t{kRepeatWindowDays} * kMinutesPerDay;
   for (size_t k = 1; k < order.size(); ++k) {
-    uint32_t prev = order[k - 1], cur = order[k];
+    const uint32_t cur = order[k];
+    // Skip the same person's other rows in this incident (suspect and offender in one
+    // incident): they sit just before it, and the incident before them is what counts.
+    size_t j = k;
+    while (j > 0 && p.incident[order[j - 1]] == p.incident[cur] && p.person[order[j - 1]] == p.person[cur])
+      --j;
+    if (j == 0) continue;
+    const uint32_t prev = order[j - 1];
     if (p.person[prev] != p.person[cur] || part(prev) != part(cur)) continue;
-    if (p.incident[prev] == p.incident[cur]) continue;  // suspect and offender in one incident
     int64_t gap = int64_t{c.first_minute[p.incident[cur]]} - c.first_minute[p.incident[prev]];
     if (gap <= kWindow) p.repeat[cur] = 1;
   }
@@ -333,7 +372,8 @@ size_t IncidentTable::MemoryBytes() const {
            bytes(p.age_max) + bytes(p.repeat);
   for (const std::string& s : streets_) total += sizeof(s) + s.capacity() + 48;  // + the hash node
   for (const std::string& s : offence_codes_) total += sizeof(s) + s.capacity() + 48;
-  total += person_ids_.capacity() * sizeof(int64_t) + person_by_id_.size() * 32;
+  total += person_ids_.capacity() * sizeof(int64_t) + person_by_id_.size() * 32 +
+           person_code_by_id_.capacity() * sizeof(uint32_t);
   return total;
 }
 

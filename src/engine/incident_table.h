@@ -150,7 +150,8 @@ class IncidentTable {
   std::vector<std::string> streets_;
   Dictionary street_by_text_;
   std::vector<int64_t> person_ids_;
-  std::unordered_map<int64_t, uint32_t> person_by_id_;
+  std::unordered_map<int64_t, uint32_t> person_by_id_;  // ids too large for the array
+  std::vector<uint32_t> person_code_by_id_;             // by store person id; 0: not seen yet
 };
 
 }  // namespace harmlens

@@ -504,20 +504,6 @@ uint32_t CodeOfDense(const CodeSpace& s, uint32_t index) {
 
 bool IsMultiValued(Dimension d) { return IsPersonDimension(d) || d == Dimension::kBehaviour; }
 
-// The cuts on incident columns alone: no time placement, persons or geometry.
-inline bool ColumnsPass(const Compiled& cq, const IncidentColumns& c, uint32_t i) {
-  if (cq.category_mask && !(cq.category_mask >> c.crime_type[i] & 1)) return false;
-  if (!cq.offence_ok.empty() && !cq.offence_ok[c.offence[i]]) return false;
-  if (cq.behaviour_mask && !(cq.behaviour_mask & c.behaviours[i])) return false;
-  if (cq.weapon_mask && !(cq.weapon_mask >> c.weapon[i] & 1)) return false;
-  if (cq.domestic_mask && !(cq.domestic_mask >> c.domestic[i] & 1)) return false;
-  if (cq.source_mask && !(cq.source_mask >> c.agency[i] & 1)) return false;
-  if (cq.assault_mask && !(cq.assault_mask >> c.assault_method[i] & 1)) return false;
-  if (cq.csp_mask && !(cq.csp_mask >> c.csp[i] & 1)) return false;
-  if (!cq.lsoa_ok.empty() && (c.lsoa[i] == kNoLsoa || !cq.lsoa_ok[c.lsoa[i]])) return false;
-  return true;
-}
-
 // Codes of a single-valued dimension for the selected rows, one tight loop each.
 void FillCodes(const Compiled& cq, Dimension d, const std::vector<uint32_t>& sel,
                std::vector<uint32_t>* out) {
@@ -564,6 +550,21 @@ void FillCodes(const Compiled& cq, Dimension d, const std::vector<uint32_t>& sel
                                          : static_cast<uint32_t>(m) + kMonthColumnBase;
       }
       return;
+    case Dimension::kYear:
+      for (size_t j = 0; j < n; ++j) code[j] = YearCode(c.first_minute[sel[j]], c.last_minute[sel[j]]);
+      return;
+    case Dimension::kWeek:
+      for (size_t j = 0; j < n; ++j) code[j] = WeekCode(c.first_minute[sel[j]], c.last_minute[sel[j]]);
+      return;
+    case Dimension::kDate:
+      for (size_t j = 0; j < n; ++j) code[j] = DayCode(c.first_minute[sel[j]], c.last_minute[sel[j]]);
+      return;
+    case Dimension::kDayOfWeek:
+      for (size_t j = 0; j < n; ++j) code[j] = DowCode(c.first_minute[sel[j]], c.last_minute[sel[j]]);
+      return;
+    case Dimension::kHour:
+      for (size_t j = 0; j < n; ++j) code[j] = HourCode(c.first_minute[sel[j]], c.last_minute[sel[j]]);
+      return;
     default:
       for (size_t j = 0; j < n; ++j) {
         static const Persons kNoPersons;
@@ -590,49 +591,148 @@ void Scan(const Compiled& cq, const Layout& layout, uint32_t begin, uint32_t end
   const bool period = q.from_minute || q.to_minute;
   const int64_t from = q.from_minute.value_or(INT64_MIN), to = q.to_minute.value_or(INT64_MAX);
   if (!multi) {
-    // Columnar: select, then one pass per dimension, then accumulate.
+    // Columnar, a block of rows at a time so the block's masks and codes stay in cache:
+    // one tight loop per cut over its column (no branches), the survivors' rows, one
+    // loop per dimension, then a flat accumulation into dense cells.
+    constexpr uint32_t kBlock = 4096;
+    uint8_t keep[kBlock];
     std::vector<uint32_t> sel;
-    sel.reserve(end - begin);
-    for (uint32_t i = begin; i < end; ++i) {
-      if (!ColumnsPass(cq, c, i)) continue;
-      if (rest) {
-        if (!Passes(cq, i, &persons, &out->tally)) continue;
-      } else if (period) {
-        const int64_t first = c.first_minute[i], last = c.last_minute[i];
-        if (last < from || first >= to) continue;
-        if (first < from || last >= to) {
-          ++out->tally.unplaced[kCutPeriod];
-          continue;
-        }
-      }
-      sel.push_back(i);
-    }
-    out->tally.matched += static_cast<int64_t>(sel.size());
-    for (uint32_t i : sel) {
-      out->tally.harm += c.harm_centidays[i];
-      out->tally.sources |= 1u << c.agency[i];
-    }
-    if (keep_matches) out->matches = sel;
+    sel.reserve(kBlock);
     std::vector<uint32_t> codes[3];
-    for (size_t k = 0; k < dims; ++k) {
-      FillCodes(cq, q.group_by[k], sel, &codes[k]);
-      for (uint32_t code : codes[k]) out->unplaced_group[k] += code == kUnplacedCode;
+    std::vector<uint32_t> cell_of;
+    const uint8_t* byte_column[3] = {nullptr, nullptr, nullptr};
+    size_t byte_stride[3] = {0, 0, 0};
+    bool byte_dims = layout.dense && dims > 0;
+    for (size_t k = 0; k < dims && byte_dims; ++k) {
+      switch (q.group_by[k]) {
+        case Dimension::kCsp:
+          byte_column[k] = c.csp.data();
+          break;
+        case Dimension::kCategory:
+          byte_column[k] = c.crime_type.data();
+          break;
+        case Dimension::kWeapon:
+          byte_column[k] = c.weapon.data();
+          break;
+        case Dimension::kDomestic:
+          byte_column[k] = c.domestic.data();
+          break;
+        case Dimension::kSource:
+          byte_column[k] = c.agency.data();
+          break;
+        default:
+          byte_dims = false;
+          break;
+      }
+      byte_stride[k] = byte_dims ? layout.stride[k] : 0;
+      if (byte_dims && layout.spaces[k].base != 0) byte_dims = false;
     }
-    for (size_t j = 0; j < sel.size(); ++j) {
-      const uint32_t harm = c.harm_centidays[sel[j]];
+    auto cut = [&](const auto* column, uint32_t mask, uint32_t b, uint32_t len) {
+      if (!mask) return;
+      for (uint32_t j = 0; j < len; ++j) keep[j] &= static_cast<uint8_t>(mask >> column[b + j] & 1u);
+    };
+    for (uint32_t b = begin; b < end; b += kBlock) {
+      const uint32_t len = std::min(kBlock, end - b);
+      std::fill(keep, keep + len, uint8_t{1});
+      cut(c.crime_type.data(), cq.category_mask, b, len);
+      cut(c.weapon.data(), cq.weapon_mask, b, len);
+      cut(c.domestic.data(), cq.domestic_mask, b, len);
+      cut(c.agency.data(), cq.source_mask, b, len);
+      cut(c.assault_method.data(), cq.assault_mask, b, len);
+      cut(c.csp.data(), cq.csp_mask, b, len);
+      if (cq.behaviour_mask) {
+        const uint16_t* col = c.behaviours.data() + b;
+        for (uint32_t j = 0; j < len; ++j) keep[j] &= static_cast<uint8_t>((cq.behaviour_mask & col[j]) != 0);
+      }
+      if (!cq.offence_ok.empty()) {
+        const uint16_t* col = c.offence.data() + b;
+        for (uint32_t j = 0; j < len; ++j) keep[j] &= cq.offence_ok[col[j]];
+      }
+      if (!cq.lsoa_ok.empty()) {
+        const uint16_t* col = c.lsoa.data() + b;
+        const size_t known = cq.lsoa_ok.size();
+        for (uint32_t j = 0; j < len; ++j)
+          keep[j] &= static_cast<uint8_t>(col[j] < known && cq.lsoa_ok[col[j]]);
+      }
+      if (period && !rest) {
+        // An incident that passed the other cuts but straddles the period is counted
+        // as left out for its time.
+        const int32_t* first = c.first_minute.data() + b;
+        const int32_t* last = c.last_minute.data() + b;
+        int64_t straddling = 0;
+        for (uint32_t j = 0; j < len; ++j) {
+          const bool overlaps = !(last[j] < from || first[j] >= to);
+          const bool inside = first[j] >= from && last[j] < to;
+          straddling += keep[j] & static_cast<uint8_t>(overlaps && !inside);
+          keep[j] &= static_cast<uint8_t>(inside);
+        }
+        out->tally.unplaced[kCutPeriod] += straddling;
+      }
+      sel.resize(len);
+      uint32_t n = 0;
+      for (uint32_t j = 0; j < len; ++j) {
+        sel[n] = b + j;
+        n += keep[j];
+      }
+      sel.resize(n);
+      if (rest) {
+        size_t kept = 0;
+        for (uint32_t i : sel) {
+          if (Passes(cq, i, &persons, &out->tally)) sel[kept++] = i;
+        }
+        sel.resize(kept);
+      }
+      if (sel.empty()) continue;
+      out->tally.matched += static_cast<int64_t>(sel.size());
+      uint32_t sources = 0;
+      for (uint32_t i : sel) {
+        out->tally.harm += c.harm_centidays[i];
+        sources |= 1u << c.agency[i];
+      }
+      out->tally.sources |= sources;
+      if (keep_matches) out->matches.insert(out->matches.end(), sel.begin(), sel.end());
+      if (byte_dims) {
+        // Every dimension is a one-byte column whose code is its dense index: the cell
+        // straight from the columns, no code vectors.
+        Cell* cells = out->dense.data();
+        for (uint32_t i : sel) {
+          size_t cell = 0;
+          for (size_t k = 0; k < dims; ++k) cell += byte_column[k][i] * byte_stride[k];
+          Cell& target = cells[cell];
+          ++target.count;
+          target.harm += c.harm_centidays[i];
+        }
+        continue;
+      }
+      for (size_t k = 0; k < dims; ++k) {
+        FillCodes(cq, q.group_by[k], sel, &codes[k]);
+        int64_t unplaced = 0;
+        for (uint32_t code : codes[k]) unplaced += code == kUnplacedCode;
+        out->unplaced_group[k] += unplaced;
+      }
+      const size_t m = sel.size();
       if (layout.dense) {
-        size_t cell = 0;
-        for (size_t k = 0; k < dims; ++k)
-          cell += DenseIndex(layout.spaces[k], codes[k][j]) * layout.stride[k];
-        Cell& target = out->dense[cell];
-        ++target.count;
-        target.harm += harm;
+        cell_of.assign(m, 0);
+        for (size_t k = 0; k < dims; ++k) {
+          const CodeSpace space = layout.spaces[k];
+          const uint32_t stride = static_cast<uint32_t>(layout.stride[k]);
+          const uint32_t* code = codes[k].data();
+          for (size_t j = 0; j < m; ++j) cell_of[j] += DenseIndex(space, code[j]) * stride;
+        }
+        Cell* cells = out->dense.data();
+        for (size_t j = 0; j < m; ++j) {
+          Cell& target = cells[cell_of[j]];
+          ++target.count;
+          target.harm += c.harm_centidays[sel[j]];
+        }
       } else {
-        uint32_t key_codes[3] = {0, 0, 0};
-        for (size_t k = 0; k < dims; ++k) key_codes[k] = codes[k][j];
-        Cell& target = out->sparse[PackKey(key_codes, dims)];
-        ++target.count;
-        target.harm += harm;
+        for (size_t j = 0; j < m; ++j) {
+          uint32_t key_codes[3] = {0, 0, 0};
+          for (size_t k = 0; k < dims; ++k) key_codes[k] = codes[k][j];
+          Cell& target = out->sparse[PackKey(key_codes, dims)];
+          ++target.count;
+          target.harm += c.harm_centidays[sel[j]];
+        }
       }
     }
     return;
