@@ -58,6 +58,51 @@ int64_t RepeatVictimIncidents(const IncidentTable& table) {
   return result.ok() ? result->incidents : -1;
 }
 
+// A store that hands over involvements in reverse storing order, as a store written
+// by another program might: the table must sort them rather than assume id order.
+class ReversedInvolvementsStore : public Store {
+ public:
+  explicit ReversedInvolvementsStore(Store* inner) : inner_(inner) {}
+  Result<int64_t> BeginLoad(const LoadStart& start) override { return inner_->BeginLoad(start); }
+  Result<BatchCounts> WriteBatch(const IncidentBatch& batch) override { return inner_->WriteBatch(batch); }
+  Result<LoadCounts> WriteAgencyRecords(const AgencyRecordBatch& batch) override {
+    return inner_->WriteAgencyRecords(batch);
+  }
+  Status FinishLoad(int64_t load_id, const std::string& hash) override {
+    return inner_->FinishLoad(load_id, hash);
+  }
+  Result<std::vector<LoadRecord>> ListLoads() override { return inner_->ListLoads(); }
+  Result<std::vector<QuarantinedRow>> ListQuarantine(std::optional<int64_t> load_id) override {
+    return inner_->ListQuarantine(load_id);
+  }
+  Result<int64_t> CountIncidents() override { return inner_->CountIncidents(); }
+  Status ScanIncidents(const IncidentScan& scan,
+                       const std::function<void(const IncidentRow&)>& visit) override {
+    return inner_->ScanIncidents(scan, visit);
+  }
+  Status ReadIncidents(const IncidentScan& scan,
+                       const std::function<void(int64_t, const Incident&)>& visit) override {
+    return inner_->ReadIncidents(scan, visit);
+  }
+  Result<std::vector<Involvement>> InvolvementsOf(int64_t id) override { return inner_->InvolvementsOf(id); }
+  Status ScanIncidentsAfter(int64_t after, const std::function<void(const IncidentRow&)>& visit) override {
+    return inner_->ScanIncidentsAfter(after, visit);
+  }
+  Status ScanInvolvements(int64_t after, const std::function<void(const InvolvementRow&)>& visit) override {
+    std::vector<InvolvementRow> rows;
+    HL_RETURN_IF_ERROR(inner_->ScanInvolvements(after, [&](const InvolvementRow& r) { rows.push_back(r); }));
+    for (auto it = rows.rbegin(); it != rows.rend(); ++it) visit(*it);
+    return Status::Ok();
+  }
+  Status ReadAgencyRecords(const std::function<void(int64_t, const AgencyRecord&)>& visit) override {
+    return inner_->ReadAgencyRecords(visit);
+  }
+  Status CheckIntegrity() override { return inner_->CheckIntegrity(); }
+
+ private:
+  Store* inner_;
+};
+
 // Day numbers since 1970-01-01 (GNU date: $(( $(date -ud 2023-03-01 +%s) / 86400 ))).
 constexpr int64_t kDay20230301 = 19417;
 
@@ -97,6 +142,39 @@ TEST(IncidentTable, refresh_adds_only_what_later_loads_stored_and_matches_a_full
   ASSERT_TRUE(a.ok() && b.ok());
   EXPECT_EQ(ResultCells(*a), ResultCells(*b));
   EXPECT_EQ((*table)->incidents().id, (*fresh)->incidents().id);
+}
+
+TEST(IncidentTable, involvements_out_of_id_order_give_the_same_table) {
+  ASSERT_NE(Geography(), nullptr);
+  ScratchDir dir;
+  auto store = OpenSqliteStore(dir.File("t.db"));
+  ASSERT_TRUE(store.ok());
+  std::vector<Incident> incidents = {Assault(1, kDay20230301, "P1"), Assault(2, kDay20230301 + 10, "P2"),
+                                     Assault(3, kDay20230301 - 10, "P2"),
+                                     Assault(4, kDay20230301 + 400, "P1")};
+  incidents[1].involvements.push_back({"P3", Role::kSuspect, AgeRange::Exact(30), Sex::kMale});
+  Write(store->get(), incidents);
+  ReversedInvolvementsStore reversed(store->get());
+  auto in_order = LoadTable(store->get());
+  auto out_of_order = LoadTable(&reversed);
+  ASSERT_TRUE(in_order.ok() && out_of_order.ok());
+  const PersonColumns& a = (*in_order)->persons();
+  const PersonColumns& b = (*out_of_order)->persons();
+  // Incident 2 (row 1) has its victim and the suspect; the others one victim each.
+  EXPECT_EQ((*out_of_order)->incidents().person_begin, (std::vector<uint32_t>{0, 1, 3, 4, 5}));
+  EXPECT_EQ(b.incident, (std::vector<uint32_t>{0, 1, 1, 2, 3}));
+  EXPECT_EQ(a.incident, b.incident);
+  EXPECT_EQ((*in_order)->incidents().person_begin, (*out_of_order)->incidents().person_begin);
+  // Within an incident the rows keep the order the store gave (the sort is stable), so
+  // incident 2's suspect comes first here; only P2's second victimisation (20 days
+  // after the first) repeats, in both tables.
+  const uint8_t victim = static_cast<uint8_t>(Role::kVictim), suspect = static_cast<uint8_t>(Role::kSuspect);
+  EXPECT_EQ(a.role, (std::vector<uint8_t>{victim, victim, suspect, victim, victim}));
+  EXPECT_EQ(b.role, (std::vector<uint8_t>{victim, suspect, victim, victim, victim}));
+  EXPECT_EQ(a.repeat, (std::vector<uint8_t>{0, 1, 0, 0, 0}));
+  EXPECT_EQ(b.repeat, (std::vector<uint8_t>{0, 0, 1, 0, 0}));
+  EXPECT_EQ(RepeatVictimIncidents(**in_order), 1);
+  EXPECT_EQ(RepeatVictimIncidents(**out_of_order), 1);
 }
 
 TEST(IncidentTable, month_precision_spans_the_whole_month) {

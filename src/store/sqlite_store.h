@@ -20,6 +20,8 @@ struct SqliteOptions {
   Env* env = Env::Default();
   // Page cache for big loads; SQLite's default (2 MB) makes index inserts seek.
   int cache_mebibytes = 256;
+  // How much of the file to read through a memory map (0: none, plain read() calls).
+  int64_t mmap_mebibytes = 2048;
 };
 
 // Opens (and if needed creates and migrates) the store at `path`.
