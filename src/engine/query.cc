@@ -511,6 +511,10 @@ void FillCodes(const Compiled& cq, Dimension d, const std::vector<uint32_t>& sel
   out->resize(sel.size());
   uint32_t* code = out->data();
   const size_t n = sel.size();
+  // The time dimensions code each row from its [first, last] minutes.
+  auto by_time = [&](uint32_t (*time_code)(int64_t, int64_t)) {
+    for (size_t j = 0; j < n; ++j) code[j] = time_code(c.first_minute[sel[j]], c.last_minute[sel[j]]);
+  };
   switch (d) {
     case Dimension::kCsp:
       for (size_t j = 0; j < n; ++j) code[j] = c.csp[sel[j]];
@@ -551,20 +555,15 @@ void FillCodes(const Compiled& cq, Dimension d, const std::vector<uint32_t>& sel
       }
       return;
     case Dimension::kYear:
-      for (size_t j = 0; j < n; ++j) code[j] = YearCode(c.first_minute[sel[j]], c.last_minute[sel[j]]);
-      return;
+      return by_time(YearCode);
     case Dimension::kWeek:
-      for (size_t j = 0; j < n; ++j) code[j] = WeekCode(c.first_minute[sel[j]], c.last_minute[sel[j]]);
-      return;
+      return by_time(WeekCode);
     case Dimension::kDate:
-      for (size_t j = 0; j < n; ++j) code[j] = DayCode(c.first_minute[sel[j]], c.last_minute[sel[j]]);
-      return;
+      return by_time(DayCode);
     case Dimension::kDayOfWeek:
-      for (size_t j = 0; j < n; ++j) code[j] = DowCode(c.first_minute[sel[j]], c.last_minute[sel[j]]);
-      return;
+      return by_time(DowCode);
     case Dimension::kHour:
-      for (size_t j = 0; j < n; ++j) code[j] = HourCode(c.first_minute[sel[j]], c.last_minute[sel[j]]);
-      return;
+      return by_time(HourCode);
     default:
       for (size_t j = 0; j < n; ++j) {
         static const Persons kNoPersons;
