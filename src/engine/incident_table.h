@@ -118,6 +118,7 @@ class IncidentTable {
   const Denominators& denominators() const { return denominators_; }
   const std::vector<std::string>& offence_codes() const { return offence_codes_; }
   const std::vector<std::string>& streets() const { return streets_; }
+  // The store's person id of each code in the person column (code 0: no person named).
   const std::vector<int64_t>& person_ids() const { return person_ids_; }
   // nullopt if no incident carries that offence code.
   std::optional<uint16_t> OffenceCode(std::string_view code) const;
@@ -127,10 +128,22 @@ class IncidentTable {
  private:
   IncidentTable() = default;
   Status Append(Store* store);
+  // Adds the involvements of incidents above `after_id` to the person columns (all but
+  // `incident`), their incident ids to `incident_ids`; stops, with *sorted false, at the
+  // first out of incident order. Touches only the person columns and dictionary.
+  Status ReadInvolvements(Store* store, int64_t after_id, std::vector<int64_t>* incident_ids, bool* sorted);
+  void AddInvolvement(const InvolvementRow& inv, std::vector<int64_t>* incident_ids);
+  // Fills `incident` for the rows ReadInvolvements added and person_begin for the
+  // incidents from `first_new` on.
+  void AttachInvolvements(size_t first_new, const std::vector<int64_t>& incident_ids);
+  void TruncatePersons(size_t n);
   void ComputeRepeats();
+  // The repeat flags of the rows of persons with codes in [first_code, end_code).
+  void ComputeRepeatsOf(uint32_t first_code, uint32_t end_code);
   uint16_t InternOffence(std::string_view code);
   uint32_t InternStreet(std::string_view street);
-  uint32_t InternPerson(int64_t person_id);
+  // The person column's code for a store person id (0 for none); see person_ids().
+  uint32_t PersonCode(int64_t person_id);
 
   struct TextHash {
     using is_transparent = void;
@@ -149,9 +162,9 @@ class IncidentTable {
   Dictionary offence_by_code_;
   std::vector<std::string> streets_;
   Dictionary street_by_text_;
-  std::vector<int64_t> person_ids_;
-  std::unordered_map<int64_t, uint32_t> person_by_id_;  // ids too large for the array
-  std::vector<uint32_t> person_code_by_id_;             // by store person id; 0: not seen yet
+  std::vector<int64_t> person_ids_;  // by code; the store's own id while !hashed_person_codes_
+  bool hashed_person_codes_ = false;
+  std::unordered_map<int64_t, uint32_t> person_by_id_;  // once hashed_person_codes_
 };
 
 }  // namespace harmlens

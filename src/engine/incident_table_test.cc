@@ -58,11 +58,10 @@ int64_t RepeatVictimIncidents(const IncidentTable& table) {
   return result.ok() ? result->incidents : -1;
 }
 
-// A store that hands over involvements in reverse storing order, as a store written
-// by another program might: the table must sort them rather than assume id order.
-class ReversedInvolvementsStore : public Store {
+// Passes every call to another store; the fakes below change one thing each.
+class ForwardingStore : public Store {
  public:
-  explicit ReversedInvolvementsStore(Store* inner) : inner_(inner) {}
+  explicit ForwardingStore(Store* inner) : inner_(inner) {}
   Result<int64_t> BeginLoad(const LoadStart& start) override { return inner_->BeginLoad(start); }
   Result<BatchCounts> WriteBatch(const IncidentBatch& batch) override { return inner_->WriteBatch(batch); }
   Result<LoadCounts> WriteAgencyRecords(const AgencyRecordBatch& batch) override {
@@ -89,18 +88,65 @@ class ReversedInvolvementsStore : public Store {
     return inner_->ScanIncidentsAfter(after, visit);
   }
   Status ScanInvolvements(int64_t after, const std::function<void(const InvolvementRow&)>& visit) override {
-    std::vector<InvolvementRow> rows;
-    HL_RETURN_IF_ERROR(inner_->ScanInvolvements(after, [&](const InvolvementRow& r) { rows.push_back(r); }));
-    for (auto it = rows.rbegin(); it != rows.rend(); ++it) visit(*it);
-    return Status::Ok();
+    return inner_->ScanInvolvements(after, visit);
   }
   Status ReadAgencyRecords(const std::function<void(int64_t, const AgencyRecord&)>& visit) override {
     return inner_->ReadAgencyRecords(visit);
   }
   Status CheckIntegrity() override { return inner_->CheckIntegrity(); }
+  Result<std::unique_ptr<Store>> OpenReader() override { return inner_->OpenReader(); }
 
- private:
+ protected:
   Store* inner_;
+};
+
+// A store that hands over involvements in reverse storing order, as a store written
+// by another program might: the table must sort them rather than assume id order.
+class ReversedInvolvementsStore : public ForwardingStore {
+ public:
+  using ForwardingStore::ForwardingStore;
+  Status ScanInvolvements(int64_t after, const std::function<void(const InvolvementRow&)>& visit) override {
+    std::vector<InvolvementRow> rows;
+    HL_RETURN_IF_ERROR(inner_->ScanInvolvements(after, [&](const InvolvementRow& r) { rows.push_back(r); }));
+    for (auto it = rows.rbegin(); it != rows.rend(); ++it) visit(*it);
+    return Status::Ok();
+  }
+  // No second handle: the table reads involvements after incidents, on one thread.
+  Result<std::unique_ptr<Store>> OpenReader() override {
+    return Status::InvalidArgument("a reversing store has no second handle");
+  }
+};
+
+// A store that numbers persons far apart (as another store might): the table must fall
+// back from using the store's ids as codes to numbering them itself.
+class SparsePersonIdsStore : public ForwardingStore {
+ public:
+  using ForwardingStore::ForwardingStore;
+  static constexpr int64_t kSpacing = 1'000'000'007;
+  Status ScanInvolvements(int64_t after, const std::function<void(const InvolvementRow&)>& visit) override {
+    return inner_->ScanInvolvements(after, [&](InvolvementRow row) {
+      // The first person keeps its id, so the switch happens mid-stream.
+      if (row.person_id > 1) row.person_id *= kSpacing;
+      visit(row);
+    });
+  }
+  Result<std::unique_ptr<Store>> OpenReader() override {
+    return Status::InvalidArgument("a renumbering store has no second handle");
+  }
+};
+
+// A store whose incident read sees only the incidents up to `visible_up_to`, while its
+// second handle sees everything: what happens when a load commits between the start of
+// the table's incident read and the start of its involvement read.
+class LaggingIncidentsStore : public ForwardingStore {
+ public:
+  using ForwardingStore::ForwardingStore;
+  int64_t visible_up_to = INT64_MAX;
+  Status ScanIncidentsAfter(int64_t after, const std::function<void(const IncidentRow&)>& visit) override {
+    return inner_->ScanIncidentsAfter(after, [&](const IncidentRow& row) {
+      if (row.id <= visible_up_to) visit(row);
+    });
+  }
 };
 
 // Day numbers since 1970-01-01 (GNU date: $(( $(date -ud 2023-03-01 +%s) / 86400 ))).
@@ -175,6 +221,62 @@ TEST(IncidentTable, involvements_out_of_id_order_give_the_same_table) {
   EXPECT_EQ(b.repeat, (std::vector<uint8_t>{0, 0, 1, 0, 0}));
   EXPECT_EQ(RepeatVictimIncidents(**in_order), 1);
   EXPECT_EQ(RepeatVictimIncidents(**out_of_order), 1);
+}
+
+TEST(IncidentTable, involvements_of_incidents_stored_during_the_read_wait_for_the_refresh) {
+  ASSERT_NE(Geography(), nullptr);
+  ScratchDir dir;
+  auto store = OpenSqliteStore(dir.File("t.db"));
+  ASSERT_TRUE(store.ok());
+  Write(store->get(), {Assault(1, kDay20230301, "P1"), Assault(2, kDay20230301 + 10, "P2")});
+  Write(store->get(), {Assault(3, kDay20230301 + 20, "P1"), Assault(4, kDay20230301 + 30, "P3")});
+  LaggingIncidentsStore lagging(store->get());
+  lagging.visible_up_to = 2;  // incidents 3 and 4 committed after the incident read began
+  auto table = LoadTable(&lagging);
+  ASSERT_TRUE(table.ok()) << table.status().ToString();
+  // The second handle read all four victims; those of incidents 3 and 4 are not attached.
+  EXPECT_EQ((*table)->incident_count(), 2u);
+  EXPECT_EQ((*table)->persons().incident, (std::vector<uint32_t>{0, 1}));
+  EXPECT_EQ((*table)->incidents().person_begin, (std::vector<uint32_t>{0, 1, 2}));
+
+  lagging.visible_up_to = INT64_MAX;
+  auto added = (*table)->Refresh(&lagging);
+  ASSERT_TRUE(added.ok()) << added.status().ToString();
+  EXPECT_EQ(*added, 2);
+  auto fresh = LoadTable(store->get());
+  ASSERT_TRUE(fresh.ok());
+  EXPECT_EQ((*table)->incidents().person_begin, (std::vector<uint32_t>{0, 1, 2, 3, 4}));
+  EXPECT_EQ((*table)->persons().incident, (*fresh)->persons().incident);
+  EXPECT_EQ((*table)->persons().age_min, (*fresh)->persons().age_min);
+  // P1's second victimisation (20 days on) repeats, in both tables.
+  EXPECT_EQ((*table)->persons().repeat, (std::vector<uint8_t>{0, 0, 1, 0}));
+  EXPECT_EQ((*table)->persons().repeat, (*fresh)->persons().repeat);
+}
+
+TEST(IncidentTable, person_ids_far_apart_get_codes_of_their_own_and_the_same_repeats) {
+  ASSERT_NE(Geography(), nullptr);
+  ScratchDir dir;
+  auto store = OpenSqliteStore(dir.File("t.db"));
+  ASSERT_TRUE(store.ok());
+  // P1 victim on days 0 and 20 (a repeat), P2 on days 10 and 400 (not), P3 once.
+  Write(store->get(), {Assault(1, kDay20230301, "P1"), Assault(2, kDay20230301 + 10, "P2"),
+                       Assault(3, kDay20230301 + 20, "P1"), Assault(4, kDay20230301 + 400, "P2"),
+                       Assault(5, kDay20230301 + 30, "P3")});
+  SparsePersonIdsStore sparse(store->get());
+  auto plain = LoadTable(store->get());
+  auto renumbered = LoadTable(&sparse);
+  ASSERT_TRUE(plain.ok() && renumbered.ok());
+  const PersonColumns& a = (*plain)->persons();
+  const PersonColumns& b = (*renumbered)->persons();
+  // The store numbered P1, P2, P3 as 1, 2, 3; the plain table's codes are those ids.
+  EXPECT_EQ(a.person, (std::vector<uint32_t>{1, 2, 1, 2, 3}));
+  EXPECT_EQ((*plain)->person_ids(), (std::vector<int64_t>{0, 1, 2, 3}));
+  // Renumbered: P1 keeps id 1 (code 1); P2 and P3 get the next codes, 2 and 3.
+  EXPECT_EQ(b.person, (std::vector<uint32_t>{1, 2, 1, 2, 3}));
+  const int64_t k = SparsePersonIdsStore::kSpacing;
+  EXPECT_EQ((*renumbered)->person_ids(), (std::vector<int64_t>{0, 1, 2 * k, 3 * k}));
+  EXPECT_EQ(a.repeat, (std::vector<uint8_t>{0, 0, 1, 0, 0}));
+  EXPECT_EQ(b.repeat, a.repeat);
 }
 
 TEST(IncidentTable, month_precision_spans_the_whole_month) {
