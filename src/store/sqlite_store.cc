@@ -3,8 +3,8 @@
 #include <sqlite3.h>
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
+#include <charconv>
 #include <cstring>
 #include <string_view>
 #include <utility>
@@ -152,8 +152,7 @@ class Statement {
   int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
   std::string_view Blob(int col) const {
     const void* p = sqlite3_column_blob(stmt_, col);
-    return p ? std::string_view(static_cast<const char*>(p),
-                                static_cast<size_t>(sqlite3_column_bytes(stmt_, col)))
+    return p ? std::string_view(static_cast<const char*>(p), static_cast<size_t>(sqlite3_column_bytes(stmt_, col)))
              : std::string_view();
   }
   void BindBlob(int i, std::string_view v) {
@@ -256,11 +255,11 @@ class SqliteStore final : public Store {
 
   Result<std::vector<LoadRecord>> ListLoads() override {
     Statement st;
-    HL_RETURN_IF_ERROR(
-        st.Prepare(db_,
-                   "SELECT id, feed, file, coalesce(content_hash, ''), bytes, rules_version, started_at, "
-                   "coalesce(finished_at, ''), rows_read, rows_stored, rows_present, rows_quarantined, "
-                   "rows_lsoa_checked, rows_lsoa_agreed FROM loads ORDER BY id"));
+    HL_RETURN_IF_ERROR(st.Prepare(
+        db_,
+        "SELECT id, feed, file, coalesce(content_hash, ''), bytes, rules_version, started_at, "
+        "coalesce(finished_at, ''), rows_read, rows_stored, rows_present, rows_quarantined, "
+        "rows_lsoa_checked, rows_lsoa_agreed FROM loads ORDER BY id"));
     std::vector<LoadRecord> loads;
     int rc;
     while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
@@ -285,11 +284,11 @@ class SqliteStore final : public Store {
 
   Result<std::vector<QuarantinedRow>> ListQuarantine(std::optional<int64_t> load_id) override {
     Statement st;
-    HL_RETURN_IF_ERROR(
-        st.Prepare(db_,
-                   "SELECT q.file, q.line, q.column_name, q.column_index, q.value, q.reason, q.raw, l.feed "
-                   "FROM quarantine q JOIN loads l ON l.id = q.load_id "
-                   "WHERE ?1 IS NULL OR q.load_id = ?1 ORDER BY q.load_id, q.line"));
+    HL_RETURN_IF_ERROR(st.Prepare(
+        db_,
+        "SELECT q.file, q.line, q.column_name, q.column_index, q.value, q.reason, q.raw, l.feed "
+        "FROM quarantine q JOIN loads l ON l.id = q.load_id "
+        "WHERE ?1 IS NULL OR q.load_id = ?1 ORDER BY q.load_id, q.line"));
     if (load_id) {
       st.Bind(1, *load_id);
     } else {
@@ -329,50 +328,46 @@ class SqliteStore final : public Store {
     return ScanRows(IncidentScan{}, after_incident_id, visit);
   }
 
-  Status ScanRows(const IncidentScan& scan, int64_t after_id,
-                  const std::function<void(const IncidentRow&)>& visit) {
+  Status ScanRows(const IncidentScan& scan, int64_t after_id, const std::function<void(const IncidentRow&)>& visit) {
     IncidentRow row;
-    return ForEachSegment(
-        scan, after_id,
-        [&](const SegmentReader& segment, int64_t first_id, const std::string&, int64_t from, int64_t to) {
-          for (uint32_t i = 0; i < segment.row_count(); ++i) {
-            if (first_id + static_cast<int64_t>(i) <= after_id) continue;
-            row.occurred = segment.occurred(i);
-            if (row.occurred.local_minute < from || row.occurred.local_minute >= to) continue;
-            row.id = first_id + i;
-            row.agency = segment.agency(i);
-            row.crime_type = segment.crime_type(i);
-            row.behaviours = segment.behaviours(i);
-            row.csp_area = segment.csp_area(i);
-            row.lsoa_reported = segment.lsoa_reported(i);
-            row.lsoa_by_point = segment.lsoa_by_point(i);
-            row.source_id = segment.source_id(i);
-            row.offence_code = segment.offence_code(i);
-            row.location_description = segment.location_description(i);
-            row.weapon = segment.weapon(i);
-            uint8_t domestic = segment.domestic_code(i);
-            row.domestic = domestic == 0 ? std::nullopt : std::optional<bool>(domestic == 2);
-            double lon = segment.longitude(i), lat = segment.latitude(i);
-            row.point = std::isnan(lon) || std::isnan(lat) ? std::nullopt
-                                                           : std::optional<GeoPoint>(GeoPoint{lon, lat});
-            row.occurred_note = segment.time_note(i);
-            row.assault_method = segment.assault_method(i);
-            visit(row);
-          }
-        });
+    return ForEachSegment(scan, after_id, [&](const SegmentReader& segment, int64_t first_id, const std::string&,
+                                              int64_t from, int64_t to) {
+      for (uint32_t i = 0; i < segment.row_count(); ++i) {
+        if (first_id + static_cast<int64_t>(i) <= after_id) continue;
+        row.occurred = segment.occurred(i);
+        if (row.occurred.local_minute < from || row.occurred.local_minute >= to) continue;
+        row.id = first_id + i;
+        row.agency = segment.agency(i);
+        row.crime_type = segment.crime_type(i);
+        row.behaviours = segment.behaviours(i);
+        row.csp_area = segment.csp_area(i);
+        row.lsoa_reported = segment.lsoa_reported(i);
+        row.lsoa_by_point = segment.lsoa_by_point(i);
+        row.source_id = segment.source_id(i);
+        row.offence_code = segment.offence_code(i);
+        row.location_description = segment.location_description(i);
+        row.weapon = segment.weapon(i);
+        uint8_t domestic = segment.domestic_code(i);
+        row.domestic = domestic == 0 ? std::nullopt : std::optional<bool>(domestic == 2);
+        double lon = segment.longitude(i), lat = segment.latitude(i);
+        row.point = std::isnan(lon) || std::isnan(lat) ? std::nullopt : std::optional<GeoPoint>(GeoPoint{lon, lat});
+        row.occurred_note = segment.time_note(i);
+        row.assault_method = segment.assault_method(i);
+        visit(row);
+      }
+    });
   }
 
   Status ReadIncidents(const IncidentScan& scan,
                        const std::function<void(int64_t, const Incident&)>& visit) override {
-    return ForEachSegment(scan, INT64_MIN,
-                          [&](const SegmentReader& segment, int64_t first_id, const std::string& file,
-                              int64_t from, int64_t to) {
-                            for (uint32_t i = 0; i < segment.row_count(); ++i) {
-                              int64_t minute = segment.occurred(i).local_minute;
-                              if (minute < from || minute >= to) continue;
-                              visit(first_id + i, segment.ToIncident(i, file));
-                            }
-                          });
+    return ForEachSegment(scan, INT64_MIN, [&](const SegmentReader& segment, int64_t first_id, const std::string& file,
+                                    int64_t from, int64_t to) {
+      for (uint32_t i = 0; i < segment.row_count(); ++i) {
+        int64_t minute = segment.occurred(i).local_minute;
+        if (minute < from || minute >= to) continue;
+        visit(first_id + i, segment.ToIncident(i, file));
+      }
+    });
   }
 
   Result<std::vector<Involvement>> InvolvementsOf(int64_t incident_id) override {
@@ -380,8 +375,7 @@ class SqliteStore final : public Store {
     HL_RETURN_IF_ERROR(st.Prepare(
         db_,
         "SELECT coalesce(p.person_key, ''), v.role, v.age_min, v.age_max, v.sex FROM involvements v "
-        "LEFT JOIN persons p ON p.id = v.person_id WHERE v.incident_id = ? ORDER BY v.role, p.person_key, "
-        "v.id"));
+        "LEFT JOIN persons p ON p.id = v.person_id WHERE v.incident_id = ? ORDER BY v.role, p.person_key, v.id"));
     st.Bind(1, incident_id);
     std::vector<Involvement> out;
     int rc;
@@ -406,11 +400,11 @@ class SqliteStore final : public Store {
     // incident order; a whole-table read in rowid order is sequential, where the index
     // would seek once per row. A catch-up read of a few new rows uses the index.
     const bool whole_table = after_incident_id <= 0;
-    HL_RETURN_IF_ERROR(st.Prepare(
-        db_, whole_table ? "SELECT incident_id, coalesce(person_id, 0), role, age_min, age_max, sex "
-                           "FROM involvements ORDER BY id"
-                         : "SELECT incident_id, coalesce(person_id, 0), role, age_min, age_max, sex "
-                           "FROM involvements WHERE incident_id > ? ORDER BY incident_id, id"));
+    HL_RETURN_IF_ERROR(st.Prepare(db_, whole_table
+                                           ? "SELECT incident_id, coalesce(person_id, 0), role, age_min, age_max, sex "
+                                             "FROM involvements ORDER BY id"
+                                           : "SELECT incident_id, coalesce(person_id, 0), role, age_min, age_max, sex "
+                                             "FROM involvements WHERE incident_id > ? ORDER BY incident_id, id"));
     if (!whole_table) st.Bind(1, after_incident_id);
     InvolvementRow row;
     int rc;
@@ -432,19 +426,18 @@ class SqliteStore final : public Store {
 
   Status ReadAgencyRecords(const std::function<void(int64_t, const AgencyRecord&)>& visit) override {
     Statement st;
-    HL_RETURN_IF_ERROR(st.Prepare(db_,
-                                  "SELECT r.id, l.file, r.line, r.agency, r.record_id, r.event_type, "
-                                  "r.event_date, r.given_name, r.surname, "
-                                  "coalesce(r.date_of_birth, ''), r.sex, coalesce(r.postcode, '') "
-                                  "FROM agency_records r JOIN loads l ON l.id = r.load_id ORDER BY r.id"));
+    HL_RETURN_IF_ERROR(st.Prepare(
+        db_,
+        "SELECT r.id, l.file, r.line, r.agency, r.record_id, r.event_type, r.event_date, r.given_name, r.surname, "
+        "coalesce(r.date_of_birth, ''), r.sex, coalesce(r.postcode, '') "
+        "FROM agency_records r JOIN loads l ON l.id = r.load_id ORDER BY r.id"));
     int rc;
     AgencyRecord record;
     while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
       const int64_t id = st.Int(0);
       auto damaged = [&](const std::string& what) {
         // Names the stored id and the column, never the person's identifiers.
-        return Status::Corruption("store " + path_ + ": agency record " + std::to_string(id) + " has " +
-                                  what);
+        return Status::Corruption("store " + path_ + ": agency record " + std::to_string(id) + " has " + what);
       };
       std::optional<PartnerAgency> agency = PartnerAgencyFromName(st.Text(3));
       if (!agency) return damaged("an unknown agency");
@@ -534,8 +527,7 @@ class SqliteStore final : public Store {
       if (rc == SQLITE_ROW) {
         std::string mode(st.Text(0));
         if (mode == "wal") return Status::Ok();
-        return Status::IoError("store " + path_ + ": cannot switch to the WAL journal (still \"" + mode +
-                               "\")");
+        return Status::IoError("store " + path_ + ": cannot switch to the WAL journal (still \"" + mode + "\")");
       }
       if ((rc & 0xFF) != SQLITE_BUSY || attempt == kAttempts) return Error("switch to the WAL journal");
       sqlite3_sleep(kWaitMilliseconds);
@@ -546,8 +538,7 @@ class SqliteStore final : public Store {
   Result<int> SchemaVersion() {
     Statement probe;
     // A file that is not SQLite fails here, on the first read of its header.
-    if (!probe.Prepare(db_, "SELECT count(*) FROM sqlite_master").ok() ||
-        sqlite3_step(probe.get()) != SQLITE_ROW) {
+    if (!probe.Prepare(db_, "SELECT count(*) FROM sqlite_master").ok() || sqlite3_step(probe.get()) != SQLITE_ROW) {
       if ((sqlite3_errcode(db_) & 0xFF) == SQLITE_NOTADB) {
         return Status::Corruption("store " + path_ + " is not a SQLite database: " + sqlite3_errmsg(db_));
       }
@@ -556,8 +547,7 @@ class SqliteStore final : public Store {
     if (probe.Int(0) == 0) return 0;  // a new, empty file
     Statement st;
     if (!st.Prepare(db_, "SELECT key, value FROM meta WHERE key IN ('application', 'schema_version')").ok()) {
-      return Status::Corruption("store " + path_ +
-                                " is a SQLite file but not a harmlens store (no meta table)");
+      return Status::Corruption("store " + path_ + " is a SQLite file but not a harmlens store (no meta table)");
     }
     std::string application, version;
     while (sqlite3_step(st.get()) == SQLITE_ROW) {
@@ -580,8 +570,8 @@ class SqliteStore final : public Store {
 
   Status NewerSchema(int version) {
     return Status::Corruption("store " + path_ + " has schema version " + std::to_string(version) +
-                              ", newer than this harmlens understands (" +
-                              std::to_string(kSqliteSchemaVersion) + "): upgrade harmlens");
+                              ", newer than this harmlens understands (" + std::to_string(kSqliteSchemaVersion) +
+                              "): upgrade harmlens");
   }
 
   Status Migrate() {
@@ -621,9 +611,9 @@ class SqliteStore final : public Store {
 
   // Segments overlapping [from, to) in commit order, with the first incident id and
   // the source file of each.
-  Status ForEachSegment(
-      const IncidentScan& scan, int64_t after_id,
-      const std::function<void(const SegmentReader&, int64_t, const std::string&, int64_t, int64_t)>& visit) {
+  Status ForEachSegment(const IncidentScan& scan, int64_t after_id,
+                        const std::function<void(const SegmentReader&, int64_t, const std::string&, int64_t,
+                                                 int64_t)>& visit) {
     int64_t from = scan.from_minute.value_or(INT64_MIN);
     int64_t to = scan.to_minute.value_or(INT64_MAX);
     Statement st;
@@ -644,8 +634,7 @@ class SqliteStore final : public Store {
       }
       auto segment = SegmentReader::Open(st.Blob(3));
       if (!segment.ok()) {
-        return segment.status().WithPrefix("store " + path_ + ": segment " + std::to_string(st.Int(0)) +
-                                           ": ");
+        return segment.status().WithPrefix("store " + path_ + ": segment " + std::to_string(st.Int(0)) + ": ");
       }
       visit(*segment, st.Int(1), std::string(st.Text(4)), from, to);
     }
@@ -655,8 +644,8 @@ class SqliteStore final : public Store {
 
   // The statements every batch uses, prepared once.
   struct BatchStatements {
-    Statement upsert_person, find_person, insert_involvement, insert_quarantine, insert_segment, insert_batch,
-        update_totals, next_incident_id, insert_agency_record;
+    Statement upsert_person, find_person, insert_involvement, insert_quarantine, insert_segment,
+        insert_batch, update_totals, next_incident_id, insert_agency_record;
   };
 
   Status PrepareStatements() {
@@ -664,8 +653,7 @@ class SqliteStore final : public Store {
     BatchStatements& s = *statements_;
     HL_RETURN_IF_ERROR(s.upsert_person.Prepare(
         db_, "INSERT INTO persons(agency, person_key) VALUES (?, ?) ON CONFLICT DO NOTHING"));
-    HL_RETURN_IF_ERROR(
-        s.find_person.Prepare(db_, "SELECT id FROM persons WHERE agency = ? AND person_key = ?"));
+    HL_RETURN_IF_ERROR(s.find_person.Prepare(db_, "SELECT id FROM persons WHERE agency = ? AND person_key = ?"));
     HL_RETURN_IF_ERROR(s.insert_involvement.Prepare(
         db_,
         "INSERT INTO involvements(incident_id, person_id, role, age_min, age_max, sex) VALUES (?,?,?,?,?,?) "
@@ -675,10 +663,10 @@ class SqliteStore final : public Store {
         "INSERT INTO agency_records(load_id, line, agency, record_id, event_type, event_date, given_name, "
         "surname, date_of_birth, sex, postcode) VALUES (?,?,?,?,?,?,?,?,?,?,?) "
         "ON CONFLICT(agency, record_id) DO NOTHING"));
-    HL_RETURN_IF_ERROR(s.insert_quarantine.Prepare(db_,
-                                                   "INSERT INTO quarantine(load_id, batch_no, file, line, "
-                                                   "column_name, column_index, value, reason, raw) "
-                                                   "VALUES (?,?,?,?,?,?,?,?,?)"));
+    HL_RETURN_IF_ERROR(s.insert_quarantine.Prepare(
+        db_,
+        "INSERT INTO quarantine(load_id, batch_no, file, line, column_name, column_index, value, reason, raw) "
+        "VALUES (?,?,?,?,?,?,?,?,?)"));
     HL_RETURN_IF_ERROR(s.insert_segment.Prepare(
         db_,
         "INSERT INTO incident_segments(load_id, batch_no, first_incident_id, row_count, min_minute, "
@@ -687,12 +675,12 @@ class SqliteStore final : public Store {
         db_,
         "INSERT INTO load_batches(load_id, batch_no, first_line, last_line, rows_read, rows_stored, "
         "rows_present, rows_quarantined, committed_at) VALUES (?,?,?,?,?,?,?,?,?)"));
-    HL_RETURN_IF_ERROR(
-        s.update_totals.Prepare(db_,
-                                "UPDATE loads SET rows_read = rows_read + ?, rows_stored = rows_stored + ?, "
-                                "rows_present = rows_present + ?, rows_quarantined = rows_quarantined + ?, "
-                                "rows_lsoa_checked = rows_lsoa_checked + ?, "
-                                "rows_lsoa_agreed = rows_lsoa_agreed + ? WHERE id = ?"));
+    HL_RETURN_IF_ERROR(s.update_totals.Prepare(
+        db_,
+        "UPDATE loads SET rows_read = rows_read + ?, rows_stored = rows_stored + ?, "
+        "rows_present = rows_present + ?, rows_quarantined = rows_quarantined + ?, "
+        "rows_lsoa_checked = rows_lsoa_checked + ?, "
+        "rows_lsoa_agreed = rows_lsoa_agreed + ? WHERE id = ?"));
     HL_RETURN_IF_ERROR(s.next_incident_id.Prepare(
         db_, "SELECT coalesce(max(first_incident_id + row_count), 1) FROM incident_segments"));
     return Status::Ok();
@@ -759,8 +747,7 @@ class SqliteStore final : public Store {
   // Adds a batch's counts to its load's totals. InvalidArgument if the load does not
   // exist: the caller's mistake, reported as such before any insert could fail on a
   // foreign key.
-  Status AddToLoadTotals(int64_t load_id, const LoadCounts& counts, int64_t lsoa_checked,
-                         int64_t lsoa_agreed) {
+  Status AddToLoadTotals(int64_t load_id, const LoadCounts& counts, int64_t lsoa_checked, int64_t lsoa_agreed) {
     Statement& totals = statements_->update_totals;
     totals.Bind(1, counts.read);
     totals.Bind(2, counts.stored);
@@ -836,8 +823,7 @@ class SqliteStore final : public Store {
     // The totals first: updating no row means the load does not exist, which is the
     // caller's mistake to report as such (the inserts below would only fail on a
     // foreign key). Any later failure rolls this back with the rest of the batch.
-    HL_RETURN_IF_ERROR(
-        AddToLoadTotals(batch.load_id, counts, batch.rows_lsoa_checked, batch.rows_lsoa_agreed));
+    HL_RETURN_IF_ERROR(AddToLoadTotals(batch.load_id, counts, batch.rows_lsoa_checked, batch.rows_lsoa_agreed));
     int64_t involvements_stored = 0, duplicate_involvements = 0;
     if (!fresh.empty()) {
       if (sqlite3_step(s.next_incident_id.get()) != SQLITE_ROW) {
@@ -866,8 +852,8 @@ class SqliteStore final : public Store {
       }
       involvements_stored -= duplicate_involvements;
     }
-    HL_RETURN_IF_ERROR(RecordBatch(batch.load_id, batch.batch_no, batch.first_line, batch.last_line, counts,
-                                   batch.quarantined));
+    HL_RETURN_IF_ERROR(
+        RecordBatch(batch.load_id, batch.batch_no, batch.first_line, batch.last_line, counts, batch.quarantined));
     if (batch.involvement_rows) {
       const InvolvementRows& rows = *batch.involvement_rows;
       LoadCounts& inv = result.involvement_rows;
@@ -916,8 +902,8 @@ class SqliteStore final : public Store {
       }
     }
     HL_RETURN_IF_ERROR(AddToLoadTotals(batch.load_id, counts, 0, 0));
-    HL_RETURN_IF_ERROR(RecordBatch(batch.load_id, batch.batch_no, batch.first_line, batch.last_line, counts,
-                                   batch.quarantined));
+    HL_RETURN_IF_ERROR(
+        RecordBatch(batch.load_id, batch.batch_no, batch.first_line, batch.last_line, counts, batch.quarantined));
     return counts;
   }
 

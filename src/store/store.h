@@ -24,20 +24,20 @@ namespace harmlens {
 
 // What a load is, recorded before its first batch.
 struct LoadStart {
-  std::string feed;  // the format of the file: "police-uk", "istv", ...
-  std::string file;  // path as given
+  std::string feed;            // the format of the file: "police-uk", "istv", ...
+  std::string file;            // path as given
   int64_t bytes = 0;
-  std::string rules_version;  // behaviour rules the load applied
+  std::string rules_version;   // behaviour rules the load applied
 };
 
 struct LoadRecord {
   int64_t id = 0;
   LoadStart start;
   std::string content_hash;  // BLAKE2b-256 of the file's bytes, hex; "" until finished
-  std::string started_at;    // UTC, ISO 8601
-  std::string finished_at;   // "" while running (or if the process died)
+  std::string started_at;   // UTC, ISO 8601
+  std::string finished_at;  // "" while running (or if the process died)
   bool complete = false;
-  LoadCounts counts;              // the sum of the committed batches
+  LoadCounts counts;        // the sum of the committed batches
   int64_t rows_lsoa_checked = 0;  // rows with coordinates and an LLR LSOA label
   int64_t rows_lsoa_agreed = 0;   // ... whose point lies in the polygon of that LSOA
 };
@@ -57,8 +57,8 @@ struct InvolvementRows {
 // WriteBatch returns OK, or (on any error or crash) none of it is.
 struct IncidentBatch {
   int64_t load_id = 0;
-  int64_t batch_no = 0;    // 0-based within the load
-  int64_t first_line = 0;  // physical lines the batch covers
+  int64_t batch_no = 0;      // 0-based within the load
+  int64_t first_line = 0;    // physical lines the batch covers
   int64_t last_line = 0;
   std::vector<Incident> incidents;
   std::vector<QuarantinedRow> quarantined;
@@ -99,7 +99,7 @@ struct IncidentRow {
   OccurredTime occurred;
   CrimeType crime_type = CrimeType::kOtherCrime;
   BehaviourSet behaviours;
-  std::string_view csp_area;  // "" = outside LLR or no location
+  std::string_view csp_area;        // "" = outside LLR or no location
   std::string_view lsoa_reported;
   std::string_view lsoa_by_point;
   // Added for the analysis engine (the fields above are unchanged).
