@@ -5,15 +5,18 @@
 # after. Only loopback traffic; wrk stops by itself after the duration.
 #   bench/scripts/load_dashboard.sh [--scale 10 --years 10] [--duration 60] [--connections 50]
 #   bench/scripts/load_dashboard.sh --db /tmp/dash10m/store.db     # an existing store, read only
+#   ... --bin OTHER/harmlens     # another build's server over the same store (before/after)
 # Without --db the store is built once and kept in build/bench-dashboard/ (scale 10 x 10
 # years is about 10.8 million police incidents; synth ~2 min, ingest several minutes).
 # Run timed runs under `flock /tmp/harmlens-bench.lock ...` so they do not overlap others.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
 scale=10 years=10 duration=60 connections=50 threads=2 port=18480 db=""
+bin="$here/build/default/src/harmlens"  # the README's build (RelWithDebInfo)
 while (($#)); do
   case "$1" in
     --db) db=$2; shift 2 ;;
+    --bin) bin=$2; shift 2 ;;
     --scale) scale=$2; shift 2 ;;
     --years) years=$2; shift 2 ;;
     --duration) duration=$2; shift 2 ;;

@@ -368,6 +368,13 @@ IncidentFacts::IncidentFacts(std::vector<IncidentFact> facts, const ReferenceGeo
     behaviours_seen_ |= f.behaviours;
   }
   for (int s = 0; s < 4; ++s) months_with_data_[s].assign(months[s].begin(), months[s].end());
+  if (!facts_.empty()) {
+    auto [lo, hi] =
+        std::minmax_element(facts_.begin(), facts_.end(),
+                            [](const IncidentFact& a, const IncidentFact& b) { return a.month < b.month; });
+    month_min_ = lo->month;
+    month_max_ = hi->month;
+  }
   BuildCubes();
 }
 
@@ -378,14 +385,12 @@ void IncidentFacts::BuildCubes() {
   // the engine or FactOf); anything else is left to the row scan.
   if (facts_.empty() || facts_.size() >= std::numeric_limits<uint32_t>::max()) return;
   const int lsoa_count = static_cast<int>(geography_.lsoas().size());
-  int month_min = facts_[0].month;
-  int month_max = facts_[0].month;
+  const int month_min = month_min_;
+  const int month_max = month_max_;
   for (const IncidentFact& f : facts_) {
     if (f.lsoa < -1 || f.lsoa >= lsoa_count || f.csp >= kCspSlotCount || f.day < -1 || f.day > 6 ||
         f.hour < -1 || f.hour > 23)
       return;
-    month_min = std::min(month_min, f.month);
-    month_max = std::max(month_max, f.month);
   }
   const int64_t month_span = int64_t{month_max} - month_min + 1;
   if (month_span > (1 << 20)) return;
@@ -607,14 +612,8 @@ std::optional<CountTable> IncidentFacts::CountByScan(const AnalysisFilter& filte
   int month_base = 0;
   size_t keys = KeySpace(group, geography_.lsoas().size());
   if (group == GroupBy::kMonth) {
-    keys = 1;
-    if (!facts_.empty()) {
-      auto [lo, hi] =
-          std::minmax_element(facts_.begin(), facts_.end(),
-                              [](const IncidentFact& a, const IncidentFact& b) { return a.month < b.month; });
-      month_base = lo->month;
-      keys = static_cast<size_t>(hi->month - lo->month + 1);
-    }
+    month_base = month_min_;
+    keys = static_cast<size_t>(int64_t{month_max_} - month_min_ + 1);
   }
   std::vector<int64_t> counts(keys, 0);
   CountTable table;

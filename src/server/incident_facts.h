@@ -145,6 +145,8 @@ class IncidentFacts {
   std::vector<uint8_t> lsoa_decile_;  // IMD decile of each LSOA index
   std::vector<int> months_with_data_[4];
   uint32_t behaviours_seen_ = 0;
+  int month_min_ = 0;  // the first and last month held (0, 0 when empty)
+  int month_max_ = 0;
   const ReferenceGeography& geography_;
   // Exact counts per cell of (source, crime type, month, place) and of (source, crime
   // type, month, CSP area, day x hour): the map, trend and heat map's questions.
