@@ -25,7 +25,6 @@ while (($#)); do
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
-bin="$here/build/default/src/harmlens"  # the README's build (RelWithDebInfo)
 if [[ -n "$db" ]]; then
   [[ -f "$db" ]] || { echo "no store at $db" >&2; exit 2; }
   work="$here/build/bench-dashboard/given"
@@ -56,7 +55,7 @@ until grep -q "dashboard at" "$log"; do
 done
 echo "== harmlens serve ready in $(echo "$(date +%s.%N) - $start" | bc) s: $(grep 'in memory' "$log")"
 rss() { awk '/VmRSS/ {printf "%.0f MB", $2 / 1024}' "/proc/$pid/status"; }
-echo "== machine: $(nproc) CPUs ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo); harmlens $(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo '?')"
+echo "== machine: $(nproc) CPUs ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo); server $bin (tree $(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo "?"))"
 # The data the run is over, as the server sees it.
 echo "== data: $db ($(du -h "$db" | cut -f1))"
 months=$(curl -s "http://127.0.0.1:$port/api/v1/meta" | /usr/bin/python3 -c '
