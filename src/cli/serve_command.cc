@@ -84,6 +84,7 @@ int RunServe(Env* env, const ServeCommand& command) {
   }
   auto api = Api::Create(env, *facts, engine->get(), command.data_dir, api_options);
   if (!api.ok()) return fail("", api.status());
+  (*api)->PrecomputeOpeningView();
 
   HttpOptions http;
   http.host = command.host;
