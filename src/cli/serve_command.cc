@@ -72,7 +72,8 @@ int RunServe(Env* env, const ServeCommand& command) {
   const auto ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
   std::cerr << "harmlens serve: " << facts->size() << " incidents in memory (" << ms.count() << " ms; engine "
-            << (*engine)->MemoryBytes() / (1 << 20) << " MiB)\n";
+            << (*engine)->MemoryBytes() / (1 << 20) << " MiB, fixed views "
+            << facts->MemoryBytes() / (1 << 20) << " MiB)\n";
 
   ApiOptions api_options;
   api_options.query_timeout = std::chrono::milliseconds(command.query_timeout_ms);

@@ -473,6 +473,12 @@ const IncidentFacts::Cube* IncidentFacts::CubeFor(const AnalysisFilter& filter, 
   return nullptr;
 }
 
+size_t IncidentFacts::MemoryBytes() const {
+  size_t bytes = facts_.capacity() * sizeof(IncidentFact);
+  for (const auto& cube : cubes_) bytes += cube->counts.capacity() * sizeof(uint32_t);
+  return bytes;
+}
+
 bool IncidentFacts::CountsFromCube(const AnalysisFilter& filter, GroupBy group) const {
   int group_dim = -1;
   return CubeFor(filter, group, &group_dim) != nullptr;

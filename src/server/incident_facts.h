@@ -131,6 +131,8 @@ class IncidentFacts {
   uint32_t BehavioursSeen() const { return behaviours_seen_; }
   size_t size() const { return facts_.size(); }
   const std::vector<IncidentFact>& rows() const { return facts_; }
+  // Bytes held by the rows and the pre-aggregated counts.
+  size_t MemoryBytes() const;
   const ReferenceGeography& geography() const { return geography_; }
 
  private:
