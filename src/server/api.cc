@@ -6,9 +6,12 @@
 #include <cmath>
 #include <functional>
 #include <future>
+#include <list>
 #include <map>
+#include <mutex>
 #include <set>
 #include <thread>
+#include <unordered_map>
 
 #include <nlohmann/json.hpp>
 

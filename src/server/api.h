@@ -7,14 +7,10 @@
 
 #include <chrono>
 #include <cstddef>
-#include <future>
-#include <list>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 

@@ -393,7 +393,9 @@ void IncidentFacts::BuildCubes() {
       return;
   }
   const int64_t month_span = int64_t{month_max} - month_min + 1;
-  if (month_span > (1 << 20)) return;
+  // A month before year 0 would be a negative key, which the cubes' grouping reads as "not
+  // grouped": such data (never accepted by ingest) is scanned instead.
+  if (month_span > (1 << 20) || month_min < 0) return;
   // Each field's values lie in [base, base + range).
   auto range_of = [&](Field field) -> std::pair<int, int> {
     switch (field) {
