@@ -6,9 +6,12 @@
 #include <cmath>
 #include <functional>
 #include <future>
+#include <list>
 #include <map>
+#include <mutex>
 #include <set>
 #include <thread>
+#include <unordered_map>
 
 #include <nlohmann/json.hpp>
 
@@ -459,6 +462,45 @@ ApiResponse ErrorResponse(int status, std::string_view code, std::string_view me
   return response;
 }
 
+// The bounded LRU of answers, the pinned answers of the opening view, and the answers
+// being computed, all under one lock. Only pointers are handled under the lock: an answer
+// may be tens of kilobytes.
+struct Api::ResponseCache {
+  using Answer = std::shared_ptr<const ApiResponse>;
+  explicit ResponseCache(size_t most) : capacity(most) {}
+
+  // nullptr if not held. Called with `mutex` held.
+  Answer Find(const std::string& key) {
+    if (auto it = pinned.find(key); it != pinned.end()) return it->second;
+    auto it = index.find(key);
+    if (it == index.end()) return nullptr;
+    entries.splice(entries.begin(), entries, it->second);
+    return it->second->second;
+  }
+  // Keeps an answer worth keeping (200, or a 400 that will be 400 again). Called with
+  // `mutex` held.
+  void Keep(const std::string& key, const Answer& answer) {
+    if (answer->status != 200 && answer->status != 400) return;
+    if (index.count(key) || pinned.count(key)) return;
+    entries.emplace_front(key, answer);
+    index[key] = entries.begin();
+    if (entries.size() > capacity) {
+      index.erase(entries.back().first);
+      entries.pop_back();
+    }
+  }
+
+  const size_t capacity;
+  std::mutex mutex;
+  std::list<std::pair<std::string, Answer>> entries;  // most recent first
+  std::unordered_map<std::string, std::list<std::pair<std::string, Answer>>::iterator> index;
+  std::unordered_map<std::string, Answer> pinned;  // the opening view; a fixed few
+  // Requests being answered, and engine queries still running (perhaps after their
+  // request gave up): a second identical request waits for the first's answer.
+  std::unordered_map<std::string, std::shared_future<Answer>> in_flight;
+  std::unordered_map<std::string, std::shared_future<Answer>> engine_in_flight;
+};
+
 Result<std::unique_ptr<Api>> Api::Create(Env* env, const IncidentFacts& facts, const IncidentTable* engine,
                                          const std::string& data_dir, ApiOptions options) {
   HL_ASSIGN_OR_RETURN(auto lsoas, env->ReadFile(data_dir + "/reference/" + std::string(kLsoaBoundariesFile)));
@@ -474,7 +516,8 @@ Api::Api(const IncidentFacts& facts, ApiOptions options, std::string lsoa_geojso
       engine_(engine),
       options_(std::move(options)),
       lsoa_geojson_(std::move(lsoa_geojson)),
-      district_geojson_(std::move(district_geojson)) {
+      district_geojson_(std::move(district_geojson)),
+      cache_(std::make_shared<ResponseCache>(options_.cached_responses)) {
   // spdep poly2nb's default snap, sqrt(.Machine$double.eps), in degrees (as `harmlens hotspots`).
   constexpr double kQueenSnapDegrees = 1.4901161193847656e-08;
   const ReferenceGeography& geography = facts_.geography();
@@ -510,44 +553,66 @@ std::optional<Permission> Api::PermissionFor(std::string_view path) const {
   return it->second;
 }
 
-ApiResponse Api::Handle(const ApiRequest& request) const {
-  // The cache key holds everything the answer depends on: path, parameters in order, and
-  // what the principal may see.
+namespace {
+
+// The cache key holds everything the answer depends on: path, parameters in order, and
+// what the principal may see.
+std::string CacheKey(const ApiRequest& request) {
   std::string key = request.path;
   for (const auto& [name, value] : request.params) key += "\n" + name + "=" + value;
   key += "\n#" + std::to_string(static_cast<int>(request.principal.role));
   for (uint8_t s : request.principal.sources) key += "," + std::to_string(s);
   for (const std::string& c : request.principal.csp_areas) key += "," + c;
-  std::shared_ptr<const ApiResponse> cached;
-  {
-    // Only the pointer is taken under the lock: a response may be tens of kilobytes.
-    std::lock_guard<std::mutex> lock(cache_mutex_);
-    auto it = cache_index_.find(key);
-    if (it != cache_index_.end()) {
-      cache_.splice(cache_.begin(), cache_, it->second);
-      cached = it->second->second;
-    }
-  }
-  if (cached) return *cached;
-  ApiResponse response = Route(request);
-  if (response.status == 200 || response.status == 400) {
-    auto shared = std::make_shared<const ApiResponse>(response);
-    std::lock_guard<std::mutex> lock(cache_mutex_);
-    if (!cache_index_.count(key)) {
-      cache_.emplace_front(key, std::move(shared));
-      cache_index_[key] = cache_.begin();
-      if (cache_.size() > options_.cached_responses) {
-        cache_index_.erase(cache_.back().first);
-        cache_.pop_back();
-      }
-    }
-  }
-  return response;
+  return key;
 }
 
-ApiResponse Api::Route(const ApiRequest& request) const {
+}  // namespace
+
+ApiResponse Api::Handle(const ApiRequest& request) const {
+  const std::string key = CacheKey(request);
+  std::shared_future<ResponseCache::Answer> other;
+  std::promise<ResponseCache::Answer> mine;
+  {
+    std::lock_guard<std::mutex> lock(cache_->mutex);
+    if (ResponseCache::Answer held = cache_->Find(key)) return *held;
+    auto it = cache_->in_flight.find(key);
+    if (it != cache_->in_flight.end()) {
+      other = it->second;
+    } else {
+      cache_->in_flight.emplace(key, mine.get_future().share());
+    }
+  }
+  if (other.valid()) {
+    // The same request is being answered: wait for that answer rather than compute it
+    // again, so a burst of one uncached request costs one computation.
+    if (other.wait_for(options_.query_timeout) == std::future_status::ready) return *other.get();
+    return Timeout(options_.query_timeout);
+  }
+  auto answer = std::make_shared<const ApiResponse>(Route(request, options_.query_timeout));
+  {
+    std::lock_guard<std::mutex> lock(cache_->mutex);
+    cache_->Keep(key, answer);
+    cache_->in_flight.erase(key);
+  }
+  mine.set_value(answer);
+  return *answer;
+}
+
+void Api::PrecomputeOpeningView() {
+  // A generous time limit: this runs once, before the first request.
+  constexpr std::chrono::milliseconds kOpeningTimeLimit{60000};
+  for (const char* path : {"/api/v1/meta", "/api/v1/spb", "/api/v1/measures"}) {
+    ApiRequest request{path, {}, {}};
+    auto answer = std::make_shared<const ApiResponse>(Route(request, kOpeningTimeLimit));
+    if (answer->status != 200) continue;  // answered per request as usual
+    std::lock_guard<std::mutex> lock(cache_->mutex);
+    cache_->pinned[CacheKey(request)] = answer;
+  }
+}
+
+ApiResponse Api::Route(const ApiRequest& request, std::chrono::milliseconds time_limit) const {
   const std::string& path = request.path;
-  const Deadline deadline = std::chrono::steady_clock::now() + options_.query_timeout;
+  const Deadline deadline = std::chrono::steady_clock::now() + time_limit;
 
   if (path == "/api/v1/geography/lsoas" || path == "/api/v1/geography/districts") {
     if (!request.params.empty())
@@ -627,7 +692,7 @@ ApiResponse Api::Route(const ApiRequest& request) const {
   }
   if (path == "/api/v1/hotspots") return HotSpots(request);
 
-  if (path == "/api/v1/query") return EngineQuery(request);
+  if (path == "/api/v1/query") return EngineQuery(request, CacheKey(request));
 
   const bool is_counts = path == "/api/v1/counts";
   std::set<std::string> extra;
@@ -640,7 +705,7 @@ ApiResponse Api::Route(const ApiRequest& request) const {
 
   if (is_counts) {
     auto table = facts_.Count(filter, *query.group, deadline);
-    if (!table) return Timeout(options_.query_timeout);
+    if (!table) return Timeout(time_limit);
     std::vector<std::pair<int, int64_t>> rows = table->rows;
     if (query.sort_by_incidents) {
       std::stable_sort(rows.begin(), rows.end(),
@@ -682,7 +747,7 @@ ApiResponse Api::Route(const ApiRequest& request) const {
     all_time.from_month.reset();
     all_time.to_month.reset();
     auto table = facts_.Count(all_time, GroupBy::kMonth, deadline);
-    if (!table) return Timeout(options_.query_timeout);
+    if (!table) return Timeout(time_limit);
     std::map<int, int64_t> counts = ToMap(*table);
     json series = json::array();
     if (!coverage.empty()) {
@@ -747,7 +812,7 @@ ApiResponse Api::Route(const ApiRequest& request) const {
         } else {
           if (!series) {
             series = facts_.CountBehaviourSeries(all_time, deadline);  // one pass for every tile
-            if (!series) return Timeout(options_.query_timeout);
+            if (!series) return Timeout(time_limit);
           }
           const int index = static_cast<int>(b);
           tile["status"] = "ok";
@@ -812,7 +877,7 @@ ApiResponse Api::Route(const ApiRequest& request) const {
         young.victim_ages =
             (1u << static_cast<int>(AgeGroup::kUnder18)) | (1u << static_cast<int>(AgeGroup::k18To24));
         auto under25 = facts_.Count(young, GroupBy::kMonth, deadline);
-        if (!all || !under25) return Timeout(options_.query_timeout);
+        if (!all || !under25) return Timeout(time_limit);
         out["status"] = "ok";
         out.update(Progress(ToMap(*all), coverage));
         out["under_25"] = Progress(ToMap(*under25), coverage);
@@ -827,9 +892,49 @@ ApiResponse Api::Route(const ApiRequest& request) const {
                        "no such route: " + path.substr(0, 128) + " (docs/api.md lists them)");
 }
 
+namespace {
+
+// The body of an engine query's answer (or its refusal).
+ApiResponse RenderQueryAnswer(const Result<QueryResult>& answer, const Query& query, int limit, int offset,
+                              const ApiOptions& options) {
+  if (!answer.ok()) {
+    if (answer.status().code() == StatusCode::kInvalidArgument) {
+      return ErrorResponse(400, "bad_query", answer.status().message());
+    }
+    return ErrorResponse(500, "internal", "the query failed: " + answer.status().message());
+  }
+  const QueryResult& result = *answer;
+  json out;
+  json dimensions = json::array();
+  for (Dimension d : result.dimensions) dimensions.push_back(DimensionName(d));
+  out["dimensions"] = dimensions;
+  out["columns"] = ResultColumnNames(result);
+  out["incidents"] = result.incidents;
+  out["harm_days"] = std::round(result.harm_days * 100.0) / 100.0;
+  out["harm_weights_version"] = result.harm_weights_version;
+  out["denominator"] = result.denominator;
+  out["notes"] = result.notes;
+  out["total_rows"] = result.rows.size();
+  out["offset"] = offset;
+  out["limit"] = limit;
+  uint32_t sources = 0;
+  for (Agency a : query.sources) sources |= 1u << static_cast<int>(a);
+  out["synthetic_sources"] = SyntheticSources(options, sources);
+  const auto cells = ResultCells(result);
+  json rows = json::array();
+  for (size_t i = static_cast<size_t>(offset);
+       i < cells.size() && i < static_cast<size_t>(offset) + static_cast<size_t>(limit); ++i) {
+    rows.push_back(cells[i]);
+  }
+  out["rows"] = rows;
+  return JsonResponse(out);
+}
+
+}  // namespace
+
 // The analysis engine's query (src/engine/query.h) over HTTP: its own field names as
 // parameters (the same as the CLI's field=value), plus limit and offset for paging.
-ApiResponse Api::EngineQuery(const ApiRequest& request) const {
+ApiResponse Api::EngineQuery(const ApiRequest& request, const std::string& cache_key) const {
   if (!engine_) {
     return ErrorResponse(501, "not_implemented", "this server was started without the analysis engine");
   }
@@ -885,43 +990,35 @@ ApiResponse Api::EngineQuery(const ApiRequest& request) const {
     query.csp_areas = allowed;
   }
   // The engine has no cancellation: the query runs on its own thread and the request
-  // stops waiting at the time limit (the thread finishes and its answer is dropped).
-  auto promise = std::make_shared<std::promise<Result<QueryResult>>>();
-  std::future<Result<QueryResult>> future = promise->get_future();
-  std::thread([engine = engine_, query, promise] { promise->set_value(RunQuery(*engine, query)); }).detach();
-  if (future.wait_for(options_.query_timeout) != std::future_status::ready)
-    return Timeout(options_.query_timeout);
-  Result<QueryResult> result = future.get();
-  if (!result.ok()) {
-    if (result.status().code() == StatusCode::kInvalidArgument) {
-      return ErrorResponse(400, "bad_query", result.status().message());
+  // stops waiting at the time limit. The thread still leaves its answer in the cache, and
+  // an identical request meanwhile waits for that thread instead of starting another, so
+  // a slow query never runs twice at once.
+  std::shared_future<ResponseCache::Answer> answer;
+  {
+    std::lock_guard<std::mutex> lock(cache_->mutex);
+    auto it = cache_->engine_in_flight.find(cache_key);
+    if (it != cache_->engine_in_flight.end()) {
+      answer = it->second;
+    } else {
+      auto promise = std::make_shared<std::promise<ResponseCache::Answer>>();
+      answer = promise->get_future().share();
+      cache_->engine_in_flight.emplace(cache_key, answer);
+      std::thread([engine = engine_, query, promise, cache = cache_, cache_key, limit, offset,
+                   options = options_] {
+        auto done = std::make_shared<const ApiResponse>(
+            RenderQueryAnswer(RunQuery(*engine, query), query, limit, offset, options));
+        {
+          std::lock_guard<std::mutex> done_lock(cache->mutex);
+          cache->Keep(cache_key, done);
+          cache->engine_in_flight.erase(cache_key);
+        }
+        promise->set_value(done);
+      }).detach();
     }
-    return ErrorResponse(500, "internal", "the query failed: " + result.status().message());
   }
-  json out;
-  json dimensions = json::array();
-  for (Dimension d : result->dimensions) dimensions.push_back(DimensionName(d));
-  out["dimensions"] = dimensions;
-  out["columns"] = ResultColumnNames(*result);
-  out["incidents"] = result->incidents;
-  out["harm_days"] = std::round(result->harm_days * 100.0) / 100.0;
-  out["harm_weights_version"] = result->harm_weights_version;
-  out["denominator"] = result->denominator;
-  out["notes"] = result->notes;
-  out["total_rows"] = result->rows.size();
-  out["offset"] = offset;
-  out["limit"] = limit;
-  uint32_t sources = 0;
-  for (Agency a : query.sources) sources |= 1u << static_cast<int>(a);
-  out["synthetic_sources"] = SyntheticSources(options_, sources);
-  const auto cells = ResultCells(*result);
-  json rows = json::array();
-  for (size_t i = static_cast<size_t>(offset);
-       i < cells.size() && i < static_cast<size_t>(offset) + static_cast<size_t>(limit); ++i) {
-    rows.push_back(cells[i]);
-  }
-  out["rows"] = rows;
-  return JsonResponse(out);
+  if (answer.wait_for(options_.query_timeout) != std::future_status::ready)
+    return Timeout(options_.query_timeout);
+  return *answer.get();
 }
 
 // Getis-Ord Gi* over the 611 LSOAs (queen contiguity including the zone itself) of the

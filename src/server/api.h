@@ -7,13 +7,10 @@
 
 #include <chrono>
 #include <cstddef>
-#include <list>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -60,15 +57,21 @@ class Api {
 
   // The permission a route needs; nullopt if there is no such route.
   std::optional<Permission> PermissionFor(std::string_view path) const;
-  // Answers an authorised request.
+  // Answers an authorised request. Identical requests in flight at once are computed
+  // once: the others wait for that answer (up to the time limit).
   ApiResponse Handle(const ApiRequest& request) const;
+  // Answers the requests the dashboard opens with and that take no filters (meta, SPB
+  // tiles, Home Office measures) once, now, and keeps them outside the bounded cache: the
+  // data does not change while serving, and these are the most asked.
+  void PrecomputeOpeningView();
 
   Api(const IncidentFacts& facts, ApiOptions options, std::string lsoa_geojson, std::string district_geojson,
       const IncidentTable* engine = nullptr);
 
  private:
-  ApiResponse Route(const ApiRequest& request) const;
-  ApiResponse EngineQuery(const ApiRequest& request) const;
+  struct ResponseCache;
+  ApiResponse Route(const ApiRequest& request, std::chrono::milliseconds time_limit) const;
+  ApiResponse EngineQuery(const ApiRequest& request, const std::string& cache_key) const;
   ApiResponse HotSpots(const ApiRequest& request) const;
   const IncidentFacts& facts_;
   const IncidentTable* engine_;
@@ -78,12 +81,10 @@ class Api {
   // LSOA queen contiguity including the zone itself (Gi*'s weights); empty if the
   // boundaries could not be read as zones, and /hotspots then says so.
   std::optional<Neighbours> lsoa_neighbours_;
-
-  // Recent responses by request (the data never changes while serving).
-  mutable std::mutex cache_mutex_;
-  using CachedResponse = std::pair<std::string, std::shared_ptr<const ApiResponse>>;
-  mutable std::list<CachedResponse> cache_;  // most recent first
-  mutable std::unordered_map<std::string, std::list<CachedResponse>::iterator> cache_index_;
+  // Recent responses by request (the data never changes while serving), and the ones
+  // being computed. Shared with engine queries' threads, which may finish after their
+  // request gave up and still leave their answer for the next one.
+  std::shared_ptr<ResponseCache> cache_;
 };
 
 }  // namespace harmlens

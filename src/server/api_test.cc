@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include <map>
 
 #include <nlohmann/json.hpp>
@@ -241,6 +243,30 @@ TEST_F(ApiTest, stops_a_query_that_runs_past_its_time_limit) {
   ApiResponse response = Get("/api/v1/counts", {{"group", "csp"}});
   EXPECT_EQ(response.status, 503);
   EXPECT_EQ(json::parse(response.body)["code"], "query_timeout");
+}
+
+TEST_F(ApiTest, keeps_the_precomputed_opening_view_and_answers_identical_requests_at_once_alike) {
+  // A time limit no query can meet: only what was precomputed (with its own limit) answers.
+  ApiOptions options;
+  options.query_timeout = std::chrono::milliseconds(-1);
+  Use({{.month = 1, .behaviours = 1u}, {.source = Agency::kEmergencyDepartment, .month = 2}}, options);
+  EXPECT_EQ(Get("/api/v1/spb").status, 503);
+  api_->PrecomputeOpeningView();
+  EXPECT_EQ(Get("/api/v1/spb").status, 200);
+  EXPECT_EQ(Get("/api/v1/measures").status, 200);
+  EXPECT_EQ(Get("/api/v1/spb", {{"source", "police-uk"}}).status, 503);  // with filters: per request
+
+  Use({{.lsoa = kBlaby002A, .csp = kBlaby}, {.lsoa = kLeicester041A, .csp = kLeicester}});
+  std::vector<std::thread> threads;
+  std::vector<ApiResponse> answers(16);
+  for (size_t i = 0; i < answers.size(); ++i) {
+    threads.emplace_back([&, i] { answers[i] = Get("/api/v1/counts", {{"group", "lsoa"}}); });
+  }
+  for (std::thread& t : threads) t.join();
+  for (const ApiResponse& answer : answers) {
+    EXPECT_EQ(answer.status, 200);
+    EXPECT_EQ(answer.body, answers[0].body);
+  }
 }
 
 }  // namespace

@@ -1,9 +1,9 @@
-// What the dashboard counts: a compact in-memory copy of every stored incident (16 bytes
-// each: month, day, hour, LSOA, CSP area, crime type, behaviours, source, weapon, victim
-// and perpetrator age group and sex) and one filtered group-by over it. This is the
-// server's own stop-gap until the analysis engine (src/engine/query.h) is merged; the
-// routes see only AnalysisFilter / GroupBy / CountTable, so the engine replaces this
-// file without a route changing. Immutable after Load: any number of threads may query.
+// What the dashboard's fixed views count: a compact copy of every incident (16 bytes each:
+// month, day, hour, LSOA, CSP area, crime type, behaviours, source, weapon, victim and
+// perpetrator age group and sex) made from the analysis engine's columns, exact counts
+// pre-aggregated over the dimensions the map and charts filter and group by, and one
+// filtered group-by answered from those counts when it can and by a row scan otherwise.
+// Immutable after construction: any number of threads may query.
 #pragma once
 
 #include <array>
@@ -21,6 +21,8 @@
 #include "store/store.h"
 
 namespace harmlens {
+
+class IncidentTable;
 
 // Age at the incident, in the groups the Home Office measures use. A band that straddles
 // a boundary (an A&E band 15-24) is kUnknown, never guessed.
@@ -46,6 +48,7 @@ struct IncidentFact {
   uint8_t weapon = 0;       // Weapon value
   uint8_t victim = 0;       // AgeGroup | Sex << 4 of the first victim
   uint8_t perpetrator = 0;  // the same for the first suspect or offender
+  bool operator==(const IncidentFact&) const = default;
 };
 static_assert(sizeof(IncidentFact) == 16);
 
@@ -96,13 +99,21 @@ using Deadline = std::chrono::steady_clock::time_point;
 
 class IncidentFacts {
  public:
-  // Reads every stored incident once. `geography` must outlive the facts.
-  static Result<std::unique_ptr<IncidentFacts>> Load(Store* store, const ReferenceGeography& geography);
-  // From facts already built (tests, benchmarks).
+  // From the analysis engine's columns, so the server reads the store once and both
+  // paths count the same incidents. `table` (and its geography) must outlive the facts.
+  static std::unique_ptr<IncidentFacts> FromTable(const IncidentTable& table);
+  // From facts already built (tests, benchmarks). `geography` must outlive the facts.
   IncidentFacts(std::vector<IncidentFact> facts, const ReferenceGeography& geography);
+  ~IncidentFacts();
 
   // Counts the incidents passing `filter`, grouped; nullopt if `deadline` passes first.
+  // From the pre-aggregated counts when the filter and grouping fall within one of them
+  // (then the cost does not grow with the incidents), else by CountByScan.
   std::optional<CountTable> Count(const AnalysisFilter& filter, GroupBy group, Deadline deadline) const;
+  // The same answer from every row: the reference the fast path is tested against.
+  std::optional<CountTable> CountByScan(const AnalysisFilter& filter, GroupBy group, Deadline deadline) const;
+  // Whether Count would answer from the pre-aggregated counts (tests, benchmarks).
+  bool CountsFromCube(const AnalysisFilter& filter, GroupBy group) const;
 
   // Monthly counts and contributing sources of every behaviour in one pass (the SPB
   // tiles): an incident counts under each behaviour it carries; `filter.behaviours` is
@@ -119,15 +130,29 @@ class IncidentFacts {
   // Behaviours carried by at least one stored incident.
   uint32_t BehavioursSeen() const { return behaviours_seen_; }
   size_t size() const { return facts_.size(); }
+  const std::vector<IncidentFact>& rows() const { return facts_; }
+  // Bytes held by the rows and the pre-aggregated counts.
+  size_t MemoryBytes() const;
   const ReferenceGeography& geography() const { return geography_; }
 
  private:
+  struct Cube;
   bool Passes(const IncidentFact& f, const AnalysisFilter& filter) const;
+  void BuildCubes();
+  // The cube that can answer, or nullptr, and which of its dimensions holds the grouping.
+  const Cube* CubeFor(const AnalysisFilter& filter, GroupBy group, int* group_dim) const;
+  std::optional<CountTable> CountFromCube(const Cube& cube, int group_dim, const AnalysisFilter& filter,
+                                          GroupBy group, Deadline deadline) const;
   std::vector<IncidentFact> facts_;
   std::vector<uint8_t> lsoa_decile_;  // IMD decile of each LSOA index
   std::vector<int> months_with_data_[4];
   uint32_t behaviours_seen_ = 0;
+  int month_min_ = 0;  // the first and last month held (0, 0 when empty)
+  int month_max_ = 0;
   const ReferenceGeography& geography_;
+  // Exact counts per cell of (source, crime type, month, place) and of (source, crime
+  // type, month, CSP area, day x hour): the map, trend and heat map's questions.
+  std::vector<std::unique_ptr<Cube>> cubes_;
 };
 
 // Builds the fact of one incident (exposed for tests).

@@ -109,9 +109,15 @@ try {
   });
 
   await check("the day x hour heat map follows the sources: none for police.uk alone, cells for the extract", async () => {
-    await page.selectOption("#filter-crime-type", "");
+    // One change at a time, each waited for: when the server answers in milliseconds, the
+    // re-draw for the first change can land before the second is made and be taken for it.
     let g = await generation();
+    await page.selectOption("#filter-crime-type", "");
+    await changed(g);
+    g = await generation();
     await page.uncheck("#filter-source input[value=police-extract]");
+    await changed(g);
+    g = await generation();
     await page.uncheck("#filter-source input[value=emergency-department]");
     await changed(g);
     assert.match(await page.textContent("#heatmap"), /police\.uk gives the month only/);
