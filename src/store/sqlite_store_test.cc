@@ -178,10 +178,10 @@ class SqliteStoreTest : public ::testing::Test {
 
 // --- Opening ---------------------------------------------------------------------
 
-TEST_F(SqliteStoreTest, creating_a_new_store_records_schema_version_1_in_wal_mode) {
+TEST_F(SqliteStoreTest, creating_a_new_store_records_schema_version_2_in_wal_mode) {
   ASSERT_NE(Open(), nullptr);
   RawDb raw(path_);
-  EXPECT_EQ(raw.Text("SELECT value FROM meta WHERE key = 'schema_version'"), "1");
+  EXPECT_EQ(raw.Text("SELECT value FROM meta WHERE key = 'schema_version'"), std::to_string(kSqliteSchemaVersion));
   EXPECT_EQ(raw.Text("SELECT value FROM meta WHERE key = 'application'"), "harmlens");
   EXPECT_EQ(raw.Text("PRAGMA journal_mode"), "wal");
   EXPECT_EQ(raw.Int("PRAGMA page_size"), 65536);
@@ -198,7 +198,7 @@ TEST_F(SqliteStoreTest, reopening_a_store_keeps_its_data_and_schema) {
   ASSERT_NE(store, nullptr);
   EXPECT_EQ(*store->CountIncidents(), 2);
   RawDb raw(path_);
-  EXPECT_EQ(raw.Text("SELECT value FROM meta WHERE key = 'schema_version'"), "1");
+  EXPECT_EQ(raw.Text("SELECT value FROM meta WHERE key = 'schema_version'"), std::to_string(kSqliteSchemaVersion));
   EXPECT_EQ(raw.Int("SELECT count(*) FROM meta"), 2);
 }
 
@@ -301,8 +301,8 @@ TEST_F(SqliteStoreTest, refuses_a_store_whose_schema_is_newer_than_this_harmlens
   ASSERT_FALSE(store.ok());
   EXPECT_EQ(store.status().code(), StatusCode::kCorruption);
   EXPECT_EQ(store.status().message(), "store " + path_ +
-                                          " has schema version 99, newer than this harmlens understands (1): "
-                                          "upgrade harmlens");
+                                          " has schema version 99, newer than this harmlens understands (" +
+                                          std::to_string(kSqliteSchemaVersion) + "): upgrade harmlens");
 }
 
 TEST_F(SqliteStoreTest, refuses_a_store_whose_schema_version_is_not_a_version_number) {
@@ -340,7 +340,7 @@ TEST_F(SqliteStoreTest, stores_opened_at_once_on_a_new_file_all_open_and_migrate
       EXPECT_TRUE(outcomes[i].ok()) << "round " << round << " opener " << i << ": " << outcomes[i].ToString();
     }
     RawDb raw(path);
-    EXPECT_EQ(raw.Text("SELECT value FROM meta WHERE key = 'schema_version'"), "1");
+    EXPECT_EQ(raw.Text("SELECT value FROM meta WHERE key = 'schema_version'"), std::to_string(kSqliteSchemaVersion));
     EXPECT_EQ(raw.Int("SELECT count(*) FROM crime_types"), kCrimeTypeCount);
   }
 }
@@ -763,6 +763,115 @@ TEST_F(SqliteStoreTest, scan_keeps_incidents_from_the_first_minute_up_to_but_not
   ASSERT_EQ(read.size(), 2u);
   EXPECT_EQ(read.at(2).source_id, "feb");
   EXPECT_EQ(read.at(3).source_id, "feb-last");
+}
+
+// The per-cell counts the store keeps against the incidents themselves, counted one by
+// one through ScanIncidents (what the Store base class does for a store without counts).
+class RowByRowCounts final : public Store {
+ public:
+  explicit RowByRowCounts(Store* inner) : inner_(inner) {}
+  Result<int64_t> BeginLoad(const LoadStart& s) override { return inner_->BeginLoad(s); }
+  Result<BatchCounts> WriteBatch(const IncidentBatch& b) override { return inner_->WriteBatch(b); }
+  Result<LoadCounts> WriteAgencyRecords(const AgencyRecordBatch& b) override { return inner_->WriteAgencyRecords(b); }
+  Status FinishLoad(int64_t id, const std::string& hash) override { return inner_->FinishLoad(id, hash); }
+  Result<std::vector<LoadRecord>> ListLoads() override { return inner_->ListLoads(); }
+  Result<std::vector<QuarantinedRow>> ListQuarantine(std::optional<int64_t> id) override {
+    return inner_->ListQuarantine(id);
+  }
+  Result<int64_t> CountIncidents() override { return inner_->CountIncidents(); }
+  Status ScanIncidents(const IncidentScan& scan, const std::function<void(const IncidentRow&)>& visit) override {
+    return inner_->ScanIncidents(scan, visit);
+  }
+  Status ReadIncidents(const IncidentScan& scan,
+                       const std::function<void(int64_t, const Incident&)>& visit) override {
+    return inner_->ReadIncidents(scan, visit);
+  }
+  Result<std::vector<Involvement>> InvolvementsOf(int64_t id) override { return inner_->InvolvementsOf(id); }
+  Status ScanIncidentsAfter(int64_t after, const std::function<void(const IncidentRow&)>& visit) override {
+    return inner_->ScanIncidentsAfter(after, visit);
+  }
+  Status ScanInvolvements(int64_t after, const std::function<void(const InvolvementRow&)>& visit) override {
+    return inner_->ScanInvolvements(after, visit);
+  }
+  Status ReadAgencyRecords(const std::function<void(int64_t, const AgencyRecord&)>& visit) override {
+    return inner_->ReadAgencyRecords(visit);
+  }
+  Status CheckIntegrity() override { return inner_->CheckIntegrity(); }
+
+ private:
+  Store* inner_;
+};
+
+// Counts by cell as "agency|type|month|behaviours|area|lsoa" -> incidents, added up.
+std::map<std::string, int64_t> CellsOf(Store* store, std::optional<YearMonth> from = std::nullopt,
+                                       std::optional<YearMonth> to = std::nullopt) {
+  std::map<std::string, int64_t> cells;
+  Status s = store->ScanIncidentCounts(from, to, [&](const IncidentCount& c) {
+    cells[std::to_string(static_cast<int>(c.agency)) + "|" + std::to_string(static_cast<int>(c.crime_type)) + "|" +
+          c.month.ToString() + "|" + std::to_string(c.behaviours.bits()) + "|" + std::string(c.csp_area) + "|" +
+          (c.has_lsoa ? "lsoa" : "-")] += c.incidents;
+  });
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  return cells;
+}
+
+// A mix of cells: areas, no area but an LSOA, no location, behaviours, months, sources.
+void WriteMixedBatches(Store* store, int64_t load) {
+  std::vector<Incident> first, second;
+  for (int i = 0; i < 40; ++i) {
+    Incident inc = MakeIncident("m" + std::to_string(i), MonthMinute(2022, 1 + i % 3) + i);
+    inc.crime_type = i % 4 == 0 ? CrimeType::kRobbery : CrimeType::kBurglary;
+    if (i % 5 == 0) inc.location.csp_area = "E07000129";
+    if (i % 7 == 0) {
+      inc.location.csp_area.clear();
+      inc.location.lsoa_reported = "E01000001";
+    }
+    if (i % 11 == 0) inc.location.csp_area.clear();
+    if (i % 6 == 0) inc.behaviours.Add(HarmfulBehaviour::kSeriousViolence);
+    if (i % 9 == 0) inc.source.agency = Agency::kPoliceExtract;
+    (i < 25 ? first : second).push_back(inc);
+  }
+  second.push_back(first[3]);  // already present: counted once
+  auto a = store->WriteBatch(MakeBatch(load, 0, first));
+  auto b = store->WriteBatch(MakeBatch(load, 1, second));
+  EXPECT_TRUE(a.ok() && b.ok());
+}
+
+TEST_F(SqliteStoreTest, incident_counts_agree_with_counting_the_incidents_one_by_one) {
+  auto store = Open();
+  WriteMixedBatches(store.get(), Begin(store.get()));
+  RowByRowCounts row_by_row(store.get());
+  std::map<std::string, int64_t> kept = CellsOf(store.get());
+  EXPECT_EQ(kept, CellsOf(&row_by_row));
+  int64_t total = 0;
+  for (const auto& [cell, n] : kept) total += n;
+  EXPECT_EQ(total, 40);
+  const YearMonth feb{2022, 2};
+  EXPECT_EQ(CellsOf(store.get(), feb, feb), CellsOf(&row_by_row, feb, feb));
+  EXPECT_EQ(CellsOf(store.get(), feb, std::nullopt), CellsOf(&row_by_row, feb, std::nullopt));
+  EXPECT_EQ(CellsOf(store.get(), std::nullopt, feb), CellsOf(&row_by_row, std::nullopt, feb));
+  EXPECT_TRUE(CellsOf(store.get(), YearMonth{2023, 1}, std::nullopt).empty());
+}
+
+TEST_F(SqliteStoreTest, opening_a_schema_1_store_counts_its_stored_incidents) {
+  std::map<std::string, int64_t> expected;
+  {
+    auto store = Open();
+    WriteMixedBatches(store.get(), Begin(store.get()));
+    RowByRowCounts row_by_row(store.get());
+    expected = CellsOf(&row_by_row);
+  }
+  {
+    // Back to schema 1 as it was: no incident_counts table.
+    RawDb raw(path_);
+    raw.Exec("DROP TABLE incident_counts; UPDATE meta SET value = '1' WHERE key = 'schema_version'");
+  }
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  RawDb raw(path_);
+  EXPECT_EQ(raw.Text("SELECT value FROM meta WHERE key = 'schema_version'"), std::to_string(kSqliteSchemaVersion));
+  EXPECT_EQ(CellsOf(store.get()), expected);
+  EXPECT_TRUE(store->CheckIntegrity().ok());
 }
 
 TEST_F(SqliteStoreTest, read_incidents_returns_every_field) {
