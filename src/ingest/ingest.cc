@@ -4,7 +4,9 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
+#include <cstring>
 #include <deque>
 #include <map>
 #include <memory>
@@ -19,6 +21,7 @@
 #include "ingest/police_extract.h"
 #include "ingest/police_uk.h"
 #include "model/behaviour_rules.h"
+#include "store/incident_segment.h"
 
 namespace harmlens {
 namespace {
@@ -200,6 +203,168 @@ bool ParseFile(Parser& parser, std::string_view bytes, int64_t batch_rows, Batch
   return true;
 }
 
+// Work that must be done in batch order (the file hash, numbering identical ASB rows,
+// handing batches to the writer) while parsing runs on several threads: a worker waits
+// for its batch's turn. Cancel() releases every waiter.
+class Turns {
+ public:
+  // False if cancelled.
+  bool Wait(int64_t turn) {
+    std::unique_lock lock(mu_);
+    cond_.wait(lock, [&] { return next_ == turn || cancelled_; });
+    return !cancelled_;
+  }
+  void Done() {
+    std::lock_guard lock(mu_);
+    ++next_;
+    cond_.notify_all();
+  }
+  void Cancel() {
+    std::lock_guard lock(mu_);
+    cancelled_ = true;
+    cond_.notify_all();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cond_;
+  int64_t next_ = 0;
+  bool cancelled_ = false;
+};
+
+// A stretch of whole lines of a police.uk file: one batch. police.uk records never hold
+// a line break (CsvOptions: an unclosed quote ends at its line), so a record is a line
+// and a file splits into batches at line ends without parsing it.
+struct LineStretch {
+  int64_t batch_no = 0;
+  size_t begin = 0, end = 0;  // bytes [begin, end)
+  int64_t first_line = 0;     // physical line at `begin`
+  bool last = false;          // ends at the end of the file
+};
+
+// Hands out consecutive stretches of `lines` lines each, from the first record on.
+class LineStretches {
+ public:
+  LineStretches(std::string_view bytes, size_t first_record, int64_t lines)
+      : bytes_(bytes), offset_(first_record), lines_(lines) {}
+  // False once the stretch ending the file has been handed out.
+  bool Next(LineStretch* stretch) {
+    std::lock_guard lock(mu_);
+    if (finished_) return false;
+    stretch->batch_no = batch_no_++;
+    stretch->begin = offset_;
+    stretch->first_line = line_;
+    for (int64_t n = 0; n < lines_ && offset_ < bytes_.size(); ++n, ++line_) {
+      const void* eol = std::memchr(bytes_.data() + offset_, '\n', bytes_.size() - offset_);
+      offset_ = eol ? static_cast<size_t>(static_cast<const char*>(eol) - bytes_.data()) + 1 : bytes_.size();
+    }
+    stretch->end = offset_;
+    stretch->last = finished_ = offset_ >= bytes_.size();
+    return true;
+  }
+
+ private:
+  std::mutex mu_;
+  std::string_view bytes_;
+  size_t offset_;
+  int64_t lines_;
+  int64_t line_ = 2;  // the header is line 1
+  int64_t batch_no_ = 0;
+  bool finished_ = false;
+};
+
+// ParseFile for police.uk on every core: each worker takes the next stretch of lines,
+// parses it into a batch, computes its keys and encodes its segment; the order-bound
+// steps (hash, ASB occurrence numbers) and the hand-over to the writer go in batch order.
+// The batches, and everything stored, are the same as ParseFile's.
+bool ParsePoliceUkFile(const std::string& path, const ReferenceGeography& geography, std::string_view bytes,
+                       int64_t batch_rows, BatchQueue<IncidentBatch>* queue) {
+  CsvReader header_reader(bytes);
+  CsvRecord header;
+  header_reader.Next(&header);  // checked before the load began
+  LineStretches stretches(bytes, header_reader.offset(), batch_rows);
+  ContentHash content_hash(bytes);
+  AsbOccurrences asb_occurrences;
+  Turns in_order, hand_over;
+  std::atomic<bool> writer_gave_up = false;
+
+  auto work = [&] {
+    PoliceUkParser parser(path, geography, /*number_asb_later=*/true);
+    CsvReader reader(bytes);
+    CsvRecord record;
+    QuarantinedRow rejected;
+    std::vector<size_t> unnumbered;  // rows awaiting their ASB occurrence number
+    std::vector<const Incident*> to_encode;
+    LineStretch stretch;
+    while (stretches.Next(&stretch)) {
+      std::unique_ptr<ParsedBatch<IncidentBatch>> parsed = queue->Empty();
+      if (!parsed) {
+        writer_gave_up = true;
+        in_order.Cancel();
+        hand_over.Cancel();
+        return;
+      }
+      IncidentBatch& batch = parsed->batch;
+      std::vector<Incident>& rows = batch.incidents;
+      batch.batch_no = stretch.batch_no;
+      batch.quarantined.clear();
+      batch.first_line = batch.last_line = 0;
+      unnumbered.clear();
+      size_t stored = 0;
+      reader.StartAt(stretch.begin, stretch.first_line);
+      while (reader.offset() < stretch.end && reader.Next(&record)) {
+        // A final empty line is the file's last line ending, not a blank record.
+        if (record.blank && reader.offset() >= bytes.size()) break;
+        if (batch.first_line == 0) batch.first_line = record.line;
+        batch.last_line = record.line;
+        if (stored == rows.size()) rows.emplace_back();
+        if (!parser.Parse(record, &rows[stored], &rejected)) {
+          batch.quarantined.push_back(std::move(rejected));
+          continue;
+        }
+        if (parser.NeedsOccurrenceNumber()) unnumbered.push_back(stored);
+        ++stored;
+      }
+      rows.resize(stored);
+      parsed->rows_located = FinishRows(batch);
+      parsed->bytes_done = static_cast<int64_t>(stretch.end);
+      parsed->last = stretch.last;
+      parsed->content_hash.clear();
+
+      if (!in_order.Wait(stretch.batch_no)) return;
+      content_hash.HashTo(stretch.end);
+      for (size_t i : unnumbered) {
+        asb_occurrences.Number(&rows[i].source_id);
+        batch.keys[i] = KeyOf(rows[i].source.agency, rows[i].source_id);
+      }
+      if (stretch.last) parsed->content_hash = content_hash.Hex();
+      in_order.Done();
+
+      to_encode.clear();
+      for (const Incident& inc : rows) to_encode.push_back(&inc);
+      batch.encoded_incidents = rows.empty() ? std::string() : EncodeSegment(to_encode);
+
+      if (!hand_over.Wait(stretch.batch_no)) return;
+      queue->Push(std::move(parsed));
+      hand_over.Done();
+    }
+  };
+  // One worker per core; this thread is one of them. The writer's thread mostly waits
+  // on SQLite's writes and fsync.
+  unsigned cores = std::max(1u, std::min(std::thread::hardware_concurrency(), 4u));
+  std::vector<std::thread> helpers;
+  for (unsigned i = 1; i < cores; ++i) {
+    helpers.emplace_back([&, i] {
+      std::string name = "hl-parse-" + std::to_string(i);
+      pthread_setname_np(pthread_self(), name.c_str());
+      work();
+    });
+  }
+  work();
+  for (std::thread& t : helpers) t.join();
+  return !writer_gave_up;
+}
+
 Result<BatchCounts> Write(Store* store, const IncidentBatch& batch) { return store->WriteBatch(batch); }
 Result<BatchCounts> Write(Store* store, const AgencyRecordBatch& batch) {
   HL_ASSIGN_OR_RETURN(LoadCounts counts, store->WriteAgencyRecords(batch));
@@ -325,7 +490,7 @@ Result<IngestReport> RunLoads(Store* store, Env* env, const CheckedInputs& input
   IngestReport report;
   report.bytes = inputs.bytes;
   double started = env->MonotonicSeconds();
-  BatchQueue<Batch> queue(3);
+  BatchQueue<Batch> queue(4);
   std::thread parser_thread([&] {
     pthread_setname_np(pthread_self(), "hl-parse");  // names the thread in top and perf
     for (const LoadUnit& unit : inputs.units) {
@@ -466,8 +631,7 @@ Result<IngestReport> Ingest(Feed feed, Store* store, Env* env, const ReferenceGe
   switch (feed) {
     case Feed::kPoliceUk:
       return RunLoads<IncidentBatch>(store, env, inputs, options, [&](const LoadUnit& unit, auto* queue) {
-        PoliceUkParser parser(files[unit.main].path, geography);
-        return ParseFile(parser, files[unit.main].bytes(), batch_rows, queue);
+        return ParsePoliceUkFile(files[unit.main].path, geography, files[unit.main].bytes(), batch_rows, queue);
       });
     case Feed::kPoliceExtract:
       return RunLoads<IncidentBatch>(store, env, inputs, options, [&](const LoadUnit& unit, auto* queue) {

@@ -720,13 +720,19 @@ class SqliteStore final : public Store {
   }
 
   Result<SegmentReader> OpenSegment(int64_t id, int64_t format_version, std::string_view blob) {
-    if (format_version != kSegmentFormatVersion) {
+    // Version 1 segments (stores written before version 2) are read as they are.
+    if (format_version < 1 || format_version > kSegmentFormatVersion) {
       return Status::Corruption("store " + path_ + ": segment " + std::to_string(id) + " has format version " +
-                                std::to_string(format_version) + ", expected " +
+                                std::to_string(format_version) + ", expected 1 to " +
                                 std::to_string(kSegmentFormatVersion));
     }
     auto segment = SegmentReader::Open(blob);
     if (!segment.ok()) return segment.status().WithPrefix("store " + path_ + ": segment " + std::to_string(id) + ": ");
+    if (segment->format_version() != format_version) {
+      return Status::Corruption("store " + path_ + ": segment " + std::to_string(id) + " is recorded as format version " +
+                                std::to_string(format_version) + " but its blob is version " +
+                                std::to_string(segment->format_version()));
+    }
     return segment;
   }
 
@@ -959,7 +965,11 @@ class SqliteStore final : public Store {
       }
       int64_t first_id = s.next_incident_id.Int(0);
       s.next_incident_id.Reset();
-      std::string columns = EncodeSegment(fresh);
+      // The caller's encoding when it holds exactly these incidents (the usual case: a
+      // load of new rows), so that the work is done on its threads, not this one.
+      std::string encoded;
+      if (fresh.size() != batch.incidents.size() || batch.encoded_incidents.empty()) encoded = EncodeSegment(fresh);
+      std::string_view columns = encoded.empty() ? std::string_view(batch.encoded_incidents) : encoded;
       Statement& seg = s.insert_segment;
       seg.Bind(1, batch.load_id);
       seg.Bind(2, batch.batch_no);

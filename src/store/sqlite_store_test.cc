@@ -16,6 +16,7 @@
 #include <sstream>
 #include <thread>
 
+#include "store/incident_segment.h"
 #include "support/testing.h"
 
 namespace harmlens {
@@ -952,7 +953,44 @@ TEST_F(SqliteStoreTest, a_damaged_segment_is_reported_not_read) {
   Status s = store->ScanIncidents({}, [](const IncidentRow&) { ADD_FAILURE() << "a damaged row was visited"; });
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.code(), StatusCode::kCorruption);
-  EXPECT_EQ(s.message(), "store " + path_ + ": segment 1: incident segment is damaged: column 1 is truncated");
+  EXPECT_EQ(s.message(), "store " + path_ + ": segment 1: incident segment is damaged: column 1 prefix is truncated");
+}
+
+TEST_F(SqliteStoreTest, reads_segments_of_format_version_1_as_stores_before_version_2_hold_them) {
+  auto store = Open();
+  int64_t load = Begin(store.get());
+  std::vector<Incident> incidents = {MakeIncident("2022-01/0a1b"), MakeIncident("2022-01/asb-ff-0"),
+                                     MakeIncident("LE/12345/25", MonthMinute(2022, 2))};
+  incidents[1].location.point = GeoPoint{-1.13, 52.63};
+  incidents[2].occurred = OccurredTime::Window(MonthMinute(2022, 2), MonthMinute(2022, 2) + 90);
+  Write(store.get(), MakeBatch(load, 0, incidents));
+  std::map<int64_t, Incident> written = ReadAll(store.get());
+  {
+    // The same incidents as a version 1 blob, as an older harmlens wrote them.
+    std::vector<const Incident*> pointers;
+    for (const Incident& inc : incidents) pointers.push_back(&inc);
+    std::string v1 = EncodeSegment(pointers, 1), hex;
+    static const char* kDigits = "0123456789ABCDEF";
+    for (unsigned char c : v1) hex += std::string{kDigits[c >> 4], kDigits[c & 15]};
+    RawDb raw(path_);
+    raw.Exec("UPDATE incident_segments SET format_version = 1, columns = X'" + hex + "'");
+    ASSERT_EQ(raw.Int("SELECT count(*) FROM incident_segments WHERE format_version = 1"), 1);
+  }
+  std::map<int64_t, Incident> read = ReadAll(store.get());
+  ASSERT_EQ(read.size(), written.size());
+  for (const auto& [id, inc] : written) {
+    EXPECT_EQ(read.at(id).source_id, inc.source_id);
+    EXPECT_EQ(read.at(id).occurred, inc.occurred);
+    EXPECT_EQ(read.at(id).location.point.has_value(), inc.location.point.has_value());
+    EXPECT_EQ(read.at(id).location.description, inc.location.description);
+  }
+  // A blob whose version disagrees with its row is refused.
+  {
+    RawDb raw(path_);
+    raw.Exec("UPDATE incident_segments SET format_version = 2");
+  }
+  Status s = store->ScanIncidents({}, [](const IncidentRow&) {});
+  EXPECT_EQ(s.code(), StatusCode::kCorruption) << s.ToString();
 }
 
 TEST_F(SqliteStoreTest, integrity_check_passes_on_a_new_and_on_a_written_store) {

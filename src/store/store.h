@@ -65,6 +65,9 @@ struct IncidentBatch {
   // KeyOf() of each incident, computed by the caller (off the writing thread) or, if
   // left empty, by the store.
   std::vector<IncidentKey> keys;
+  // EncodeSegment of every incident, in order, made by the caller off the writing
+  // thread, or empty. The store uses it when every incident is new.
+  std::string encoded_incidents;
   int64_t rows_lsoa_checked = 0;
   int64_t rows_lsoa_agreed = 0;
   // Set when the involvements come from another file (police extract persons).
