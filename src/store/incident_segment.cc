@@ -1,6 +1,7 @@
 #include "store/incident_segment.h"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cmath>
 #include <cstring>
@@ -143,15 +144,6 @@ void PutUniqueText(std::string* out, const std::vector<const Incident*>& inciden
   Put<uint8_t>(out, 0);
 }
 
-bool IsLowerHex(std::string_view s) {
-  for (char c : s) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  }
-  return true;
-}
-
-int HexValue(char c) { return c <= '9' ? c - '0' : c - 'a' + 10; }
-
 // A fast, non-cryptographic hash of short text, eight bytes at a time. Only used to
 // place dictionary entries; equality is always checked on the text itself.
 uint64_t HashText(std::string_view text) {
@@ -170,6 +162,22 @@ uint64_t HashText(std::string_view text) {
   return h ^ (h >> 32);
 }
 
+// Equality of short text without a call to memcmp, which was most of the cost of
+// looking up the 9-byte LSOA codes and short street names of every row.
+bool Equal(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  const size_t n = a.size();
+  if (n >= 8 && n <= 16) {
+    uint64_t a0, a1, b0, b1;  // two overlapping words cover 8 to 16 bytes
+    std::memcpy(&a0, a.data(), 8);
+    std::memcpy(&b0, b.data(), 8);
+    std::memcpy(&a1, a.data() + n - 8, 8);
+    std::memcpy(&b1, b.data() + n - 8, 8);
+    return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+  }
+  return a == b;
+}
+
 // Distinct values of one column in first-seen order, by open addressing: the
 // node-based std::unordered_map cost most of the encoding time.
 class TextDictionary {
@@ -184,7 +192,7 @@ class TextDictionary {
         values_.push_back(value);
         return slots_[i];
       }
-      if (values_[slots_[i]] == value) return slots_[i];
+      if (Equal(values_[slots_[i]], value)) return slots_[i];
     }
   }
   const std::vector<std::string_view>& values() const { return values_; }
@@ -202,7 +210,18 @@ void PutTextValues(std::string* out, size_t rows, Value value, uint32_t version)
   TextDictionary dict(rows);
   std::vector<uint32_t> codes;
   codes.reserve(rows);
-  for (size_t i = 0; i < rows; ++i) codes.push_back(dict.CodeOf(value(i)));
+  // Neighbouring rows often share a value (an empty column, one method, one area):
+  // those skip the hash table.
+  std::string_view last;
+  uint32_t last_code = 0;
+  for (size_t i = 0; i < rows; ++i) {
+    std::string_view v = value(i);
+    if (i == 0 || !Equal(v, last)) {
+      last_code = dict.CodeOf(v);
+      last = v;
+    }
+    codes.push_back(last_code);
+  }
   const auto& values = dict.values();
   Put<uint32_t>(out, static_cast<uint32_t>(values.size()));
   uint32_t offset = 0;
@@ -234,36 +253,58 @@ void PutText(std::string* out, const std::vector<const Incident*>& incidents,
 // coded: police.uk's month, an extract's force code) and the rest, which is packed two
 // hexadecimal digits to a byte when it is lowercase hex of even length (police.uk's
 // Crime IDs are 64 such digits), else kept as it is.
+// The value of a lowercase hexadecimal digit, -1 for any other byte.
+constexpr std::array<int8_t, 256> kNibbles = [] {
+  std::array<int8_t, 256> t{};
+  t.fill(-1);
+  for (int c = '0'; c <= '9'; ++c) t[c] = static_cast<int8_t>(c - '0');
+  for (int c = 'a'; c <= 'f'; ++c) t[c] = static_cast<int8_t>(c - 'a' + 10);
+  return t;
+}();
+
 void PutSplitIds(std::string* out, const std::vector<const Incident*>& incidents) {
-  std::vector<std::string_view> prefixes, rests;
-  prefixes.reserve(incidents.size());
-  rests.reserve(incidents.size());
-  for (const Incident* inc : incidents) {
-    std::string_view id = inc->source_id;
+  const size_t rows = incidents.size();
+  std::vector<std::string_view> prefixes;
+  prefixes.reserve(rows);
+  std::string flags(rows, '\0');
+  std::vector<uint32_t> ends;
+  ends.reserve(rows);
+  std::string rests;
+  rests.reserve(rows * 33);
+  for (size_t i = 0; i < rows; ++i) {
+    std::string_view id = incidents[i]->source_id;
     size_t cut = id.rfind('/') + 1;  // npos + 1 = 0: no prefix
     prefixes.push_back(id.substr(0, cut));
-    rests.push_back(id.substr(cut));
+    std::string_view rest = id.substr(cut);
+    const size_t at = rests.size();
+    bool packed = rest.size() % 2 == 0;
+    if (packed) {
+      // Packs optimistically; a byte that is not a lowercase hex digit makes `bad`
+      // negative and the rest is kept as it is instead.
+      rests.resize(at + rest.size() / 2);
+      char* dst = rests.data() + at;
+      const auto* src = reinterpret_cast<const unsigned char*>(rest.data());
+      int bad = 0;
+      for (size_t d = 0; d < rest.size() / 2; ++d) {
+        const int hi = kNibbles[src[2 * d]], lo = kNibbles[src[2 * d + 1]];
+        bad |= hi | lo;
+        dst[d] = static_cast<char>((hi << 4) | (lo & 15));
+      }
+      if (bad < 0) {
+        rests.resize(at);
+        packed = false;
+      }
+    }
+    if (!packed) rests.append(rest);
+    flags[i] = packed ? 1 : 0;
+    ends.push_back(static_cast<uint32_t>(rests.size()));
   }
   Put<uint8_t>(out, 1);  // split ids
-  PutTextValues(out, incidents.size(), [&](size_t i) { return prefixes[i]; }, 2);
-  std::string flags(incidents.size(), '\0');
-  for (size_t i = 0; i < rests.size(); ++i) flags[i] = rests[i].size() % 2 == 0 && IsLowerHex(rests[i]) ? 1 : 0;
+  PutTextValues(out, rows, [&](size_t i) { return prefixes[i]; }, 2);
   out->append(flags);
-  uint32_t offset = 0;
-  Put<uint32_t>(out, offset);
-  for (size_t i = 0; i < rests.size(); ++i) {
-    offset += static_cast<uint32_t>(flags[i] ? rests[i].size() / 2 : rests[i].size());
-    Put<uint32_t>(out, offset);
-  }
-  for (size_t i = 0; i < rests.size(); ++i) {
-    if (!flags[i]) {
-      out->append(rests[i]);
-      continue;
-    }
-    for (size_t d = 0; d < rests[i].size(); d += 2) {
-      out->push_back(static_cast<char>(HexValue(rests[i][d]) << 4 | HexValue(rests[i][d + 1])));
-    }
-  }
+  Put<uint32_t>(out, 0);
+  for (uint32_t end : ends) Put<uint32_t>(out, end);
+  out->append(rests);
 }
 
 }  // namespace

@@ -216,12 +216,23 @@ class CellCounts {
     size_t operator()(const Key& k) const { return (k.month_and_behaviours * 0x9E3779B97F4A7C15ull) ^ k.rest; }
   };
   // A batch holds a dozen distinct areas at most: a linear search beats hashing them.
+  // Area codes are 9 bytes: compared as two words, not by a call to memcmp.
   uint32_t AreaIndex(std::string_view area) {
     for (size_t i = 0; i < areas_.size(); ++i) {
-      if (areas_[i] == area) return static_cast<uint32_t>(i);
+      if (SameText(areas_[i], area)) return static_cast<uint32_t>(i);
     }
     areas_.push_back(area);
     return static_cast<uint32_t>(areas_.size() - 1);
+  }
+  static bool SameText(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    if (a.size() < 8 || a.size() > 16) return a == b;
+    uint64_t a0, a1, b0, b1;  // two overlapping words cover 8 to 16 bytes
+    std::memcpy(&a0, a.data(), 8);
+    std::memcpy(&b0, b.data(), 8);
+    std::memcpy(&a1, a.data() + a.size() - 8, 8);
+    std::memcpy(&b1, b.data() + b.size() - 8, 8);
+    return ((a0 ^ b0) | (a1 ^ b1)) == 0;
   }
   std::vector<std::string_view> areas_;
   std::unordered_map<Key, int64_t, KeyHash> counts_;
