@@ -63,7 +63,8 @@ Result<std::vector<SummaryRow>> Summarise(Store* store, const SummaryQuery& quer
 Result<std::vector<Agency>> SourcesIn(Store* store, const SummaryQuery& query) {
   bool seen[4] = {};
   HL_RETURN_IF_ERROR(store->ScanIncidentCounts(query.from, query.to, [&](const IncidentCount& cell) {
-    if (static_cast<size_t>(cell.agency) < 4 && cell.incidents > 0) seen[static_cast<size_t>(cell.agency)] = true;
+    if (static_cast<size_t>(cell.agency) < 4 && cell.incidents > 0)
+      seen[static_cast<size_t>(cell.agency)] = true;
   }));
   std::vector<Agency> sources;
   for (int a = 0; a < 4; ++a) {

@@ -273,30 +273,80 @@ class LineStretches {
   bool finished_ = false;
 };
 
-// ParseFile for police.uk on every core: each worker takes the next stretch of lines,
-// parses it into a batch, computes its keys and encodes its segment; the order-bound
-// steps (hash, ASB occurrence numbers) and the hand-over to the writer go in batch order.
-// The batches, and everything stored, are the same as ParseFile's.
-bool ParsePoliceUkFile(const std::string& path, const ReferenceGeography& geography, std::string_view bytes,
-                       int64_t batch_rows, BatchQueue<IncidentBatch>* queue) {
-  CsvReader header_reader(bytes);
-  CsvRecord header;
-  header_reader.Next(&header);  // checked before the load began
-  LineStretches stretches(bytes, header_reader.offset(), batch_rows);
-  ContentHash content_hash(bytes);
+// A police.uk file to parse, with what must follow it in file order: its hash and the
+// occurrence numbers of its identical ASB rows.
+struct PoliceUkFileWork {
+  const std::string* path = nullptr;
+  std::string_view bytes;
+  std::unique_ptr<LineStretches> stretches;  // made when the first worker reaches the file
+  std::unique_ptr<ContentHash> content_hash;
   AsbOccurrences asb_occurrences;
+};
+
+// The next stretch of the files in turn, numbered across all of them: the order in
+// which batches go to the writer.
+class PoliceUkStretches {
+ public:
+  PoliceUkStretches(std::vector<PoliceUkFileWork>* files, int64_t batch_rows)
+      : files_(*files), rows_(batch_rows) {}
+  // False once every file is handed out; otherwise the file, the stretch and its turn.
+  bool Next(size_t* file, LineStretch* stretch, int64_t* turn) {
+    std::lock_guard lock(mu_);
+    while (file_ < files_.size()) {
+      PoliceUkFileWork& work = files_[file_];
+      if (!work.stretches) {
+        CsvReader header_reader(work.bytes);
+        CsvRecord header;
+        header_reader.Next(&header);  // checked before the load began
+        work.stretches = std::make_unique<LineStretches>(work.bytes, header_reader.offset(), rows_);
+        work.content_hash = std::make_unique<ContentHash>(work.bytes);
+      }
+      if (work.stretches->Next(stretch)) {
+        *file = file_;
+        *turn = turn_++;
+        return true;
+      }
+      ++file_;
+    }
+    return false;
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<PoliceUkFileWork>& files_;
+  int64_t rows_;
+  size_t file_ = 0;
+  int64_t turn_ = 0;
+};
+
+// ParseFile for police.uk on every core, over all the files of a command (so that a
+// folder of small monthly files keeps both cores busy too): each worker takes the next
+// stretch of lines, parses it into a batch, computes its keys and encodes its segment;
+// the order-bound steps (the file's hash, ASB occurrence numbers) and the hand-over to
+// the writer go in turn. The batches, and everything stored, are the same as
+// ParseFile's file by file.
+bool ParsePoliceUkFiles(std::vector<PoliceUkFileWork>& files, const ReferenceGeography& geography,
+                        int64_t batch_rows, BatchQueue<IncidentBatch>* queue) {
+  PoliceUkStretches stretches(&files, batch_rows);
   Turns in_order, hand_over;
   std::atomic<bool> writer_gave_up = false;
 
   auto work = [&] {
-    PoliceUkParser parser(path, geography, /*number_asb_later=*/true);
-    CsvReader reader(bytes);
+    std::optional<PoliceUkParser> parser;
+    size_t parser_file = files.size();
     CsvRecord record;
     QuarantinedRow rejected;
     std::vector<size_t> unnumbered;  // rows awaiting their ASB occurrence number
     std::vector<const Incident*> to_encode;
     LineStretch stretch;
-    while (stretches.Next(&stretch)) {
+    size_t f = 0;
+    int64_t turn = 0;
+    while (stretches.Next(&f, &stretch, &turn)) {
+      PoliceUkFileWork& file = files[f];
+      if (parser_file != f) {  // a parser per file: its point cache is per file
+        parser.emplace(*file.path, geography, /*number_asb_later=*/true);
+        parser_file = f;
+      }
       std::unique_ptr<ParsedBatch<IncidentBatch>> parsed = queue->Empty();
       if (!parsed) {
         writer_gave_up = true;
@@ -311,18 +361,19 @@ bool ParsePoliceUkFile(const std::string& path, const ReferenceGeography& geogra
       batch.first_line = batch.last_line = 0;
       unnumbered.clear();
       size_t stored = 0;
+      CsvReader reader(file.bytes);
       reader.StartAt(stretch.begin, stretch.first_line);
       while (reader.offset() < stretch.end && reader.Next(&record)) {
         // A final empty line is the file's last line ending, not a blank record.
-        if (record.blank && reader.offset() >= bytes.size()) break;
+        if (record.blank && reader.offset() >= file.bytes.size()) break;
         if (batch.first_line == 0) batch.first_line = record.line;
         batch.last_line = record.line;
         if (stored == rows.size()) rows.emplace_back();
-        if (!parser.Parse(record, &rows[stored], &rejected)) {
+        if (!parser->Parse(record, &rows[stored], &rejected)) {
           batch.quarantined.push_back(std::move(rejected));
           continue;
         }
-        if (parser.NeedsOccurrenceNumber()) unnumbered.push_back(stored);
+        if (parser->NeedsOccurrenceNumber()) unnumbered.push_back(stored);
         ++stored;
       }
       rows.resize(stored);
@@ -331,20 +382,20 @@ bool ParsePoliceUkFile(const std::string& path, const ReferenceGeography& geogra
       parsed->last = stretch.last;
       parsed->content_hash.clear();
 
-      if (!in_order.Wait(stretch.batch_no)) return;
-      content_hash.HashTo(stretch.end);
+      if (!in_order.Wait(turn)) return;
+      file.content_hash->HashTo(stretch.end);
       for (size_t i : unnumbered) {
-        asb_occurrences.Number(&rows[i].source_id);
+        file.asb_occurrences.Number(&rows[i].source_id);
         batch.keys[i] = KeyOf(rows[i].source.agency, rows[i].source_id);
       }
-      if (stretch.last) parsed->content_hash = content_hash.Hex();
+      if (stretch.last) parsed->content_hash = file.content_hash->Hex();
       in_order.Done();
 
       to_encode.clear();
       for (const Incident& inc : rows) to_encode.push_back(&inc);
       batch.encoded_incidents = rows.empty() ? std::string() : EncodeSegment(to_encode);
 
-      if (!hand_over.Wait(stretch.batch_no)) return;
+      if (!hand_over.Wait(turn)) return;
       queue->Push(std::move(parsed));
       hand_over.Done();
     }
@@ -481,21 +532,31 @@ Result<CheckedInputs> CheckFiles(Feed feed, Env* env, const std::vector<std::str
   return inputs;
 }
 
+// Parses unit after unit on the parser thread: the `parse_all` of every feed but police.uk.
+template <typename Batch, typename ParseUnit>
+std::function<bool(BatchQueue<Batch>*)> UnitByUnit(const CheckedInputs& inputs, ParseUnit parse_unit) {
+  return [&inputs, parse_unit](BatchQueue<Batch>* queue) {
+    for (const LoadUnit& unit : inputs.units) {
+      if (!parse_unit(unit, queue)) return false;
+    }
+    return true;
+  };
+}
+
 // The writing side, shared by every feed: one load per file, batches written as the
-// parser thread (running `parse_unit` for each unit in turn) delivers them.
+// parser thread (running `parse_all`, which delivers every unit's batches in turn)
+// delivers them.
 template <typename Batch>
 Result<IngestReport> RunLoads(Store* store, Env* env, const CheckedInputs& inputs,
                               const IngestOptions& options,
-                              const std::function<bool(const LoadUnit&, BatchQueue<Batch>*)>& parse_unit) {
+                              const std::function<bool(BatchQueue<Batch>*)>& parse_all) {
   IngestReport report;
   report.bytes = inputs.bytes;
   double started = env->MonotonicSeconds();
   BatchQueue<Batch> queue(4);
   std::thread parser_thread([&] {
     pthread_setname_np(pthread_self(), "hl-parse");  // names the thread in top and perf
-    for (const LoadUnit& unit : inputs.units) {
-      if (!parse_unit(unit, &queue)) return;
-    }
+    parse_all(&queue);
   });
 
   Status failure;
@@ -550,10 +611,12 @@ Result<IngestReport> RunLoads(Store* store, Env* env, const CheckedInputs& input
         options.on_progress({bytes_before_unit + parsed.bytes_done, report.bytes, rows_read,
                              env->MonotonicSeconds() - started});
       }
-      bool last = parsed.last;
+      // Taken before the batch goes back: a parsing thread may refill it at once.
+      const bool last = parsed.last;
+      const std::string content_hash = std::move(parsed.content_hash);
       queue.Recycle(std::move(parsed_ptr));
       if (last) {
-        failure = store->FinishLoad(main_report.load_id, parsed.content_hash);
+        failure = store->FinishLoad(main_report.load_id, content_hash);
         if (failure.ok() && companion) {
           failure = store->FinishLoad(companion_report.load_id, ContentHash(companion->bytes()).Hex());
         }
@@ -629,28 +692,41 @@ Result<IngestReport> Ingest(Feed feed, Store* store, Env* env, const ReferenceGe
   const int64_t batch_rows = options.batch_rows;
 
   switch (feed) {
-    case Feed::kPoliceUk:
-      return RunLoads<IncidentBatch>(store, env, inputs, options, [&](const LoadUnit& unit, auto* queue) {
-        return ParsePoliceUkFile(files[unit.main].path, geography, files[unit.main].bytes(), batch_rows, queue);
+    case Feed::kPoliceUk: {
+      std::vector<PoliceUkFileWork> work(inputs.units.size());
+      for (size_t u = 0; u < inputs.units.size(); ++u) {
+        work[u].path = &files[inputs.units[u].main].path;
+        work[u].bytes = files[inputs.units[u].main].bytes();
+      }
+      return RunLoads<IncidentBatch>(store, env, inputs, options, [&](BatchQueue<IncidentBatch>* queue) {
+        return ParsePoliceUkFiles(work, geography, batch_rows, queue);
       });
+    }
     case Feed::kPoliceExtract:
-      return RunLoads<IncidentBatch>(store, env, inputs, options, [&](const LoadUnit& unit, auto* queue) {
-        // The persons file is read whole first: its rows wait for their incidents.
-        std::optional<PoliceExtractPersons> persons;
-        if (unit.companion) persons.emplace(files[*unit.companion].path, files[*unit.companion].bytes());
-        PoliceExtractParser parser(files[unit.main].path, geography, persons ? &*persons : nullptr);
-        return ParseFile(parser, files[unit.main].bytes(), batch_rows, queue);
-      });
+      return RunLoads<IncidentBatch>(
+          store, env, inputs, options,
+          UnitByUnit<IncidentBatch>(inputs, [&](const LoadUnit& unit, auto* queue) {
+            // The persons file is read whole first: its rows wait for their incidents.
+            std::optional<PoliceExtractPersons> persons;
+            if (unit.companion) persons.emplace(files[*unit.companion].path, files[*unit.companion].bytes());
+            PoliceExtractParser parser(files[unit.main].path, geography, persons ? &*persons : nullptr);
+            return ParseFile(parser, files[unit.main].bytes(), batch_rows, queue);
+          }));
     case Feed::kIstv:
-      return RunLoads<IncidentBatch>(store, env, inputs, options, [&](const LoadUnit& unit, auto* queue) {
-        IstvParser parser(files[unit.main].path, geography, options.geocoder);
-        return ParseFile(parser, files[unit.main].bytes(), batch_rows, queue);
-      });
+      return RunLoads<IncidentBatch>(
+          store, env, inputs, options,
+          UnitByUnit<IncidentBatch>(inputs, [&](const LoadUnit& unit, auto* queue) {
+            IstvParser parser(files[unit.main].path, geography, options.geocoder);
+            return ParseFile(parser, files[unit.main].bytes(), batch_rows, queue);
+          }));
     case Feed::kAgencyRecords:
-      return RunLoads<AgencyRecordBatch>(store, env, inputs, options, [&](const LoadUnit& unit, auto* queue) {
-        AgencyRecordParser parser(files[unit.main].path, AgencyRecordsHaveFactors(files[unit.main].bytes()));
-        return ParseFile(parser, files[unit.main].bytes(), batch_rows, queue);
-      });
+      return RunLoads<AgencyRecordBatch>(
+          store, env, inputs, options,
+          UnitByUnit<AgencyRecordBatch>(inputs, [&](const LoadUnit& unit, auto* queue) {
+            AgencyRecordParser parser(files[unit.main].path,
+                                      AgencyRecordsHaveFactors(files[unit.main].bytes()));
+            return ParseFile(parser, files[unit.main].bytes(), batch_rows, queue);
+          }));
   }
   return Status::Internal("ingest: unknown feed");
 }

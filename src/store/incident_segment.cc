@@ -104,7 +104,8 @@ bool PutCompact(std::string* out, const std::vector<T>& values) {
 // (integers), or one-byte codes into a table of at most 16 values (f64), whichever is
 // smallest; or every value.
 template <typename T, typename Field>
-void PutColumn(std::string* out, const std::vector<const Incident*>& incidents, Field field, uint32_t version) {
+void PutColumn(std::string* out, const std::vector<const Incident*>& incidents, Field field,
+               uint32_t version) {
   if (version >= 2) {
     std::vector<T> values;
     values.reserve(incidents.size());
@@ -246,7 +247,8 @@ void PutTextValues(std::string* out, size_t rows, Value value, uint32_t version)
 
 void PutText(std::string* out, const std::vector<const Incident*>& incidents,
              std::string_view (*field)(const Incident&), uint32_t version) {
-  PutTextValues(out, incidents.size(), [&](size_t i) { return field(*incidents[i]); }, version);
+  PutTextValues(
+      out, incidents.size(), [&](size_t i) { return field(*incidents[i]); }, version);
 }
 
 // Version 2's source ids: each split after its last '/' into a prefix (dictionary
@@ -300,7 +302,8 @@ void PutSplitIds(std::string* out, const std::vector<const Incident*>& incidents
     ends.push_back(static_cast<uint32_t>(rests.size()));
   }
   Put<uint8_t>(out, 1);  // split ids
-  PutTextValues(out, rows, [&](size_t i) { return prefixes[i]; }, 2);
+  PutTextValues(
+      out, rows, [&](size_t i) { return prefixes[i]; }, 2);
   out->append(flags);
   Put<uint32_t>(out, 0);
   for (uint32_t end : ends) Put<uint32_t>(out, end);
@@ -318,51 +321,86 @@ std::string EncodeSegment(const std::vector<const Incident*>& incidents, uint32_
   Put<uint32_t>(&out, static_cast<uint32_t>(incidents.size()));
   Put<uint32_t>(&out, SegmentReader::kColumnCount);
   const auto& rows = incidents;
-  PutColumn<uint8_t>(&out, rows, [](const Incident& i) { return static_cast<uint8_t>(i.source.agency); }, v);
+  PutColumn<uint8_t>(
+      &out, rows, [](const Incident& i) { return static_cast<uint8_t>(i.source.agency); }, v);
   if (v == 1) {
     PutUniqueText(&out, rows, [](const Incident& i) { return std::string_view(i.source_id); });
   } else {
     PutSplitIds(&out, rows);
   }
-  PutColumn<int64_t>(&out, rows, [](const Incident& i) { return i.source.line; }, v);
-  PutColumn<int64_t>(&out, rows, [](const Incident& i) { return i.occurred.local_minute; }, v);
-  PutColumn<uint8_t>(&out, rows, [](const Incident& i) { return static_cast<uint8_t>(i.occurred.precision); }, v);
-  PutColumn<uint8_t>(&out, rows, [](const Incident& i) { return static_cast<uint8_t>(i.crime_type); }, v);
-  PutColumn<uint8_t>(&out, rows, [](const Incident& i) { return static_cast<uint8_t>(i.weapon); }, v);
-  PutColumn<uint8_t>(&out, rows, [](const Incident& i) -> uint8_t { return i.domestic ? (*i.domestic ? 2 : 1) : 0; }, v);
-  PutColumn<uint32_t>(&out, rows, [](const Incident& i) { return i.behaviours.bits(); }, v);
-  PutColumn<double>(&out, rows, [](const Incident& i) {
-    return i.location.point ? i.location.point->longitude : std::numeric_limits<double>::quiet_NaN();
-  }, v);
-  PutColumn<double>(&out, rows, [](const Incident& i) {
-    return i.location.point ? i.location.point->latitude : std::numeric_limits<double>::quiet_NaN();
-  }, v);
-  PutText(&out, incidents, [](const Incident& i) { return std::string_view(i.location.description); }, v);
-  PutText(&out, incidents, [](const Incident& i) { return std::string_view(i.location.lsoa_reported); }, v);
-  PutText(&out, incidents, [](const Incident& i) { return std::string_view(i.location.lsoa_by_point); }, v);
-  PutText(&out, incidents, [](const Incident& i) { return std::string_view(i.location.csp_area); }, v);
-  PutText(&out, incidents, [](const Incident& i) { return std::string_view(i.outcome); }, v);
-  PutText(&out, incidents, [](const Incident& i) { return std::string_view(i.offence_code); }, v);
+  PutColumn<int64_t>(
+      &out, rows, [](const Incident& i) { return i.source.line; }, v);
+  PutColumn<int64_t>(
+      &out, rows, [](const Incident& i) { return i.occurred.local_minute; }, v);
+  PutColumn<uint8_t>(
+      &out, rows, [](const Incident& i) { return static_cast<uint8_t>(i.occurred.precision); }, v);
+  PutColumn<uint8_t>(
+      &out, rows, [](const Incident& i) { return static_cast<uint8_t>(i.crime_type); }, v);
+  PutColumn<uint8_t>(
+      &out, rows, [](const Incident& i) { return static_cast<uint8_t>(i.weapon); }, v);
+  PutColumn<uint8_t>(
+      &out, rows, [](const Incident& i) -> uint8_t { return i.domestic ? (*i.domestic ? 2 : 1) : 0; }, v);
+  PutColumn<uint32_t>(
+      &out, rows, [](const Incident& i) { return i.behaviours.bits(); }, v);
+  PutColumn<double>(
+      &out, rows,
+      [](const Incident& i) {
+        return i.location.point ? i.location.point->longitude : std::numeric_limits<double>::quiet_NaN();
+      },
+      v);
+  PutColumn<double>(
+      &out, rows,
+      [](const Incident& i) {
+        return i.location.point ? i.location.point->latitude : std::numeric_limits<double>::quiet_NaN();
+      },
+      v);
+  PutText(
+      &out, incidents, [](const Incident& i) { return std::string_view(i.location.description); }, v);
+  PutText(
+      &out, incidents, [](const Incident& i) { return std::string_view(i.location.lsoa_reported); }, v);
+  PutText(
+      &out, incidents, [](const Incident& i) { return std::string_view(i.location.lsoa_by_point); }, v);
+  PutText(
+      &out, incidents, [](const Incident& i) { return std::string_view(i.location.csp_area); }, v);
+  PutText(
+      &out, incidents, [](const Incident& i) { return std::string_view(i.outcome); }, v);
+  PutText(
+      &out, incidents, [](const Incident& i) { return std::string_view(i.offence_code); }, v);
   if (v == 1) {
-    PutColumn<int64_t>(&out, rows, [](const Incident& i) { return i.occurred.end_minute(); }, v);
+    PutColumn<int64_t>(
+        &out, rows, [](const Incident& i) { return i.occurred.end_minute(); }, v);
   } else {
     // Minutes after the start: 0 for every time but a window, so one value per segment.
-    PutColumn<int64_t>(&out, rows, [](const Incident& i) {
-      return static_cast<int64_t>(static_cast<uint64_t>(i.occurred.end_minute()) -
-                                  static_cast<uint64_t>(i.occurred.local_minute));
-    }, v);
+    PutColumn<int64_t>(
+        &out, rows,
+        [](const Incident& i) {
+          return static_cast<int64_t>(static_cast<uint64_t>(i.occurred.end_minute()) -
+                                      static_cast<uint64_t>(i.occurred.local_minute));
+        },
+        v);
   }
-  PutText(&out, incidents, [](const Incident& i) { return std::string_view(i.location.method); }, v);
-  PutColumn<double>(&out, rows, [](const Incident& i) {
-    return i.location.radius_metres.value_or(std::numeric_limits<double>::quiet_NaN());
-  }, v);
-  PutColumn<double>(&out, rows, [](const Incident& i) { return i.location.confidence; }, v);
-  PutColumn<uint8_t>(&out, rows, [](const Incident& i) { return static_cast<uint8_t>(i.location.type); }, v);
-  PutColumn<int64_t>(&out, rows, [](const Incident& i) { return i.attendance.arrival_minute.value_or(kNoMinute); }, v);
-  PutColumn<uint8_t>(&out, rows, [](const Incident& i) { return static_cast<uint8_t>(i.attendance.method); }, v);
-  PutText(&out, incidents, [](const Incident& i) { return std::string_view(i.attendance.method_other); }, v);
-  PutColumn<uint8_t>(&out, rows, [](const Incident& i) { return static_cast<uint8_t>(i.attendance.assailant); }, v);
-  PutColumn<uint8_t>(&out, rows, [](const Incident& i) { return static_cast<uint8_t>(i.occurred_note); }, v);
+  PutText(
+      &out, incidents, [](const Incident& i) { return std::string_view(i.location.method); }, v);
+  PutColumn<double>(
+      &out, rows,
+      [](const Incident& i) {
+        return i.location.radius_metres.value_or(std::numeric_limits<double>::quiet_NaN());
+      },
+      v);
+  PutColumn<double>(
+      &out, rows, [](const Incident& i) { return i.location.confidence; }, v);
+  PutColumn<uint8_t>(
+      &out, rows, [](const Incident& i) { return static_cast<uint8_t>(i.location.type); }, v);
+  PutColumn<int64_t>(
+      &out, rows, [](const Incident& i) { return i.attendance.arrival_minute.value_or(kNoMinute); }, v);
+  PutColumn<uint8_t>(
+      &out, rows, [](const Incident& i) { return static_cast<uint8_t>(i.attendance.method); }, v);
+  PutText(
+      &out, incidents, [](const Incident& i) { return std::string_view(i.attendance.method_other); }, v);
+  PutColumn<uint8_t>(
+      &out, rows, [](const Incident& i) { return static_cast<uint8_t>(i.attendance.assailant); }, v);
+  PutColumn<uint8_t>(
+      &out, rows, [](const Incident& i) { return static_cast<uint8_t>(i.occurred_note); }, v);
   return out;
 }
 
@@ -373,9 +411,9 @@ size_t NaturalWidth(ColumnKind kind) {
 }
 
 // Reads a text column's dictionary and codes at *p (both versions) into `t`.
-Status ReadTextColumn(const uint8_t*& p, const uint8_t* end, size_t rows, uint32_t version, const std::string& name,
-                      const uint8_t** offsets, const char** bytes, const uint8_t** codes, uint32_t* dict_size,
-                      uint8_t* code_width) {
+Status ReadTextColumn(const uint8_t*& p, const uint8_t* end, size_t rows, uint32_t version,
+                      const std::string& name, const uint8_t** offsets, const char** bytes,
+                      const uint8_t** codes, uint32_t* dict_size, uint8_t* code_width) {
   auto corrupt = [&](const std::string& what) {
     return Status::Corruption("incident segment is damaged: " + name + " " + what);
   };
@@ -383,7 +421,8 @@ Status ReadTextColumn(const uint8_t*& p, const uint8_t* end, size_t rows, uint32
   if (!need(4)) return corrupt("is truncated");
   *dict_size = Get<uint32_t>(p);
   p += 4;
-  if (*dict_size > rows || !need((static_cast<size_t>(*dict_size) + 1) * 4)) return corrupt("has a bad dictionary size");
+  if (*dict_size > rows || !need((static_cast<size_t>(*dict_size) + 1) * 4))
+    return corrupt("has a bad dictionary size");
   *offsets = p;
   p += (static_cast<size_t>(*dict_size) + 1) * 4;
   uint32_t previous = 0;
@@ -425,7 +464,8 @@ Result<SegmentReader> SegmentReader::Open(std::string_view blob) {
     return Status::Corruption("incident segment is damaged: " + what);
   };
   auto need = [&](size_t n) { return static_cast<size_t>(end - p) >= n; };
-  if (!need(16) || std::memcmp(p, kMagic, kMagicPrefix) != 0 || (p[kMagicPrefix] != 1 && p[kMagicPrefix] != 2)) {
+  if (!need(16) || std::memcmp(p, kMagic, kMagicPrefix) != 0 ||
+      (p[kMagicPrefix] != 1 && p[kMagicPrefix] != 2)) {
     return corrupt("it does not start with a segment header of format version 1 or 2");
   }
   SegmentReader r;
@@ -447,8 +487,8 @@ Result<SegmentReader> SegmentReader::Open(std::string_view blob) {
         t = TextColumn{ids, r.ids_->data() + 4 * (rows + 1), nullptr, static_cast<uint32_t>(rows), 0};
         continue;
       }
-      HL_RETURN_IF_ERROR(
-          ReadTextColumn(p, end, rows, r.version_, name, &t.offsets, &t.bytes, &t.codes, &t.dict_size, &t.code_width));
+      HL_RETURN_IF_ERROR(ReadTextColumn(p, end, rows, r.version_, name, &t.offsets, &t.bytes, &t.codes,
+                                        &t.dict_size, &t.code_width));
       continue;
     }
     FixedColumn& f = r.fixed_[c];
@@ -474,7 +514,8 @@ Result<SegmentReader> SegmentReader::Open(std::string_view blob) {
         uint64_t base = Get<uint64_t>(p);
         uint8_t width = p[8];
         p += 9;
-        if ((width != 1 && width != 2 && width != 4) || width >= natural) return corrupt(name + " has a bad width");
+        if ((width != 1 && width != 2 && width != 4) || width >= natural)
+          return corrupt(name + " has a bad width");
         if (!need(rows * width)) return corrupt(name + " is truncated");
         f = {Fixed::kOffsets, width, base, p, nullptr};
         p += rows * width;
@@ -483,7 +524,8 @@ Result<SegmentReader> SegmentReader::Open(std::string_view blob) {
       case 3: {  // one-byte codes into a table (f64)
         if (kKinds[c] != ColumnKind::kF64 || !need(1)) return corrupt(name + " has a bad encoding");
         uint8_t table_size = *p++;
-        if (table_size == 0 || !need(8 * static_cast<size_t>(table_size) + rows)) return corrupt(name + " is truncated");
+        if (table_size == 0 || !need(8 * static_cast<size_t>(table_size) + rows))
+          return corrupt(name + " is truncated");
         f = {Fixed::kTable, 1, 0, p + 8 * static_cast<size_t>(table_size), p};
         p += 8 * static_cast<size_t>(table_size);
         for (size_t i = 0; i < rows; ++i) {
@@ -497,9 +539,12 @@ Result<SegmentReader> SegmentReader::Open(std::string_view blob) {
     }
     // A u8 or u32 column's value must fit its type, however it was stored.
     if (f.mode == Fixed::kConstant || f.mode == Fixed::kOffsets) {
-      const uint64_t limit = kKinds[c] == ColumnKind::kU8 ? 0xFF : kKinds[c] == ColumnKind::kU32 ? 0xFFFFFFFF : ~0ull;
+      const uint64_t limit = kKinds[c] == ColumnKind::kU8    ? 0xFF
+                             : kKinds[c] == ColumnKind::kU32 ? 0xFFFFFFFF
+                                                             : ~0ull;
       for (size_t i = 0; i < (f.mode == Fixed::kConstant ? std::min<size_t>(rows, 1) : rows); ++i) {
-        if (r.Bits(static_cast<ColumnId>(c), i) > limit) return corrupt(name + " has a value too large for its type");
+        if (r.Bits(static_cast<ColumnId>(c), i) > limit)
+          return corrupt(name + " has a value too large for its type");
       }
     }
   }
@@ -532,14 +577,14 @@ Result<SegmentReader> SegmentReader::Open(std::string_view blob) {
 }
 
 Result<std::shared_ptr<const std::string>> SegmentReader::ReadSplitIds(const uint8_t*& p, const uint8_t* end,
-                                                                        size_t rows, const std::string& name) {
+                                                                       size_t rows, const std::string& name) {
   auto corrupt = [&](const std::string& what) {
     return Status::Corruption("incident segment is damaged: " + name + " " + what);
   };
   auto need = [&](size_t n) { return static_cast<size_t>(end - p) >= n; };
   TextColumn prefix;
-  HL_RETURN_IF_ERROR(ReadTextColumn(p, end, rows, 2, name + " prefix", &prefix.offsets, &prefix.bytes, &prefix.codes,
-                                    &prefix.dict_size, &prefix.code_width));
+  HL_RETURN_IF_ERROR(ReadTextColumn(p, end, rows, 2, name + " prefix", &prefix.offsets, &prefix.bytes,
+                                    &prefix.codes, &prefix.dict_size, &prefix.code_width));
   if (rows > 0 && prefix.dict_size == 0) return corrupt("has no prefixes");
   if (!need(rows + 4 * (rows + 1))) return corrupt("is truncated");
   const uint8_t* flags = p;
@@ -561,7 +606,8 @@ Result<std::shared_ptr<const std::string>> SegmentReader::ReadSplitIds(const uin
                     : prefix.code_width == 1 ? prefix.codes[i]
                     : prefix.code_width == 2 ? Get<uint16_t>(prefix.codes + 2 * i)
                                              : Get<uint32_t>(prefix.codes + 4 * i);
-    uint32_t from = Get<uint32_t>(prefix.offsets + 4 * code), to = Get<uint32_t>(prefix.offsets + 4 * (code + 1));
+    uint32_t from = Get<uint32_t>(prefix.offsets + 4 * code),
+             to = Get<uint32_t>(prefix.offsets + 4 * (code + 1));
     return std::string_view(prefix.bytes + from, to - from);
   };
   size_t total = 0;

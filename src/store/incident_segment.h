@@ -22,7 +22,8 @@ inline constexpr uint32_t kSegmentFormatVersion = 2;
 
 // Encodes the incidents (their involvements are stored elsewhere) as one segment of
 // `version` (1 only to test that stores written before version 2 stay readable).
-std::string EncodeSegment(const std::vector<const Incident*>& incidents, uint32_t version = kSegmentFormatVersion);
+std::string EncodeSegment(const std::vector<const Incident*>& incidents,
+                          uint32_t version = kSegmentFormatVersion);
 
 class SegmentReader {
  public:
@@ -47,7 +48,7 @@ class SegmentReader {
   std::string_view offence_code(size_t i) const { return Text(kOffenceCode, i); }
   std::string_view location_description(size_t i) const { return Text(kLocation, i); }
   Weapon weapon(size_t i) const { return static_cast<Weapon>(U8(kWeapon, i)); }
-  uint8_t domestic_code(size_t i) const { return U8(kDomestic, i); }  // 0 unknown, 1 no, 2 yes
+  uint8_t domestic_code(size_t i) const { return U8(kDomestic, i); }   // 0 unknown, 1 no, 2 yes
   double longitude(size_t i) const { return F64(kLongitude, i); }      // NaN = no point
   double latitude(size_t i) const { return F64(kLatitude, i); }
   TimeNote time_note(size_t i) const { return static_cast<TimeNote>(U8(kTimeNote, i)); }
@@ -58,33 +59,33 @@ class SegmentReader {
 
   // Column numbers (both versions), in the order they are written.
   enum ColumnId {
-    kAgency = 0,      // u8
-    kSourceId,        // text
-    kSourceLine,      // i64
-    kOccurredMinute,  // i64
-    kTimePrecision,   // u8
-    kCrimeType,       // u8
-    kWeapon,          // u8
-    kDomestic,        // u8: 0 unknown, 1 no, 2 yes
-    kBehaviours,      // u32 bitmask
-    kLongitude,       // f64, NaN = no point
-    kLatitude,        // f64
-    kLocation,        // text
-    kLsoaReported,    // text
-    kLsoaByPoint,     // text
-    kCspArea,         // text
-    kOutcome,         // text
-    kOffenceCode,     // text
-    kOccurredEndMinute,     // i64: = occurred_minute unless the precision is window (v2: end - start)
-    kLocationMethod,        // text
-    kLocationRadius,        // f64, NaN = not known
-    kLocationConfidence,    // f64, 0..1
-    kLocationType,          // u8
-    kArrivalMinute,         // i64, INT64_MIN = none
-    kAssaultMethod,         // u8
-    kAssaultMethodOther,    // text
-    kAssailantRelationship, // u8
-    kTimeNote,              // u8
+    kAgency = 0,             // u8
+    kSourceId,               // text
+    kSourceLine,             // i64
+    kOccurredMinute,         // i64
+    kTimePrecision,          // u8
+    kCrimeType,              // u8
+    kWeapon,                 // u8
+    kDomestic,               // u8: 0 unknown, 1 no, 2 yes
+    kBehaviours,             // u32 bitmask
+    kLongitude,              // f64, NaN = no point
+    kLatitude,               // f64
+    kLocation,               // text
+    kLsoaReported,           // text
+    kLsoaByPoint,            // text
+    kCspArea,                // text
+    kOutcome,                // text
+    kOffenceCode,            // text
+    kOccurredEndMinute,      // i64: = occurred_minute unless the precision is window (v2: end - start)
+    kLocationMethod,         // text
+    kLocationRadius,         // f64, NaN = not known
+    kLocationConfidence,     // f64, 0..1
+    kLocationType,           // u8
+    kArrivalMinute,          // i64, INT64_MIN = none
+    kAssaultMethod,          // u8
+    kAssaultMethodOther,     // text
+    kAssailantRelationship,  // u8
+    kTimeNote,               // u8
     kColumnCount
   };
 
@@ -93,7 +94,7 @@ class SegmentReader {
   struct TextColumn {
     const uint8_t* offsets = nullptr;  // dict_size + 1 little-endian u32
     const char* bytes = nullptr;
-    const uint8_t* codes = nullptr;    // rows_ codes of code_width bytes (0: see Text())
+    const uint8_t* codes = nullptr;  // rows_ codes of code_width bytes (0: see Text())
     uint32_t dict_size = 0;
     uint8_t code_width = 0;
   };
@@ -103,8 +104,8 @@ class SegmentReader {
   enum class Fixed : uint8_t { kRaw = 0, kConstant = 1, kOffsets = 2, kTable = 3 };
   struct FixedColumn {
     Fixed mode = Fixed::kRaw;
-    uint8_t width = 0;            // bytes per row: the value (kRaw), offset or code
-    uint64_t base = 0;            // the constant, or the base the offsets add to
+    uint8_t width = 0;  // bytes per row: the value (kRaw), offset or code
+    uint64_t base = 0;  // the constant, or the base the offsets add to
     const uint8_t* data = nullptr;
     const uint8_t* table = nullptr;  // kTable: up to 255 values of 8 bytes
   };
@@ -136,8 +137,8 @@ class SegmentReader {
                                                 Bits(kOccurredEndMinute, i));
   }
   std::string_view Text(ColumnId column, size_t i) const;
-  static Result<std::shared_ptr<const std::string>> ReadSplitIds(const uint8_t*& p, const uint8_t* end, size_t rows,
-                                                                 const std::string& name);
+  static Result<std::shared_ptr<const std::string>> ReadSplitIds(const uint8_t*& p, const uint8_t* end,
+                                                                 size_t rows, const std::string& name);
   int64_t I64(ColumnId column, size_t i) const { return static_cast<int64_t>(Bits(column, i)); }
   double F64(ColumnId column, size_t i) const;
 

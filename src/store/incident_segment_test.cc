@@ -339,7 +339,8 @@ TEST(IncidentSegment, refuses_a_wrong_magic_or_format_version) {
   std::string blob = SmallSegment();
   std::string wrong_magic = blob;
   wrong_magic[0] = 'X';
-  ExpectDamaged(SegmentReader::Open(wrong_magic), "it does not start with a segment header of format version 1 or 2");
+  ExpectDamaged(SegmentReader::Open(wrong_magic),
+                "it does not start with a segment header of format version 1 or 2");
   std::string version_three = blob;
   version_three[7] = 3;
   ExpectDamaged(SegmentReader::Open(version_three),
@@ -541,7 +542,8 @@ std::vector<Incident> PoliceUkLike(size_t rows) {
     inc.source = {Agency::kPoliceUk, "2022-01.csv", static_cast<int64_t>(i + 2)};
     std::string id(64, '0');
     for (char& c : id) c = kHex[rng() % 16];
-    inc.source_id = i % 10 == 0 ? "2022-01/asb-" + id.substr(0, 32) + "-" + std::to_string(i % 3) : "2022-01/" + id;
+    inc.source_id =
+        i % 10 == 0 ? "2022-01/asb-" + id.substr(0, 32) + "-" + std::to_string(i % 3) : "2022-01/" + id;
     inc.occurred = OccurredTime::Month({2022, 1 + static_cast<int>(i % 2)});
     inc.crime_type = i % 3 == 0 ? CrimeType::kAntiSocialBehaviour : CrimeType::kBurglary;
     if (i % 17 != 0) inc.location.point = GeoPoint{-1.1 - 0.001 * static_cast<double>(i % 50), 52.6};
@@ -591,7 +593,8 @@ TEST(IncidentSegmentV2, round_trips_every_field_in_both_versions) {
 
 TEST(IncidentSegmentV2, round_trips_ids_that_are_not_lowercase_hex) {
   std::vector<Incident> incidents = PoliceUkLike(9);
-  const char* ids[] = {"", "/", "no-slash", "2022-01/ABCDEF", "2022-01/abc", "a/b/c0ffee", "x/", "/00", "2022-01/\xff\x00z"};
+  const char* ids[] = {"",           "/",  "no-slash", "2022-01/ABCDEF",   "2022-01/abc",
+                       "a/b/c0ffee", "x/", "/00",      "2022-01/\xff\x00z"};
   for (size_t i = 0; i < incidents.size(); ++i) incidents[i].source_id = ids[i];
   incidents[8].source_id.push_back('\0');
   ExpectReadsBack(incidents, 2);

@@ -3,8 +3,8 @@
 #include <sqlite3.h>
 
 #include <algorithm>
-#include <cmath>
 #include <charconv>
+#include <cmath>
 #include <cstring>
 #include <string_view>
 #include <unordered_map>
@@ -213,7 +213,9 @@ class CellCounts {
     bool operator==(const Key&) const = default;
   };
   struct KeyHash {
-    size_t operator()(const Key& k) const { return (k.month_and_behaviours * 0x9E3779B97F4A7C15ull) ^ k.rest; }
+    size_t operator()(const Key& k) const {
+      return (k.month_and_behaviours * 0x9E3779B97F4A7C15ull) ^ k.rest;
+    }
   };
   // A batch holds a dozen distinct areas at most: a linear search beats hashing them.
   // Area codes are 9 bytes: compared as two words, not by a call to memcmp.
@@ -407,7 +409,8 @@ class SqliteStore final : public Store {
     Statement st;
     HL_RETURN_IF_ERROR(st.Prepare(
         db_,
-        "SELECT agency, crime_type, month, behaviours, csp_area, has_lsoa, sum(incidents) FROM incident_counts "
+        "SELECT agency, crime_type, month, behaviours, csp_area, has_lsoa, sum(incidents) FROM "
+        "incident_counts "
         "WHERE month BETWEEN ?1 AND ?2 GROUP BY agency, crime_type, month, behaviours, csp_area, has_lsoa"));
     st.Bind(1, static_cast<int64_t>(from ? from->Index() : INT32_MIN));
     st.Bind(2, static_cast<int64_t>(to ? to->Index() : INT32_MAX));
@@ -418,7 +421,8 @@ class SqliteStore final : public Store {
       // could still break them, and the values become enums.
       const int64_t agency = st.Int(0), type = st.Int(1);
       if (agency < 0 || agency > 3 || type < 1 || type > 14) {
-        return Status::Corruption("store " + path_ + ": incident_counts has an out-of-range agency or crime type");
+        return Status::Corruption("store " + path_ +
+                                  ": incident_counts has an out-of-range agency or crime type");
       }
       cell.agency = static_cast<Agency>(agency);
       cell.crime_type = static_cast<CrimeType>(type);
@@ -733,24 +737,25 @@ class SqliteStore final : public Store {
   Result<SegmentReader> OpenSegment(int64_t id, int64_t format_version, std::string_view blob) {
     // Version 1 segments (stores written before version 2) are read as they are.
     if (format_version < 1 || format_version > kSegmentFormatVersion) {
-      return Status::Corruption("store " + path_ + ": segment " + std::to_string(id) + " has format version " +
-                                std::to_string(format_version) + ", expected 1 to " +
+      return Status::Corruption("store " + path_ + ": segment " + std::to_string(id) +
+                                " has format version " + std::to_string(format_version) + ", expected 1 to " +
                                 std::to_string(kSegmentFormatVersion));
     }
     auto segment = SegmentReader::Open(blob);
-    if (!segment.ok()) return segment.status().WithPrefix("store " + path_ + ": segment " + std::to_string(id) + ": ");
+    if (!segment.ok())
+      return segment.status().WithPrefix("store " + path_ + ": segment " + std::to_string(id) + ": ");
     if (segment->format_version() != format_version) {
-      return Status::Corruption("store " + path_ + ": segment " + std::to_string(id) + " is recorded as format version " +
-                                std::to_string(format_version) + " but its blob is version " +
-                                std::to_string(segment->format_version()));
+      return Status::Corruption("store " + path_ + ": segment " + std::to_string(id) +
+                                " is recorded as format version " + std::to_string(format_version) +
+                                " but its blob is version " + std::to_string(segment->format_version()));
     }
     return segment;
   }
 
   // The statements every batch uses, prepared once.
   struct BatchStatements {
-    Statement upsert_person, find_person, insert_involvement, insert_quarantine, insert_segment,
-        insert_batch, update_totals, next_incident_id, insert_agency_record, insert_count;
+    Statement upsert_person, find_person, insert_involvement, insert_quarantine, insert_segment, insert_batch,
+        update_totals, next_incident_id, insert_agency_record, insert_count;
   };
 
   Status PrepareStatements() {
@@ -814,7 +819,8 @@ class SqliteStore final : public Store {
   Status BackfillIncidentCounts() {
     HL_RETURN_IF_ERROR(PrepareStatements());
     Statement st;
-    HL_RETURN_IF_ERROR(st.Prepare(db_, "SELECT id, format_version, columns FROM incident_segments ORDER BY id"));
+    HL_RETURN_IF_ERROR(
+        st.Prepare(db_, "SELECT id, format_version, columns FROM incident_segments ORDER BY id"));
     int rc;
     while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
       HL_ASSIGN_OR_RETURN(SegmentReader segment, OpenSegment(st.Int(0), st.Int(1), st.Blob(2)));
@@ -979,7 +985,8 @@ class SqliteStore final : public Store {
       // The caller's encoding when it holds exactly these incidents (the usual case: a
       // load of new rows), so that the work is done on its threads, not this one.
       std::string encoded;
-      if (fresh.size() != batch.incidents.size() || batch.encoded_incidents.empty()) encoded = EncodeSegment(fresh);
+      if (fresh.size() != batch.incidents.size() || batch.encoded_incidents.empty())
+        encoded = EncodeSegment(fresh);
       std::string_view columns = encoded.empty() ? std::string_view(batch.encoded_incidents) : encoded;
       Statement& seg = s.insert_segment;
       seg.Bind(1, batch.load_id);

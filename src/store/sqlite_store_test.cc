@@ -182,7 +182,8 @@ class SqliteStoreTest : public ::testing::Test {
 TEST_F(SqliteStoreTest, creating_a_new_store_records_schema_version_2_in_wal_mode) {
   ASSERT_NE(Open(), nullptr);
   RawDb raw(path_);
-  EXPECT_EQ(raw.Text("SELECT value FROM meta WHERE key = 'schema_version'"), std::to_string(kSqliteSchemaVersion));
+  EXPECT_EQ(raw.Text("SELECT value FROM meta WHERE key = 'schema_version'"),
+            std::to_string(kSqliteSchemaVersion));
   EXPECT_EQ(raw.Text("SELECT value FROM meta WHERE key = 'application'"), "harmlens");
   EXPECT_EQ(raw.Text("PRAGMA journal_mode"), "wal");
   EXPECT_EQ(raw.Int("PRAGMA page_size"), 65536);
@@ -199,7 +200,8 @@ TEST_F(SqliteStoreTest, reopening_a_store_keeps_its_data_and_schema) {
   ASSERT_NE(store, nullptr);
   EXPECT_EQ(*store->CountIncidents(), 2);
   RawDb raw(path_);
-  EXPECT_EQ(raw.Text("SELECT value FROM meta WHERE key = 'schema_version'"), std::to_string(kSqliteSchemaVersion));
+  EXPECT_EQ(raw.Text("SELECT value FROM meta WHERE key = 'schema_version'"),
+            std::to_string(kSqliteSchemaVersion));
   EXPECT_EQ(raw.Int("SELECT count(*) FROM meta"), 2);
 }
 
@@ -341,7 +343,8 @@ TEST_F(SqliteStoreTest, stores_opened_at_once_on_a_new_file_all_open_and_migrate
       EXPECT_TRUE(outcomes[i].ok()) << "round " << round << " opener " << i << ": " << outcomes[i].ToString();
     }
     RawDb raw(path);
-    EXPECT_EQ(raw.Text("SELECT value FROM meta WHERE key = 'schema_version'"), std::to_string(kSqliteSchemaVersion));
+    EXPECT_EQ(raw.Text("SELECT value FROM meta WHERE key = 'schema_version'"),
+              std::to_string(kSqliteSchemaVersion));
     EXPECT_EQ(raw.Int("SELECT count(*) FROM crime_types"), kCrimeTypeCount);
   }
 }
@@ -773,14 +776,17 @@ class RowByRowCounts final : public Store {
   explicit RowByRowCounts(Store* inner) : inner_(inner) {}
   Result<int64_t> BeginLoad(const LoadStart& s) override { return inner_->BeginLoad(s); }
   Result<BatchCounts> WriteBatch(const IncidentBatch& b) override { return inner_->WriteBatch(b); }
-  Result<LoadCounts> WriteAgencyRecords(const AgencyRecordBatch& b) override { return inner_->WriteAgencyRecords(b); }
+  Result<LoadCounts> WriteAgencyRecords(const AgencyRecordBatch& b) override {
+    return inner_->WriteAgencyRecords(b);
+  }
   Status FinishLoad(int64_t id, const std::string& hash) override { return inner_->FinishLoad(id, hash); }
   Result<std::vector<LoadRecord>> ListLoads() override { return inner_->ListLoads(); }
   Result<std::vector<QuarantinedRow>> ListQuarantine(std::optional<int64_t> id) override {
     return inner_->ListQuarantine(id);
   }
   Result<int64_t> CountIncidents() override { return inner_->CountIncidents(); }
-  Status ScanIncidents(const IncidentScan& scan, const std::function<void(const IncidentRow&)>& visit) override {
+  Status ScanIncidents(const IncidentScan& scan,
+                       const std::function<void(const IncidentRow&)>& visit) override {
     return inner_->ScanIncidents(scan, visit);
   }
   Status ReadIncidents(const IncidentScan& scan,
@@ -808,9 +814,9 @@ std::map<std::string, int64_t> CellsOf(Store* store, std::optional<YearMonth> fr
                                        std::optional<YearMonth> to = std::nullopt) {
   std::map<std::string, int64_t> cells;
   Status s = store->ScanIncidentCounts(from, to, [&](const IncidentCount& c) {
-    cells[std::to_string(static_cast<int>(c.agency)) + "|" + std::to_string(static_cast<int>(c.crime_type)) + "|" +
-          c.month.ToString() + "|" + std::to_string(c.behaviours.bits()) + "|" + std::string(c.csp_area) + "|" +
-          (c.has_lsoa ? "lsoa" : "-")] += c.incidents;
+    cells[std::to_string(static_cast<int>(c.agency)) + "|" + std::to_string(static_cast<int>(c.crime_type)) +
+          "|" + c.month.ToString() + "|" + std::to_string(c.behaviours.bits()) + "|" +
+          std::string(c.csp_area) + "|" + (c.has_lsoa ? "lsoa" : "-")] += c.incidents;
   });
   EXPECT_TRUE(s.ok()) << s.ToString();
   return cells;
@@ -870,7 +876,8 @@ TEST_F(SqliteStoreTest, opening_a_schema_1_store_counts_its_stored_incidents) {
   auto store = Open();
   ASSERT_NE(store, nullptr);
   RawDb raw(path_);
-  EXPECT_EQ(raw.Text("SELECT value FROM meta WHERE key = 'schema_version'"), std::to_string(kSqliteSchemaVersion));
+  EXPECT_EQ(raw.Text("SELECT value FROM meta WHERE key = 'schema_version'"),
+            std::to_string(kSqliteSchemaVersion));
   EXPECT_EQ(CellsOf(store.get()), expected);
   EXPECT_TRUE(store->CheckIntegrity().ok());
 }
@@ -953,7 +960,8 @@ TEST_F(SqliteStoreTest, a_damaged_segment_is_reported_not_read) {
   Status s = store->ScanIncidents({}, [](const IncidentRow&) { ADD_FAILURE() << "a damaged row was visited"; });
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.code(), StatusCode::kCorruption);
-  EXPECT_EQ(s.message(), "store " + path_ + ": segment 1: incident segment is damaged: column 1 prefix is truncated");
+  EXPECT_EQ(s.message(),
+            "store " + path_ + ": segment 1: incident segment is damaged: column 1 prefix is truncated");
 }
 
 TEST_F(SqliteStoreTest, reads_segments_of_format_version_1_as_stores_before_version_2_hold_them) {
