@@ -40,6 +40,12 @@ class CsvReader {
   bool Next(CsvRecord* record);
 
   size_t offset() const { return pos_; }
+  // Continues reading at `offset`, which must be the start of a record on physical line
+  // `line`: lets several readers share one buffer, each reading its own stretch of lines.
+  void StartAt(size_t offset, int64_t line) {
+    pos_ = offset;
+    line_ = line;
+  }
   size_t size() const { return text_.size(); }
 
  private:

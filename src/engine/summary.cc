@@ -13,34 +13,31 @@ Result<std::vector<SummaryRow>> Summarise(Store* store, const SummaryQuery& quer
     return Status::InvalidArgument("the period is empty: --to " + query.to->ToString() +
                                    " is before --from " + query.from->ToString());
   }
-  IncidentScan scan;
-  if (query.from) scan.from_minute = OccurredTime::Month(*query.from).local_minute;
-  if (query.to) {
-    scan.to_minute = OccurredTime::Month(YearMonth::FromIndex(query.to->Index() + 1)).local_minute;
-  }
   const auto& areas = LlrCspAreas();
   // Area slot: 0..8 the LLR areas in code order, 9 outside LLR, 10 no location.
   constexpr int kOutsideSlot = kCspAreaCount;
   constexpr int kNoLocationSlot = kCspAreaCount + 1;
   std::map<std::tuple<int, int, int>, int64_t> counts;
-  Status status = store->ScanIncidents(scan, [&](const IncidentRow& row) {
-    if (query.agency && row.agency != *query.agency) return;
-    if (query.behaviour && !row.behaviours.Has(*query.behaviour)) return;
+  // The store's per-cell counts, not its incidents: a summary of millions of incidents
+  // then reads a few thousand rows.
+  Status status = store->ScanIncidentCounts(query.from, query.to, [&](const IncidentCount& cell) {
+    if (query.agency && cell.agency != *query.agency) return;
+    if (query.behaviour && !cell.behaviours.Has(*query.behaviour)) return;
     int slot = kNoLocationSlot;
-    if (!row.csp_area.empty()) {
+    if (!cell.csp_area.empty()) {
       // A district code that is not one of the nine is still a location: outside LLR.
       slot = kOutsideSlot;
       for (int a = 0; a < kCspAreaCount; ++a) {
-        if (areas[a].code == row.csp_area) {
+        if (areas[a].code == cell.csp_area) {
           slot = a;
           break;
         }
       }
-    } else if (!row.lsoa_reported.empty() || !row.lsoa_by_point.empty()) {
+    } else if (cell.has_lsoa) {
       slot = kOutsideSlot;
     }
     if (query.csp_area && (slot >= kCspAreaCount || areas[slot].code != *query.csp_area)) return;
-    ++counts[{slot, row.occurred.month().Index(), static_cast<int>(row.crime_type)}];
+    counts[{slot, cell.month.Index(), static_cast<int>(cell.crime_type)}] += cell.incidents;
   });
   HL_RETURN_IF_ERROR(status);
 
@@ -64,14 +61,10 @@ Result<std::vector<SummaryRow>> Summarise(Store* store, const SummaryQuery& quer
 }
 
 Result<std::vector<Agency>> SourcesIn(Store* store, const SummaryQuery& query) {
-  IncidentScan scan;
-  if (query.from) scan.from_minute = OccurredTime::Month(*query.from).local_minute;
-  if (query.to) {
-    scan.to_minute = OccurredTime::Month(YearMonth::FromIndex(query.to->Index() + 1)).local_minute;
-  }
   bool seen[4] = {};
-  HL_RETURN_IF_ERROR(store->ScanIncidents(scan, [&](const IncidentRow& row) {
-    if (static_cast<size_t>(row.agency) < 4) seen[static_cast<size_t>(row.agency)] = true;
+  HL_RETURN_IF_ERROR(store->ScanIncidentCounts(query.from, query.to, [&](const IncidentCount& cell) {
+    if (static_cast<size_t>(cell.agency) < 4 && cell.incidents > 0)
+      seen[static_cast<size_t>(cell.agency)] = true;
   }));
   std::vector<Agency> sources;
   for (int a = 0; a < 4; ++a) {

@@ -4,7 +4,9 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
+#include <cstring>
 #include <deque>
 #include <map>
 #include <memory>
@@ -19,6 +21,7 @@
 #include "ingest/police_extract.h"
 #include "ingest/police_uk.h"
 #include "model/behaviour_rules.h"
+#include "store/incident_segment.h"
 
 namespace harmlens {
 namespace {
@@ -200,6 +203,219 @@ bool ParseFile(Parser& parser, std::string_view bytes, int64_t batch_rows, Batch
   return true;
 }
 
+// Work that must be done in batch order (the file hash, numbering identical ASB rows,
+// handing batches to the writer) while parsing runs on several threads: a worker waits
+// for its batch's turn. Cancel() releases every waiter.
+class Turns {
+ public:
+  // False if cancelled.
+  bool Wait(int64_t turn) {
+    std::unique_lock lock(mu_);
+    cond_.wait(lock, [&] { return next_ == turn || cancelled_; });
+    return !cancelled_;
+  }
+  void Done() {
+    std::lock_guard lock(mu_);
+    ++next_;
+    cond_.notify_all();
+  }
+  void Cancel() {
+    std::lock_guard lock(mu_);
+    cancelled_ = true;
+    cond_.notify_all();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cond_;
+  int64_t next_ = 0;
+  bool cancelled_ = false;
+};
+
+// A stretch of whole lines of a police.uk file: one batch. police.uk records never hold
+// a line break (CsvOptions: an unclosed quote ends at its line), so a record is a line
+// and a file splits into batches at line ends without parsing it.
+struct LineStretch {
+  int64_t batch_no = 0;
+  size_t begin = 0, end = 0;  // bytes [begin, end)
+  int64_t first_line = 0;     // physical line at `begin`
+  bool last = false;          // ends at the end of the file
+};
+
+// Hands out consecutive stretches of `lines` lines each, from the first record on.
+class LineStretches {
+ public:
+  LineStretches(std::string_view bytes, size_t first_record, int64_t lines)
+      : bytes_(bytes), offset_(first_record), lines_(lines) {}
+  // False once the stretch ending the file has been handed out.
+  bool Next(LineStretch* stretch) {
+    std::lock_guard lock(mu_);
+    if (finished_) return false;
+    stretch->batch_no = batch_no_++;
+    stretch->begin = offset_;
+    stretch->first_line = line_;
+    for (int64_t n = 0; n < lines_ && offset_ < bytes_.size(); ++n, ++line_) {
+      const void* eol = std::memchr(bytes_.data() + offset_, '\n', bytes_.size() - offset_);
+      offset_ = eol ? static_cast<size_t>(static_cast<const char*>(eol) - bytes_.data()) + 1 : bytes_.size();
+    }
+    stretch->end = offset_;
+    stretch->last = finished_ = offset_ >= bytes_.size();
+    return true;
+  }
+
+ private:
+  std::mutex mu_;
+  std::string_view bytes_;
+  size_t offset_;
+  int64_t lines_;
+  int64_t line_ = 2;  // the header is line 1
+  int64_t batch_no_ = 0;
+  bool finished_ = false;
+};
+
+// A police.uk file to parse, with what must follow it in file order: its hash and the
+// occurrence numbers of its identical ASB rows.
+struct PoliceUkFileWork {
+  const std::string* path = nullptr;
+  std::string_view bytes;
+  std::unique_ptr<LineStretches> stretches;  // made when the first worker reaches the file
+  std::unique_ptr<ContentHash> content_hash;
+  AsbOccurrences asb_occurrences;
+};
+
+// The next stretch of the files in turn, numbered across all of them: the order in
+// which batches go to the writer.
+class PoliceUkStretches {
+ public:
+  PoliceUkStretches(std::vector<PoliceUkFileWork>* files, int64_t batch_rows)
+      : files_(*files), rows_(batch_rows) {}
+  // False once every file is handed out; otherwise the file, the stretch and its turn.
+  bool Next(size_t* file, LineStretch* stretch, int64_t* turn) {
+    std::lock_guard lock(mu_);
+    while (file_ < files_.size()) {
+      PoliceUkFileWork& work = files_[file_];
+      if (!work.stretches) {
+        CsvReader header_reader(work.bytes);
+        CsvRecord header;
+        header_reader.Next(&header);  // checked before the load began
+        work.stretches = std::make_unique<LineStretches>(work.bytes, header_reader.offset(), rows_);
+        work.content_hash = std::make_unique<ContentHash>(work.bytes);
+      }
+      if (work.stretches->Next(stretch)) {
+        *file = file_;
+        *turn = turn_++;
+        return true;
+      }
+      ++file_;
+    }
+    return false;
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<PoliceUkFileWork>& files_;
+  int64_t rows_;
+  size_t file_ = 0;
+  int64_t turn_ = 0;
+};
+
+// ParseFile for police.uk on every core, over all the files of a command (so that a
+// folder of small monthly files keeps both cores busy too): each worker takes the next
+// stretch of lines, parses it into a batch, computes its keys and encodes its segment;
+// the order-bound steps (the file's hash, ASB occurrence numbers) and the hand-over to
+// the writer go in turn. The batches, and everything stored, are the same as
+// ParseFile's file by file.
+bool ParsePoliceUkFiles(std::vector<PoliceUkFileWork>& files, const ReferenceGeography& geography,
+                        int64_t batch_rows, BatchQueue<IncidentBatch>* queue) {
+  PoliceUkStretches stretches(&files, batch_rows);
+  Turns in_order, hand_over;
+  std::atomic<bool> writer_gave_up = false;
+
+  auto work = [&] {
+    std::optional<PoliceUkParser> parser;
+    size_t parser_file = files.size();
+    CsvRecord record;
+    QuarantinedRow rejected;
+    std::vector<size_t> unnumbered;  // rows awaiting their ASB occurrence number
+    std::vector<const Incident*> to_encode;
+    LineStretch stretch;
+    size_t f = 0;
+    int64_t turn = 0;
+    while (stretches.Next(&f, &stretch, &turn)) {
+      PoliceUkFileWork& file = files[f];
+      if (parser_file != f) {  // a parser per file: its point cache is per file
+        parser.emplace(*file.path, geography, /*number_asb_later=*/true);
+        parser_file = f;
+      }
+      std::unique_ptr<ParsedBatch<IncidentBatch>> parsed = queue->Empty();
+      if (!parsed) {
+        writer_gave_up = true;
+        in_order.Cancel();
+        hand_over.Cancel();
+        return;
+      }
+      IncidentBatch& batch = parsed->batch;
+      std::vector<Incident>& rows = batch.incidents;
+      batch.batch_no = stretch.batch_no;
+      batch.quarantined.clear();
+      batch.first_line = batch.last_line = 0;
+      unnumbered.clear();
+      size_t stored = 0;
+      CsvReader reader(file.bytes);
+      reader.StartAt(stretch.begin, stretch.first_line);
+      while (reader.offset() < stretch.end && reader.Next(&record)) {
+        // A final empty line is the file's last line ending, not a blank record.
+        if (record.blank && reader.offset() >= file.bytes.size()) break;
+        if (batch.first_line == 0) batch.first_line = record.line;
+        batch.last_line = record.line;
+        if (stored == rows.size()) rows.emplace_back();
+        if (!parser->Parse(record, &rows[stored], &rejected)) {
+          batch.quarantined.push_back(std::move(rejected));
+          continue;
+        }
+        if (parser->NeedsOccurrenceNumber()) unnumbered.push_back(stored);
+        ++stored;
+      }
+      rows.resize(stored);
+      parsed->rows_located = FinishRows(batch);
+      parsed->bytes_done = static_cast<int64_t>(stretch.end);
+      parsed->last = stretch.last;
+      parsed->content_hash.clear();
+
+      if (!in_order.Wait(turn)) return;
+      file.content_hash->HashTo(stretch.end);
+      for (size_t i : unnumbered) {
+        file.asb_occurrences.Number(&rows[i].source_id);
+        batch.keys[i] = KeyOf(rows[i].source.agency, rows[i].source_id);
+      }
+      if (stretch.last) parsed->content_hash = file.content_hash->Hex();
+      in_order.Done();
+
+      to_encode.clear();
+      for (const Incident& inc : rows) to_encode.push_back(&inc);
+      batch.encoded_incidents = rows.empty() ? std::string() : EncodeSegment(to_encode);
+
+      if (!hand_over.Wait(turn)) return;
+      queue->Push(std::move(parsed));
+      hand_over.Done();
+    }
+  };
+  // One worker per core; this thread is one of them. The writer's thread mostly waits
+  // on SQLite's writes and fsync.
+  unsigned cores = std::max(1u, std::min(std::thread::hardware_concurrency(), 4u));
+  std::vector<std::thread> helpers;
+  for (unsigned i = 1; i < cores; ++i) {
+    helpers.emplace_back([&, i] {
+      std::string name = "hl-parse-" + std::to_string(i);
+      pthread_setname_np(pthread_self(), name.c_str());
+      work();
+    });
+  }
+  work();
+  for (std::thread& t : helpers) t.join();
+  return !writer_gave_up;
+}
+
 Result<BatchCounts> Write(Store* store, const IncidentBatch& batch) { return store->WriteBatch(batch); }
 Result<BatchCounts> Write(Store* store, const AgencyRecordBatch& batch) {
   HL_ASSIGN_OR_RETURN(LoadCounts counts, store->WriteAgencyRecords(batch));
@@ -316,21 +532,31 @@ Result<CheckedInputs> CheckFiles(Feed feed, Env* env, const std::vector<std::str
   return inputs;
 }
 
+// Parses unit after unit on the parser thread: the `parse_all` of every feed but police.uk.
+template <typename Batch, typename ParseUnit>
+std::function<bool(BatchQueue<Batch>*)> UnitByUnit(const CheckedInputs& inputs, ParseUnit parse_unit) {
+  return [&inputs, parse_unit](BatchQueue<Batch>* queue) {
+    for (const LoadUnit& unit : inputs.units) {
+      if (!parse_unit(unit, queue)) return false;
+    }
+    return true;
+  };
+}
+
 // The writing side, shared by every feed: one load per file, batches written as the
-// parser thread (running `parse_unit` for each unit in turn) delivers them.
+// parser thread (running `parse_all`, which delivers every unit's batches in turn)
+// delivers them.
 template <typename Batch>
 Result<IngestReport> RunLoads(Store* store, Env* env, const CheckedInputs& inputs,
                               const IngestOptions& options,
-                              const std::function<bool(const LoadUnit&, BatchQueue<Batch>*)>& parse_unit) {
+                              const std::function<bool(BatchQueue<Batch>*)>& parse_all) {
   IngestReport report;
   report.bytes = inputs.bytes;
   double started = env->MonotonicSeconds();
-  BatchQueue<Batch> queue(3);
+  BatchQueue<Batch> queue(4);
   std::thread parser_thread([&] {
     pthread_setname_np(pthread_self(), "hl-parse");  // names the thread in top and perf
-    for (const LoadUnit& unit : inputs.units) {
-      if (!parse_unit(unit, &queue)) return;
-    }
+    parse_all(&queue);
   });
 
   Status failure;
@@ -385,10 +611,12 @@ Result<IngestReport> RunLoads(Store* store, Env* env, const CheckedInputs& input
         options.on_progress({bytes_before_unit + parsed.bytes_done, report.bytes, rows_read,
                              env->MonotonicSeconds() - started});
       }
-      bool last = parsed.last;
+      // Taken before the batch goes back: a parsing thread may refill it at once.
+      const bool last = parsed.last;
+      const std::string content_hash = std::move(parsed.content_hash);
       queue.Recycle(std::move(parsed_ptr));
       if (last) {
-        failure = store->FinishLoad(main_report.load_id, parsed.content_hash);
+        failure = store->FinishLoad(main_report.load_id, content_hash);
         if (failure.ok() && companion) {
           failure = store->FinishLoad(companion_report.load_id, ContentHash(companion->bytes()).Hex());
         }
@@ -464,29 +692,41 @@ Result<IngestReport> Ingest(Feed feed, Store* store, Env* env, const ReferenceGe
   const int64_t batch_rows = options.batch_rows;
 
   switch (feed) {
-    case Feed::kPoliceUk:
-      return RunLoads<IncidentBatch>(store, env, inputs, options, [&](const LoadUnit& unit, auto* queue) {
-        PoliceUkParser parser(files[unit.main].path, geography);
-        return ParseFile(parser, files[unit.main].bytes(), batch_rows, queue);
+    case Feed::kPoliceUk: {
+      std::vector<PoliceUkFileWork> work(inputs.units.size());
+      for (size_t u = 0; u < inputs.units.size(); ++u) {
+        work[u].path = &files[inputs.units[u].main].path;
+        work[u].bytes = files[inputs.units[u].main].bytes();
+      }
+      return RunLoads<IncidentBatch>(store, env, inputs, options, [&](BatchQueue<IncidentBatch>* queue) {
+        return ParsePoliceUkFiles(work, geography, batch_rows, queue);
       });
+    }
     case Feed::kPoliceExtract:
-      return RunLoads<IncidentBatch>(store, env, inputs, options, [&](const LoadUnit& unit, auto* queue) {
-        // The persons file is read whole first: its rows wait for their incidents.
-        std::optional<PoliceExtractPersons> persons;
-        if (unit.companion) persons.emplace(files[*unit.companion].path, files[*unit.companion].bytes());
-        PoliceExtractParser parser(files[unit.main].path, geography, persons ? &*persons : nullptr);
-        return ParseFile(parser, files[unit.main].bytes(), batch_rows, queue);
-      });
+      return RunLoads<IncidentBatch>(
+          store, env, inputs, options,
+          UnitByUnit<IncidentBatch>(inputs, [&](const LoadUnit& unit, auto* queue) {
+            // The persons file is read whole first: its rows wait for their incidents.
+            std::optional<PoliceExtractPersons> persons;
+            if (unit.companion) persons.emplace(files[*unit.companion].path, files[*unit.companion].bytes());
+            PoliceExtractParser parser(files[unit.main].path, geography, persons ? &*persons : nullptr);
+            return ParseFile(parser, files[unit.main].bytes(), batch_rows, queue);
+          }));
     case Feed::kIstv:
-      return RunLoads<IncidentBatch>(store, env, inputs, options, [&](const LoadUnit& unit, auto* queue) {
-        IstvParser parser(files[unit.main].path, geography, options.geocoder);
-        return ParseFile(parser, files[unit.main].bytes(), batch_rows, queue);
-      });
+      return RunLoads<IncidentBatch>(
+          store, env, inputs, options,
+          UnitByUnit<IncidentBatch>(inputs, [&](const LoadUnit& unit, auto* queue) {
+            IstvParser parser(files[unit.main].path, geography, options.geocoder);
+            return ParseFile(parser, files[unit.main].bytes(), batch_rows, queue);
+          }));
     case Feed::kAgencyRecords:
-      return RunLoads<AgencyRecordBatch>(store, env, inputs, options, [&](const LoadUnit& unit, auto* queue) {
-        AgencyRecordParser parser(files[unit.main].path, AgencyRecordsHaveFactors(files[unit.main].bytes()));
-        return ParseFile(parser, files[unit.main].bytes(), batch_rows, queue);
-      });
+      return RunLoads<AgencyRecordBatch>(
+          store, env, inputs, options,
+          UnitByUnit<AgencyRecordBatch>(inputs, [&](const LoadUnit& unit, auto* queue) {
+            AgencyRecordParser parser(files[unit.main].path,
+                                      AgencyRecordsHaveFactors(files[unit.main].bytes()));
+            return ParseFile(parser, files[unit.main].bytes(), batch_rows, queue);
+          }));
   }
   return Status::Internal("ingest: unknown feed");
 }

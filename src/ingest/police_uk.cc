@@ -67,8 +67,14 @@ Status CheckPoliceUkHeader(const std::string& file, std::string_view bytes) {
   return Status::Ok();
 }
 
-PoliceUkParser::PoliceUkParser(std::string file, const ReferenceGeography& geography)
-    : file_(std::move(file)), geography_(geography) {}
+void AsbOccurrences::Number(std::string* source_id) {
+  int occurrence = seen_[*source_id]++;
+  *source_id += '-';
+  *source_id += std::to_string(occurrence);
+}
+
+PoliceUkParser::PoliceUkParser(std::string file, const ReferenceGeography& geography, bool number_asb_later)
+    : file_(std::move(file)), geography_(geography), number_asb_later_(number_asb_later) {}
 
 bool PoliceUkParser::Reject(const CsvRecord& record, int column, std::string_view value, std::string reason,
                             QuarantinedRow* rejected) const {
@@ -82,6 +88,7 @@ bool PoliceUkParser::Reject(const CsvRecord& record, int column, std::string_vie
 }
 
 bool PoliceUkParser::Parse(const CsvRecord& record, Incident* incident, QuarantinedRow* rejected) {
+  needs_occurrence_ = false;
   if (record.blank) return Reject(record, -1, "", "the line is blank (expected a crime record)", rejected);
   if (!IsValidUtf8(record.raw)) {
     return Reject(record, -1, "", "the row is not valid UTF-8 text (police.uk files are UTF-8)", rejected);
@@ -211,9 +218,15 @@ bool PoliceUkParser::Parse(const CsvRecord& record, Incident* incident, Quaranti
   inc.source_id.assign(f[kMonth]);
   inc.source_id += '/';
   if (crime_id.empty()) {
-    std::string hash = ContentHash(record);
-    int occurrence = asb_occurrences_[hash]++;
-    inc.source_id += "asb-" + hash + "-" + std::to_string(occurrence);
+    // "Month/asb-<content hash>", then "-<occurrence>": the month is part of the hashed
+    // content, so counting whole ids counts identical rows.
+    inc.source_id += "asb-";
+    inc.source_id += ContentHash(record);
+    if (number_asb_later_) {
+      needs_occurrence_ = true;
+    } else {
+      asb_occurrences_.Number(&inc.source_id);
+    }
   } else {
     inc.source_id.append(crime_id);
   }

@@ -28,15 +28,32 @@ inline constexpr int kPoliceUkColumnCount = 12;
 // otherwise RejectedInput naming `file` and the expected header.
 Status CheckPoliceUkHeader(const std::string& file, std::string_view bytes);
 
+// Identical anti-social-behaviour rows in one file are distinct reports: the n-th copy
+// (in file order) gets occurrence n, so a reload of the same file maps each copy to the
+// same key. One per file; not thread-safe.
+class AsbOccurrences {
+ public:
+  // Appends "-n" to the id of a row whose id is its content (see PoliceUkParser).
+  void Number(std::string* source_id);
+
+ private:
+  std::unordered_map<std::string, int> seen_;
+};
+
 class PoliceUkParser {
  public:
-  // `geography` must outlive the parser.
-  PoliceUkParser(std::string file, const ReferenceGeography& geography);
+  // `geography` must outlive the parser. With `number_asb_later`, the id of a row
+  // without a Crime ID is left without its occurrence number (NeedsOccurrenceNumber()
+  // says so), for the caller to add in file order with an AsbOccurrences: so that
+  // several parsers can share one file, each parsing a stretch of it.
+  PoliceUkParser(std::string file, const ReferenceGeography& geography, bool number_asb_later = false);
 
   // One data record (not the header): fills `incident` and returns true, or fills
   // `rejected` and returns false. Every field of `incident` is overwritten, so callers
   // may reuse one object (and its string capacity) for row after row.
   bool Parse(const CsvRecord& record, Incident* incident, QuarantinedRow* rejected);
+  // Whether the row just parsed awaits its occurrence number (only if number_asb_later).
+  bool NeedsOccurrenceNumber() const { return needs_occurrence_; }
 
  private:
   bool Reject(const CsvRecord& record, int column, std::string_view value, std::string reason,
@@ -44,9 +61,9 @@ class PoliceUkParser {
 
   std::string file_;
   const ReferenceGeography& geography_;
-  // Identical anti-social-behaviour rows in one file are distinct reports: the n-th copy
-  // gets occurrence n, so a reload of the same file maps each copy to the same key.
-  std::unordered_map<std::string, int> asb_occurrences_;
+  bool number_asb_later_ = false;
+  bool needs_occurrence_ = false;
+  AsbOccurrences asb_occurrences_;
   // police.uk snaps every point to one of a limited set of map points, so the polygon
   // lookup for each distinct point is done once per file.
   // A multiply-xorshift of the coordinates' bits: std::hash<double> (a byte-wise hash)

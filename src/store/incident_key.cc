@@ -27,7 +27,7 @@ bool IncidentKeySet::Insert(const IncidentKey& key) {
   if ((size_ + 1) * 10 > slots_.size() * 7) Grow((size_ + 1) * 2);
   for (size_t i = Slot(key);; i = (i + 1) & (slots_.size() - 1)) {
     if (!used_[i]) {
-      used_[i] = true;
+      used_[i] = 1;
       slots_[i] = key;
       ++size_;
       return true;
@@ -44,9 +44,9 @@ void IncidentKeySet::Grow(size_t min_slots) {
   size_t n = 1024;
   while (n < min_slots) n *= 2;
   std::vector<IncidentKey> old_slots = std::move(slots_);
-  std::vector<bool> old_used = std::move(used_);
+  std::vector<uint8_t> old_used = std::move(used_);
   slots_.assign(n, IncidentKey{});
-  used_.assign(n, false);
+  used_.assign(n, 0);
   size_ = 0;
   for (size_t i = 0; i < old_slots.size(); ++i) {
     if (old_used[i]) Insert(old_slots[i]);

@@ -39,7 +39,7 @@ class IncidentKeySet {
   void Grow(size_t min_slots);
 
   std::vector<IncidentKey> slots_;
-  std::vector<bool> used_;
+  std::vector<uint8_t> used_;  // bytes, not std::vector<bool>: its bit access slowed inserts
   size_t size_ = 0;
 };
 

@@ -1,14 +1,19 @@
 #include "store/incident_segment.h"
 
+#include <algorithm>
+#include <array>
 #include <bit>
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <type_traits>
 
 namespace harmlens {
 namespace {
 
+// The last byte is the format version.
 constexpr char kMagic[8] = {'H', 'L', 'S', 'E', 'G', 0, 0, 1};
+constexpr size_t kMagicPrefix = 7;
 
 enum class ColumnKind : uint8_t { kU8 = 1, kU32 = 4, kI64 = 8, kF64 = 9, kText = 16 };
 
@@ -33,9 +38,81 @@ void Put(std::string* out, T value) {
   out->append(buf, sizeof(T));
 }
 
-// Appends one fixed-width value per incident, growing the buffer once.
+uint64_t BitsOf(double v) { return std::bit_cast<uint64_t>(v); }
+template <typename T>
+uint64_t BitsOf(T v) requires std::is_integral_v<T> {
+  return static_cast<uint64_t>(static_cast<std::make_unsigned_t<T>>(v));
+}
+
+// Version 2's compact forms of a fixed-width column (see PutColumn); false if none is
+// smaller than every value.
+template <typename T>
+bool PutCompact(std::string* out, const std::vector<T>& values) {
+  if (values.empty()) return false;
+  const uint64_t first = BitsOf(values[0]);
+  bool constant = true;
+  for (const T& v : values) constant = constant && BitsOf(v) == first;
+  if (constant) {
+    Put<uint8_t>(out, 1);
+    Put<T>(out, values[0]);
+    return true;
+  }
+  if constexpr (std::is_integral_v<T>) {
+    // Offsets from the least value, in unsigned arithmetic (wraps, never overflows).
+    auto [lo, hi] = std::minmax_element(values.begin(), values.end());
+    const uint64_t range = BitsOf(*hi) - BitsOf(*lo);
+    const uint8_t width = range <= 0xFF ? 1 : range <= 0xFFFF ? 2 : range <= 0xFFFFFFFF ? 4 : 8;
+    if (width >= sizeof(T)) return false;
+    const uint64_t base = BitsOf(*lo);
+    Put<uint8_t>(out, 2);
+    Put<uint64_t>(out, base);
+    Put<uint8_t>(out, width);
+    size_t at = out->size();
+    out->resize(at + values.size() * width);
+    char* dst = out->data() + at;
+    for (const T& v : values) {
+      uint64_t offset = BitsOf(v) - base;
+      std::memcpy(dst, &offset, width);  // little-endian: the low bytes
+      dst += width;
+    }
+    return true;
+  } else {
+    // A short table: police.uk's radius and confidence take one or two values.
+    constexpr size_t kMaxTable = 16;
+    std::vector<uint64_t> table;
+    std::vector<uint8_t> codes;
+    codes.reserve(values.size());
+    for (const T& v : values) {
+      const uint64_t bits = BitsOf(v);
+      size_t code = std::find(table.begin(), table.end(), bits) - table.begin();
+      if (code == table.size()) {
+        if (table.size() == kMaxTable) return false;
+        table.push_back(bits);
+      }
+      codes.push_back(static_cast<uint8_t>(code));
+    }
+    Put<uint8_t>(out, 3);
+    Put<uint8_t>(out, static_cast<uint8_t>(table.size()));
+    for (uint64_t bits : table) Put<uint64_t>(out, bits);
+    out->append(reinterpret_cast<const char*>(codes.data()), codes.size());
+    return true;
+  }
+}
+
+// Appends one fixed-width value per incident. Version 1: every value. Version 2: a mode
+// byte, then one value for all rows, or unsigned offsets from a base in fewer bytes
+// (integers), or one-byte codes into a table of at most 16 values (f64), whichever is
+// smallest; or every value.
 template <typename T, typename Field>
-void PutColumn(std::string* out, const std::vector<const Incident*>& incidents, Field field) {
+void PutColumn(std::string* out, const std::vector<const Incident*>& incidents, Field field,
+               uint32_t version) {
+  if (version >= 2) {
+    std::vector<T> values;
+    values.reserve(incidents.size());
+    for (const Incident* inc : incidents) values.push_back(field(*inc));
+    if (PutCompact<T>(out, values)) return;
+    Put<uint8_t>(out, 0);  // every value
+  }
   size_t at = out->size();
   out->resize(at + incidents.size() * sizeof(T));
   char* dst = out->data() + at;
@@ -86,6 +163,22 @@ uint64_t HashText(std::string_view text) {
   return h ^ (h >> 32);
 }
 
+// Equality of short text without a call to memcmp, which was most of the cost of
+// looking up the 9-byte LSOA codes and short street names of every row.
+bool Equal(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  const size_t n = a.size();
+  if (n >= 8 && n <= 16) {
+    uint64_t a0, a1, b0, b1;  // two overlapping words cover 8 to 16 bytes
+    std::memcpy(&a0, a.data(), 8);
+    std::memcpy(&b0, b.data(), 8);
+    std::memcpy(&a1, a.data() + n - 8, 8);
+    std::memcpy(&b1, b.data() + n - 8, 8);
+    return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+  }
+  return a == b;
+}
+
 // Distinct values of one column in first-seen order, by open addressing: the
 // node-based std::unordered_map cost most of the encoding time.
 class TextDictionary {
@@ -100,7 +193,7 @@ class TextDictionary {
         values_.push_back(value);
         return slots_[i];
       }
-      if (values_[slots_[i]] == value) return slots_[i];
+      if (Equal(values_[slots_[i]], value)) return slots_[i];
     }
   }
   const std::vector<std::string_view>& values() const { return values_; }
@@ -111,13 +204,25 @@ class TextDictionary {
   std::vector<std::string_view> values_;
 };
 
-// Appends a text column: dictionary size, offsets, bytes, code width, codes.
-void PutText(std::string* out, const std::vector<const Incident*>& incidents,
-             std::string_view (*field)(const Incident&)) {
-  TextDictionary dict(incidents.size());
+// Appends a text column of `rows` values: dictionary size, offsets, bytes, code width,
+// codes. Version 2 writes no codes (width 0) when every row has the same value.
+template <typename Value>
+void PutTextValues(std::string* out, size_t rows, Value value, uint32_t version) {
+  TextDictionary dict(rows);
   std::vector<uint32_t> codes;
-  codes.reserve(incidents.size());
-  for (const Incident* inc : incidents) codes.push_back(dict.CodeOf(field(*inc)));
+  codes.reserve(rows);
+  // Neighbouring rows often share a value (an empty column, one method, one area):
+  // those skip the hash table.
+  std::string_view last;
+  uint32_t last_code = 0;
+  for (size_t i = 0; i < rows; ++i) {
+    std::string_view v = value(i);
+    if (i == 0 || !Equal(v, last)) {
+      last_code = dict.CodeOf(v);
+      last = v;
+    }
+    codes.push_back(last_code);
+  }
   const auto& values = dict.values();
   Put<uint32_t>(out, static_cast<uint32_t>(values.size()));
   uint32_t offset = 0;
@@ -128,7 +233,9 @@ void PutText(std::string* out, const std::vector<const Incident*>& incidents,
   }
   for (std::string_view v : values) out->append(v);
   uint8_t width = values.size() <= 0xFF ? 1 : values.size() <= 0xFFFF ? 2 : 4;
+  if (version >= 2 && values.size() == 1) width = 0;
   Put<uint8_t>(out, width);
+  if (width == 0) return;
   size_t at = out->size();
   out->resize(at + codes.size() * width);
   char* dst = out->data() + at;
@@ -138,50 +245,217 @@ void PutText(std::string* out, const std::vector<const Incident*>& incidents,
   }
 }
 
+void PutText(std::string* out, const std::vector<const Incident*>& incidents,
+             std::string_view (*field)(const Incident&), uint32_t version) {
+  PutTextValues(
+      out, incidents.size(), [&](size_t i) { return field(*incidents[i]); }, version);
+}
+
+// Version 2's source ids: each split after its last '/' into a prefix (dictionary
+// coded: police.uk's month, an extract's force code) and the rest, which is packed two
+// hexadecimal digits to a byte when it is lowercase hex of even length (police.uk's
+// Crime IDs are 64 such digits), else kept as it is.
+// The value of a lowercase hexadecimal digit, -1 for any other byte.
+constexpr std::array<int8_t, 256> kNibbles = [] {
+  std::array<int8_t, 256> t{};
+  t.fill(-1);
+  for (int c = '0'; c <= '9'; ++c) t[c] = static_cast<int8_t>(c - '0');
+  for (int c = 'a'; c <= 'f'; ++c) t[c] = static_cast<int8_t>(c - 'a' + 10);
+  return t;
+}();
+
+void PutSplitIds(std::string* out, const std::vector<const Incident*>& incidents) {
+  const size_t rows = incidents.size();
+  std::vector<std::string_view> prefixes;
+  prefixes.reserve(rows);
+  std::string flags(rows, '\0');
+  std::vector<uint32_t> ends;
+  ends.reserve(rows);
+  std::string rests;
+  rests.reserve(rows * 33);
+  for (size_t i = 0; i < rows; ++i) {
+    std::string_view id = incidents[i]->source_id;
+    size_t cut = id.rfind('/') + 1;  // npos + 1 = 0: no prefix
+    prefixes.push_back(id.substr(0, cut));
+    std::string_view rest = id.substr(cut);
+    const size_t at = rests.size();
+    bool packed = rest.size() % 2 == 0;
+    if (packed) {
+      // Packs optimistically; a byte that is not a lowercase hex digit makes `bad`
+      // negative and the rest is kept as it is instead.
+      rests.resize(at + rest.size() / 2);
+      char* dst = rests.data() + at;
+      const auto* src = reinterpret_cast<const unsigned char*>(rest.data());
+      int bad = 0;
+      for (size_t d = 0; d < rest.size() / 2; ++d) {
+        const int hi = kNibbles[src[2 * d]], lo = kNibbles[src[2 * d + 1]];
+        bad |= hi | lo;
+        dst[d] = static_cast<char>((hi << 4) | (lo & 15));
+      }
+      if (bad < 0) {
+        rests.resize(at);
+        packed = false;
+      }
+    }
+    if (!packed) rests.append(rest);
+    flags[i] = packed ? 1 : 0;
+    ends.push_back(static_cast<uint32_t>(rests.size()));
+  }
+  Put<uint8_t>(out, 1);  // split ids
+  PutTextValues(
+      out, rows, [&](size_t i) { return prefixes[i]; }, 2);
+  out->append(flags);
+  Put<uint32_t>(out, 0);
+  for (uint32_t end : ends) Put<uint32_t>(out, end);
+  out->append(rests);
+}
+
 }  // namespace
 
-std::string EncodeSegment(const std::vector<const Incident*>& incidents) {
+std::string EncodeSegment(const std::vector<const Incident*>& incidents, uint32_t version) {
+  const uint32_t v = version;
   std::string out;
-  out.reserve(64 + incidents.size() * 96);
-  out.append(kMagic, sizeof kMagic);
+  out.reserve(64 + incidents.size() * (v == 1 ? 96 : 64));
+  out.append(kMagic, kMagicPrefix);
+  out.push_back(static_cast<char>(v));
   Put<uint32_t>(&out, static_cast<uint32_t>(incidents.size()));
   Put<uint32_t>(&out, SegmentReader::kColumnCount);
   const auto& rows = incidents;
-  PutColumn<uint8_t>(&out, rows, [](const Incident& i) { return static_cast<uint8_t>(i.source.agency); });
-  PutUniqueText(&out, rows, [](const Incident& i) { return std::string_view(i.source_id); });
-  PutColumn<int64_t>(&out, rows, [](const Incident& i) { return i.source.line; });
-  PutColumn<int64_t>(&out, rows, [](const Incident& i) { return i.occurred.local_minute; });
-  PutColumn<uint8_t>(&out, rows, [](const Incident& i) { return static_cast<uint8_t>(i.occurred.precision); });
-  PutColumn<uint8_t>(&out, rows, [](const Incident& i) { return static_cast<uint8_t>(i.crime_type); });
-  PutColumn<uint8_t>(&out, rows, [](const Incident& i) { return static_cast<uint8_t>(i.weapon); });
-  PutColumn<uint8_t>(&out, rows, [](const Incident& i) -> uint8_t { return i.domestic ? (*i.domestic ? 2 : 1) : 0; });
-  PutColumn<uint32_t>(&out, rows, [](const Incident& i) { return i.behaviours.bits(); });
-  PutColumn<double>(&out, rows, [](const Incident& i) {
-    return i.location.point ? i.location.point->longitude : std::numeric_limits<double>::quiet_NaN();
-  });
-  PutColumn<double>(&out, rows, [](const Incident& i) {
-    return i.location.point ? i.location.point->latitude : std::numeric_limits<double>::quiet_NaN();
-  });
-  PutText(&out, incidents, [](const Incident& i) { return std::string_view(i.location.description); });
-  PutText(&out, incidents, [](const Incident& i) { return std::string_view(i.location.lsoa_reported); });
-  PutText(&out, incidents, [](const Incident& i) { return std::string_view(i.location.lsoa_by_point); });
-  PutText(&out, incidents, [](const Incident& i) { return std::string_view(i.location.csp_area); });
-  PutText(&out, incidents, [](const Incident& i) { return std::string_view(i.outcome); });
-  PutText(&out, incidents, [](const Incident& i) { return std::string_view(i.offence_code); });
-  PutColumn<int64_t>(&out, rows, [](const Incident& i) { return i.occurred.end_minute(); });
-  PutText(&out, incidents, [](const Incident& i) { return std::string_view(i.location.method); });
-  PutColumn<double>(&out, rows, [](const Incident& i) {
-    return i.location.radius_metres.value_or(std::numeric_limits<double>::quiet_NaN());
-  });
-  PutColumn<double>(&out, rows, [](const Incident& i) { return i.location.confidence; });
-  PutColumn<uint8_t>(&out, rows, [](const Incident& i) { return static_cast<uint8_t>(i.location.type); });
-  PutColumn<int64_t>(&out, rows, [](const Incident& i) { return i.attendance.arrival_minute.value_or(kNoMinute); });
-  PutColumn<uint8_t>(&out, rows, [](const Incident& i) { return static_cast<uint8_t>(i.attendance.method); });
-  PutText(&out, incidents, [](const Incident& i) { return std::string_view(i.attendance.method_other); });
-  PutColumn<uint8_t>(&out, rows, [](const Incident& i) { return static_cast<uint8_t>(i.attendance.assailant); });
-  PutColumn<uint8_t>(&out, rows, [](const Incident& i) { return static_cast<uint8_t>(i.occurred_note); });
+  PutColumn<uint8_t>(
+      &out, rows, [](const Incident& i) { return static_cast<uint8_t>(i.source.agency); }, v);
+  if (v == 1) {
+    PutUniqueText(&out, rows, [](const Incident& i) { return std::string_view(i.source_id); });
+  } else {
+    PutSplitIds(&out, rows);
+  }
+  PutColumn<int64_t>(
+      &out, rows, [](const Incident& i) { return i.source.line; }, v);
+  PutColumn<int64_t>(
+      &out, rows, [](const Incident& i) { return i.occurred.local_minute; }, v);
+  PutColumn<uint8_t>(
+      &out, rows, [](const Incident& i) { return static_cast<uint8_t>(i.occurred.precision); }, v);
+  PutColumn<uint8_t>(
+      &out, rows, [](const Incident& i) { return static_cast<uint8_t>(i.crime_type); }, v);
+  PutColumn<uint8_t>(
+      &out, rows, [](const Incident& i) { return static_cast<uint8_t>(i.weapon); }, v);
+  PutColumn<uint8_t>(
+      &out, rows, [](const Incident& i) -> uint8_t { return i.domestic ? (*i.domestic ? 2 : 1) : 0; }, v);
+  PutColumn<uint32_t>(
+      &out, rows, [](const Incident& i) { return i.behaviours.bits(); }, v);
+  PutColumn<double>(
+      &out, rows,
+      [](const Incident& i) {
+        return i.location.point ? i.location.point->longitude : std::numeric_limits<double>::quiet_NaN();
+      },
+      v);
+  PutColumn<double>(
+      &out, rows,
+      [](const Incident& i) {
+        return i.location.point ? i.location.point->latitude : std::numeric_limits<double>::quiet_NaN();
+      },
+      v);
+  PutText(
+      &out, incidents, [](const Incident& i) { return std::string_view(i.location.description); }, v);
+  PutText(
+      &out, incidents, [](const Incident& i) { return std::string_view(i.location.lsoa_reported); }, v);
+  PutText(
+      &out, incidents, [](const Incident& i) { return std::string_view(i.location.lsoa_by_point); }, v);
+  PutText(
+      &out, incidents, [](const Incident& i) { return std::string_view(i.location.csp_area); }, v);
+  PutText(
+      &out, incidents, [](const Incident& i) { return std::string_view(i.outcome); }, v);
+  PutText(
+      &out, incidents, [](const Incident& i) { return std::string_view(i.offence_code); }, v);
+  if (v == 1) {
+    PutColumn<int64_t>(
+        &out, rows, [](const Incident& i) { return i.occurred.end_minute(); }, v);
+  } else {
+    // Minutes after the start: 0 for every time but a window, so one value per segment.
+    PutColumn<int64_t>(
+        &out, rows,
+        [](const Incident& i) {
+          return static_cast<int64_t>(static_cast<uint64_t>(i.occurred.end_minute()) -
+                                      static_cast<uint64_t>(i.occurred.local_minute));
+        },
+        v);
+  }
+  PutText(
+      &out, incidents, [](const Incident& i) { return std::string_view(i.location.method); }, v);
+  PutColumn<double>(
+      &out, rows,
+      [](const Incident& i) {
+        return i.location.radius_metres.value_or(std::numeric_limits<double>::quiet_NaN());
+      },
+      v);
+  PutColumn<double>(
+      &out, rows, [](const Incident& i) { return i.location.confidence; }, v);
+  PutColumn<uint8_t>(
+      &out, rows, [](const Incident& i) { return static_cast<uint8_t>(i.location.type); }, v);
+  PutColumn<int64_t>(
+      &out, rows, [](const Incident& i) { return i.attendance.arrival_minute.value_or(kNoMinute); }, v);
+  PutColumn<uint8_t>(
+      &out, rows, [](const Incident& i) { return static_cast<uint8_t>(i.attendance.method); }, v);
+  PutText(
+      &out, incidents, [](const Incident& i) { return std::string_view(i.attendance.method_other); }, v);
+  PutColumn<uint8_t>(
+      &out, rows, [](const Incident& i) { return static_cast<uint8_t>(i.attendance.assailant); }, v);
+  PutColumn<uint8_t>(
+      &out, rows, [](const Incident& i) { return static_cast<uint8_t>(i.occurred_note); }, v);
   return out;
 }
+
+namespace {
+
+size_t NaturalWidth(ColumnKind kind) {
+  return kind == ColumnKind::kU8 ? 1 : kind == ColumnKind::kU32 ? 4 : 8;
+}
+
+// Reads a text column's dictionary and codes at *p (both versions) into `t`.
+Status ReadTextColumn(const uint8_t*& p, const uint8_t* end, size_t rows, uint32_t version,
+                      const std::string& name, const uint8_t** offsets, const char** bytes,
+                      const uint8_t** codes, uint32_t* dict_size, uint8_t* code_width) {
+  auto corrupt = [&](const std::string& what) {
+    return Status::Corruption("incident segment is damaged: " + name + " " + what);
+  };
+  auto need = [&](size_t n) { return static_cast<size_t>(end - p) >= n; };
+  if (!need(4)) return corrupt("is truncated");
+  *dict_size = Get<uint32_t>(p);
+  p += 4;
+  if (*dict_size > rows || !need((static_cast<size_t>(*dict_size) + 1) * 4))
+    return corrupt("has a bad dictionary size");
+  *offsets = p;
+  p += (static_cast<size_t>(*dict_size) + 1) * 4;
+  uint32_t previous = 0;
+  for (uint32_t d = 0; d <= *dict_size; ++d) {
+    uint32_t off = Get<uint32_t>(*offsets + 4 * d);
+    if (off < previous || (d == 0 && off != 0)) return corrupt("has unordered offsets");
+    previous = off;
+  }
+  // In size_t: a last offset of 0xFFFFFFFF must not wrap round to need(0).
+  if (!need(static_cast<size_t>(previous) + 1)) return corrupt("text is truncated");
+  *bytes = reinterpret_cast<const char*>(p);
+  p += previous;
+  *code_width = *p++;
+  *codes = nullptr;
+  if (*code_width == 0) {
+    // Version 1: one value per row, in row order. Version 2 also: one value for all rows.
+    if (*dict_size != rows && !(version >= 2 && *dict_size == 1)) return corrupt("has a bad dictionary size");
+    return Status::Ok();
+  }
+  if (*code_width != 1 && *code_width != 2 && *code_width != 4) return corrupt("has a bad code width");
+  if (!need(rows * *code_width)) return corrupt("codes are truncated");
+  *codes = p;
+  p += rows * *code_width;
+  for (size_t i = 0; i < rows; ++i) {
+    uint32_t code = *code_width == 1   ? (*codes)[i]
+                    : *code_width == 2 ? Get<uint16_t>(*codes + 2 * i)
+                                       : Get<uint32_t>(*codes + 4 * i);
+    if (code >= *dict_size) return corrupt("has a code outside its dictionary");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
 
 Result<SegmentReader> SegmentReader::Open(std::string_view blob) {
   const auto* p = reinterpret_cast<const uint8_t*>(blob.data());
@@ -190,11 +464,13 @@ Result<SegmentReader> SegmentReader::Open(std::string_view blob) {
     return Status::Corruption("incident segment is damaged: " + what);
   };
   auto need = [&](size_t n) { return static_cast<size_t>(end - p) >= n; };
-  if (!need(16) || std::memcmp(p, kMagic, sizeof kMagic) != 0) {
-    return corrupt("it does not start with the segment format version 1 header");
+  if (!need(16) || std::memcmp(p, kMagic, kMagicPrefix) != 0 ||
+      (p[kMagicPrefix] != 1 && p[kMagicPrefix] != 2)) {
+    return corrupt("it does not start with a segment header of format version 1 or 2");
   }
-  p += sizeof kMagic;
   SegmentReader r;
+  r.version_ = p[kMagicPrefix];
+  p += sizeof kMagic;
   r.rows_ = Get<uint32_t>(p);
   uint32_t columns = Get<uint32_t>(p + 4);
   p += 8;
@@ -202,85 +478,173 @@ Result<SegmentReader> SegmentReader::Open(std::string_view blob) {
   const size_t rows = r.rows_;
   for (int c = 0; c < kColumnCount; ++c) {
     std::string name = "column " + std::to_string(c);
-    switch (kKinds[c]) {
-      case ColumnKind::kU8:
-        if (!need(rows)) return corrupt(name + " is truncated");
-        r.u8_[c] = p;
+    if (kKinds[c] == ColumnKind::kText) {
+      TextColumn& t = r.text_[c];
+      if (r.version_ >= 2 && c == kSourceId) {
+        if (!need(1) || *p++ != 1) return corrupt(name + " has an unknown encoding");
+        HL_ASSIGN_OR_RETURN(r.ids_, ReadSplitIds(p, end, rows, name));
+        const auto* ids = reinterpret_cast<const uint8_t*>(r.ids_->data());
+        t = TextColumn{ids, r.ids_->data() + 4 * (rows + 1), nullptr, static_cast<uint32_t>(rows), 0};
+        continue;
+      }
+      HL_RETURN_IF_ERROR(ReadTextColumn(p, end, rows, r.version_, name, &t.offsets, &t.bytes, &t.codes,
+                                        &t.dict_size, &t.code_width));
+      continue;
+    }
+    FixedColumn& f = r.fixed_[c];
+    const size_t natural = NaturalWidth(kKinds[c]);
+    uint8_t mode = 0;
+    if (r.version_ >= 2) {
+      if (!need(1)) return corrupt(name + " is truncated");
+      mode = *p++;
+    }
+    switch (mode) {
+      case 0:  // every value
+        if (!need(rows * natural)) return corrupt(name + " is truncated");
+        f = {Fixed::kRaw, static_cast<uint8_t>(natural), 0, p, nullptr};
+        p += rows * natural;
+        break;
+      case 1:  // one value for all rows
+        if (!need(natural)) return corrupt(name + " is truncated");
+        f = {Fixed::kConstant, 0, Unsigned(p, static_cast<uint8_t>(natural)), nullptr, nullptr};
+        p += natural;
+        break;
+      case 2: {  // offsets from a base (integers)
+        if (kKinds[c] == ColumnKind::kF64 || !need(9)) return corrupt(name + " has a bad encoding");
+        uint64_t base = Get<uint64_t>(p);
+        uint8_t width = p[8];
+        p += 9;
+        if ((width != 1 && width != 2 && width != 4) || width >= natural)
+          return corrupt(name + " has a bad width");
+        if (!need(rows * width)) return corrupt(name + " is truncated");
+        f = {Fixed::kOffsets, width, base, p, nullptr};
+        p += rows * width;
+        break;
+      }
+      case 3: {  // one-byte codes into a table (f64)
+        if (kKinds[c] != ColumnKind::kF64 || !need(1)) return corrupt(name + " has a bad encoding");
+        uint8_t table_size = *p++;
+        if (table_size == 0 || !need(8 * static_cast<size_t>(table_size) + rows))
+          return corrupt(name + " is truncated");
+        f = {Fixed::kTable, 1, 0, p + 8 * static_cast<size_t>(table_size), p};
+        p += 8 * static_cast<size_t>(table_size);
+        for (size_t i = 0; i < rows; ++i) {
+          if (p[i] >= table_size) return corrupt(name + " has a code outside its table");
+        }
         p += rows;
         break;
-      case ColumnKind::kU32:
-        if (!need(rows * 4)) return corrupt(name + " is truncated");
-        r.fixed_[c] = p;
-        p += rows * 4;
-        break;
-      case ColumnKind::kI64:
-      case ColumnKind::kF64:
-        if (!need(rows * 8)) return corrupt(name + " is truncated");
-        r.fixed_[c] = p;
-        p += rows * 8;
-        break;
-      case ColumnKind::kText: {
-        TextColumn& t = r.text_[c];
-        if (!need(4)) return corrupt(name + " is truncated");
-        t.dict_size = Get<uint32_t>(p);
-        p += 4;
-        if (t.dict_size > rows || !need((static_cast<size_t>(t.dict_size) + 1) * 4)) {
-          return corrupt(name + " has a bad dictionary size");
-        }
-        t.offsets = p;
-        p += (static_cast<size_t>(t.dict_size) + 1) * 4;
-        uint32_t previous = 0;
-        for (uint32_t d = 0; d <= t.dict_size; ++d) {
-          uint32_t off = Get<uint32_t>(t.offsets + 4 * d);
-          if (off < previous || (d == 0 && off != 0)) return corrupt(name + " has unordered offsets");
-          previous = off;
-        }
-        // In size_t: a last offset of 0xFFFFFFFF must not wrap round to need(0).
-        if (!need(static_cast<size_t>(previous) + 1)) return corrupt(name + " text is truncated");
-        t.bytes = reinterpret_cast<const char*>(p);
-        p += previous;
-        t.code_width = *p++;
-        if (t.code_width == 0) {  // one value per row, in row order
-          if (t.dict_size != rows) return corrupt(name + " has a bad dictionary size");
-          break;
-        }
-        if (t.code_width != 1 && t.code_width != 2 && t.code_width != 4) return corrupt(name + " has a bad code width");
-        if (!need(rows * t.code_width)) return corrupt(name + " codes are truncated");
-        t.codes = p;
-        p += rows * t.code_width;
-        for (size_t i = 0; i < rows; ++i) {
-          uint32_t code = t.code_width == 1   ? t.codes[i]
-                          : t.code_width == 2 ? Get<uint16_t>(t.codes + 2 * i)
-                                              : Get<uint32_t>(t.codes + 4 * i);
-          if (code >= t.dict_size) return corrupt(name + " has a code outside its dictionary");
-        }
-        break;
+      }
+      default:
+        return corrupt(name + " has an unknown encoding");
+    }
+    // A u8 or u32 column's value must fit its type, however it was stored.
+    if (f.mode == Fixed::kConstant || f.mode == Fixed::kOffsets) {
+      const uint64_t limit = kKinds[c] == ColumnKind::kU8    ? 0xFF
+                             : kKinds[c] == ColumnKind::kU32 ? 0xFFFFFFFF
+                                                             : ~0ull;
+      for (size_t i = 0; i < (f.mode == Fixed::kConstant ? std::min<size_t>(rows, 1) : rows); ++i) {
+        if (r.Bits(static_cast<ColumnId>(c), i) > limit)
+          return corrupt(name + " has a value too large for its type");
       }
     }
   }
   if (p != end) return corrupt("it has trailing bytes");
   for (size_t i = 0; i < rows; ++i) {
-    const uint8_t precision = r.u8_[kTimePrecision][i];
-    if (precision > 3 || r.u8_[kCrimeType][i] < 1 || r.u8_[kCrimeType][i] > 14 || r.u8_[kWeapon][i] > 4 ||
-        r.u8_[kDomestic][i] > 2 || r.u8_[kAgency][i] > 3 || r.u8_[kLocationType][i] > 6 ||
-        r.u8_[kAssaultMethod][i] > 5 || r.u8_[kAssailantRelationship][i] > 5 || r.u8_[kTimeNote][i] > 2) {
+    const uint8_t precision = r.U8(kTimePrecision, i);
+    const uint8_t type = r.U8(kCrimeType, i);
+    if (precision > 3 || type < 1 || type > 14 || r.U8(kWeapon, i) > 4 || r.U8(kDomestic, i) > 2 ||
+        r.U8(kAgency, i) > 3 || r.U8(kLocationType, i) > 6 || r.U8(kAssaultMethod, i) > 5 ||
+        r.U8(kAssailantRelationship, i) > 5 || r.U8(kTimeNote, i) > 2) {
       return corrupt("row " + std::to_string(i) + " has an out-of-range code");
     }
     // A window ends after it starts (and its length fits in 64 bits); every other time
     // ends where it starts.
-    const int64_t from = r.I64(kOccurredMinute, i), to = r.I64(kOccurredEndMinute, i);
     int64_t length = 0;
     bool window = precision == static_cast<uint8_t>(TimePrecision::kWindow);
-    if (__builtin_sub_overflow(to, from, &length) || (window ? length <= 0 : length != 0)) {
+    bool fits = true;
+    if (r.version_ == 1) {
+      fits = !__builtin_sub_overflow(r.I64(kOccurredEndMinute, i), r.I64(kOccurredMinute, i), &length);
+    } else {
+      length = r.I64(kOccurredEndMinute, i);
+      int64_t sum = 0;
+      fits = !__builtin_add_overflow(r.I64(kOccurredMinute, i), length, &sum);
+    }
+    if (!fits || (window ? length <= 0 : length != 0)) {
       return corrupt("row " + std::to_string(i) + " has an occurred end minute that does not fit its precision");
     }
   }
   return r;
 }
 
+Result<std::shared_ptr<const std::string>> SegmentReader::ReadSplitIds(const uint8_t*& p, const uint8_t* end,
+                                                                       size_t rows, const std::string& name) {
+  auto corrupt = [&](const std::string& what) {
+    return Status::Corruption("incident segment is damaged: " + name + " " + what);
+  };
+  auto need = [&](size_t n) { return static_cast<size_t>(end - p) >= n; };
+  TextColumn prefix;
+  HL_RETURN_IF_ERROR(ReadTextColumn(p, end, rows, 2, name + " prefix", &prefix.offsets, &prefix.bytes,
+                                    &prefix.codes, &prefix.dict_size, &prefix.code_width));
+  if (rows > 0 && prefix.dict_size == 0) return corrupt("has no prefixes");
+  if (!need(rows + 4 * (rows + 1))) return corrupt("is truncated");
+  const uint8_t* flags = p;
+  const uint8_t* offsets = p + rows;
+  p += rows + 4 * (rows + 1);
+  uint32_t previous = 0;
+  for (size_t i = 0; i <= rows; ++i) {
+    uint32_t off = Get<uint32_t>(offsets + 4 * i);
+    if (off < previous || (i == 0 && off != 0)) return corrupt("has unordered offsets");
+    previous = off;
+    if (i < rows && flags[i] > 1) return corrupt("has a bad flag");
+  }
+  if (!need(previous)) return corrupt("is truncated");
+  const uint8_t* rest = p;
+  p += previous;
+  // Spelled out as a version 1 column of distinct values: offsets, then the bytes.
+  auto prefix_of = [&](size_t i) {
+    uint32_t code = prefix.code_width == 0   ? (prefix.dict_size == 1 ? 0 : static_cast<uint32_t>(i))
+                    : prefix.code_width == 1 ? prefix.codes[i]
+                    : prefix.code_width == 2 ? Get<uint16_t>(prefix.codes + 2 * i)
+                                             : Get<uint32_t>(prefix.codes + 4 * i);
+    uint32_t from = Get<uint32_t>(prefix.offsets + 4 * code),
+             to = Get<uint32_t>(prefix.offsets + 4 * (code + 1));
+    return std::string_view(prefix.bytes + from, to - from);
+  };
+  size_t total = 0;
+  for (size_t i = 0; i < rows; ++i) {
+    size_t n = Get<uint32_t>(offsets + 4 * (i + 1)) - Get<uint32_t>(offsets + 4 * i);
+    total += prefix_of(i).size() + (flags[i] ? 2 * n : n);
+  }
+  if (total > 0xFFFFFFFFull) return corrupt("spells out to more than 4 GB");
+  auto ids = std::make_shared<std::string>();
+  ids->resize(4 * (rows + 1) + total);
+  char* out_offsets = ids->data();
+  char* out = ids->data() + 4 * (rows + 1);
+  static const char* kDigits = "0123456789abcdef";
+  uint32_t at = 0;
+  std::memcpy(out_offsets, &at, 4);
+  for (size_t i = 0; i < rows; ++i) {
+    std::string_view head = prefix_of(i);
+    std::memcpy(out + at, head.data(), head.size());
+    at += static_cast<uint32_t>(head.size());
+    const uint32_t from = Get<uint32_t>(offsets + 4 * i), to = Get<uint32_t>(offsets + 4 * (i + 1));
+    for (uint32_t b = from; b < to; ++b) {
+      if (flags[i]) {
+        out[at++] = kDigits[rest[b] >> 4];
+        out[at++] = kDigits[rest[b] & 15];
+      } else {
+        out[at++] = static_cast<char>(rest[b]);
+      }
+    }
+    std::memcpy(out_offsets + 4 * (i + 1), &at, 4);
+  }
+  return std::shared_ptr<const std::string>(std::move(ids));
+}
+
 std::string_view SegmentReader::Text(ColumnId column, size_t i) const {
   const TextColumn& t = text_[column];
-  uint32_t code = t.code_width == 0   ? static_cast<uint32_t>(i)
+  // Width 0: row i has value i (distinct values), or the one value of every row.
+  uint32_t code = t.code_width == 0   ? (t.dict_size == 1 ? 0 : static_cast<uint32_t>(i))
                   : t.code_width == 1 ? t.codes[i]
                   : t.code_width == 2 ? Get<uint16_t>(t.codes + 2 * i)
                                       : Get<uint32_t>(t.codes + 4 * i);
@@ -289,11 +653,10 @@ std::string_view SegmentReader::Text(ColumnId column, size_t i) const {
   return std::string_view(t.bytes + from, to - from);
 }
 
-int64_t SegmentReader::I64(ColumnId column, size_t i) const { return Get<int64_t>(fixed_[column] + 8 * i); }
-double SegmentReader::F64(ColumnId column, size_t i) const { return Get<double>(fixed_[column] + 8 * i); }
+double SegmentReader::F64(ColumnId column, size_t i) const { return std::bit_cast<double>(Bits(column, i)); }
 
 BehaviourSet SegmentReader::behaviours(size_t i) const {
-  return BehaviourSet::FromBits(Get<uint32_t>(fixed_[kBehaviours] + 4 * i));
+  return BehaviourSet::FromBits(static_cast<uint32_t>(Bits(kBehaviours, i)));
 }
 
 Incident SegmentReader::ToIncident(size_t i, const std::string& file) const {
@@ -303,8 +666,8 @@ Incident SegmentReader::ToIncident(size_t i, const std::string& file) const {
   inc.occurred = occurred(i);
   inc.crime_type = crime_type(i);
   inc.offence_code = std::string(Text(kOffenceCode, i));
-  inc.weapon = static_cast<Weapon>(u8_[kWeapon][i]);
-  uint8_t domestic = u8_[kDomestic][i];
+  inc.weapon = weapon(i);
+  uint8_t domestic = domestic_code(i);
   if (domestic != 0) inc.domestic = domestic == 2;
   inc.behaviours = behaviours(i);
   double lon = F64(kLongitude, i), lat = F64(kLatitude, i);
@@ -318,13 +681,13 @@ Incident SegmentReader::ToIncident(size_t i, const std::string& file) const {
   double radius = F64(kLocationRadius, i);
   if (!std::isnan(radius)) inc.location.radius_metres = radius;
   inc.location.confidence = F64(kLocationConfidence, i);
-  inc.location.type = static_cast<LocationType>(u8_[kLocationType][i]);
+  inc.location.type = static_cast<LocationType>(U8(kLocationType, i));
   int64_t arrival = I64(kArrivalMinute, i);
   if (arrival != kNoMinute) inc.attendance.arrival_minute = arrival;
-  inc.attendance.method = static_cast<AssaultMethod>(u8_[kAssaultMethod][i]);
+  inc.attendance.method = static_cast<AssaultMethod>(U8(kAssaultMethod, i));
   inc.attendance.method_other = std::string(Text(kAssaultMethodOther, i));
-  inc.attendance.assailant = static_cast<AssailantRelationship>(u8_[kAssailantRelationship][i]);
-  inc.occurred_note = static_cast<TimeNote>(u8_[kTimeNote][i]);
+  inc.attendance.assailant = static_cast<AssailantRelationship>(U8(kAssailantRelationship, i));
+  inc.occurred_note = time_note(i);
   return inc;
 }
 

@@ -3,10 +3,11 @@
 #include <sqlite3.h>
 
 #include <algorithm>
-#include <cmath>
 #include <charconv>
+#include <cmath>
 #include <cstring>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 
 #include "base/env.h"
@@ -105,6 +106,20 @@ CREATE TABLE quarantine(
   raw TEXT NOT NULL);
 INSERT INTO meta(key, value) VALUES ('application', 'harmlens'), ('schema_version', '0');
 )sql",
+    // 1 -> 2: incident counts per segment and summary cell, written with each segment so
+    // that a summary reads these rows instead of decoding every segment. Segments stored
+    // before this version are counted by BackfillIncidentCounts in the same transaction.
+    R"sql(
+CREATE TABLE incident_counts(
+  segment_id INTEGER NOT NULL REFERENCES incident_segments(id),
+  agency INTEGER NOT NULL CHECK(agency BETWEEN 0 AND 3),
+  crime_type INTEGER NOT NULL CHECK(crime_type BETWEEN 1 AND 14),
+  month INTEGER NOT NULL,
+  behaviours INTEGER NOT NULL,
+  csp_area TEXT NOT NULL,
+  has_lsoa INTEGER NOT NULL CHECK(has_lsoa IN (0, 1)),
+  incidents INTEGER NOT NULL CHECK(incidents > 0));
+)sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSqliteSchemaVersion);
 
@@ -161,6 +176,68 @@ class Statement {
 
  private:
   sqlite3_stmt* stmt_ = nullptr;
+};
+
+// Incidents counted per summary cell (the fields of IncidentCount), for one segment.
+// Holds views of the area codes it is given: they must outlive the counts.
+class CellCounts {
+ public:
+  void Add(Agency agency, CrimeType type, int month_index, uint32_t behaviours, std::string_view csp_area,
+           bool has_lsoa) {
+    Key key{(static_cast<uint64_t>(behaviours) << 32) | static_cast<uint32_t>(month_index),
+            static_cast<uint64_t>(agency) | static_cast<uint64_t>(type) << 8 |
+                static_cast<uint64_t>(has_lsoa) << 16 | static_cast<uint64_t>(AreaIndex(csp_area)) << 32};
+    ++counts_[key];
+  }
+  // Calls `visit` once per cell.
+  template <typename Visit>
+  Status ForEach(Visit visit) const {
+    for (const auto& [key, n] : counts_) {
+      IncidentCount cell;
+      cell.agency = static_cast<Agency>(key.rest & 0xFF);
+      cell.crime_type = static_cast<CrimeType>((key.rest >> 8) & 0xFF);
+      cell.has_lsoa = ((key.rest >> 16) & 1) != 0;
+      cell.csp_area = areas_[key.rest >> 32];
+      cell.month = YearMonth::FromIndex(static_cast<int32_t>(key.month_and_behaviours & 0xFFFFFFFF));
+      cell.behaviours = BehaviourSet::FromBits(static_cast<uint32_t>(key.month_and_behaviours >> 32));
+      cell.incidents = n;
+      HL_RETURN_IF_ERROR(visit(cell));
+    }
+    return Status::Ok();
+  }
+
+ private:
+  struct Key {
+    uint64_t month_and_behaviours;
+    uint64_t rest;  // agency, crime type, has_lsoa, area index
+    bool operator==(const Key&) const = default;
+  };
+  struct KeyHash {
+    size_t operator()(const Key& k) const {
+      return (k.month_and_behaviours * 0x9E3779B97F4A7C15ull) ^ k.rest;
+    }
+  };
+  // A batch holds a dozen distinct areas at most: a linear search beats hashing them.
+  // Area codes are 9 bytes: compared as two words, not by a call to memcmp.
+  uint32_t AreaIndex(std::string_view area) {
+    for (size_t i = 0; i < areas_.size(); ++i) {
+      if (SameText(areas_[i], area)) return static_cast<uint32_t>(i);
+    }
+    areas_.push_back(area);
+    return static_cast<uint32_t>(areas_.size() - 1);
+  }
+  static bool SameText(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    if (a.size() < 8 || a.size() > 16) return a == b;
+    uint64_t a0, a1, b0, b1;  // two overlapping words cover 8 to 16 bytes
+    std::memcpy(&a0, a.data(), 8);
+    std::memcpy(&b0, b.data(), 8);
+    std::memcpy(&a1, a.data() + a.size() - 8, 8);
+    std::memcpy(&b1, b.data() + b.size() - 8, 8);
+    return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+  }
+  std::vector<std::string_view> areas_;
+  std::unordered_map<Key, int64_t, KeyHash> counts_;
 };
 
 class SqliteStore final : public Store {
@@ -326,6 +403,39 @@ class SqliteStore final : public Store {
   Status ScanIncidentsAfter(int64_t after_incident_id,
                             const std::function<void(const IncidentRow&)>& visit) override {
     return ScanRows(IncidentScan{}, after_incident_id, visit);
+  }
+
+  Status ScanIncidentCounts(std::optional<YearMonth> from, std::optional<YearMonth> to,
+                            const std::function<void(const IncidentCount&)>& visit) override {
+    Statement st;
+    HL_RETURN_IF_ERROR(st.Prepare(
+        db_,
+        "SELECT agency, crime_type, month, behaviours, csp_area, has_lsoa, sum(incidents) FROM "
+        "incident_counts "
+        "WHERE month BETWEEN ?1 AND ?2 GROUP BY agency, crime_type, month, behaviours, csp_area, has_lsoa"));
+    st.Bind(1, static_cast<int64_t>(from ? from->Index() : INT32_MIN));
+    st.Bind(2, static_cast<int64_t>(to ? to->Index() : INT32_MAX));
+    IncidentCount cell;
+    int rc;
+    while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
+      // The table's CHECKs keep agency and crime type in range; a file edited by hand
+      // could still break them, and the values become enums.
+      const int64_t agency = st.Int(0), type = st.Int(1);
+      if (agency < 0 || agency > 3 || type < 1 || type > 14) {
+        return Status::Corruption("store " + path_ +
+                                  ": incident_counts has an out-of-range agency or crime type");
+      }
+      cell.agency = static_cast<Agency>(agency);
+      cell.crime_type = static_cast<CrimeType>(type);
+      cell.month = YearMonth::FromIndex(static_cast<int>(st.Int(2)));
+      cell.behaviours = BehaviourSet::FromBits(static_cast<uint32_t>(st.Int(3)));
+      cell.csp_area = st.Text(4);
+      cell.has_lsoa = st.Int(5) != 0;
+      cell.incidents = st.Int(6);
+      visit(cell);
+    }
+    if (rc != SQLITE_DONE) return Error("read incident counts");
+    return Status::Ok();
   }
 
   Status ScanRows(const IncidentScan& scan, int64_t after_id, const std::function<void(const IncidentRow&)>& visit) {
@@ -602,6 +712,8 @@ class SqliteStore final : public Store {
       first = false;
     }
     Status s = Exec(seed);
+    // Segments stored under schema 1 get their counts now, in the migration's transaction.
+    if (s.ok() && version < 2) s = BackfillIncidentCounts();
     if (!s.ok()) {
       (void)Exec("ROLLBACK");
       return s;
@@ -627,25 +739,35 @@ class SqliteStore final : public Store {
     st.Bind(3, after_id);
     int rc;
     while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
-      if (st.Int(2) != kSegmentFormatVersion) {
-        return Status::Corruption("store " + path_ + ": segment " + std::to_string(st.Int(0)) +
-                                  " has format version " + std::to_string(st.Int(2)) + ", expected " +
-                                  std::to_string(kSegmentFormatVersion));
-      }
-      auto segment = SegmentReader::Open(st.Blob(3));
-      if (!segment.ok()) {
-        return segment.status().WithPrefix("store " + path_ + ": segment " + std::to_string(st.Int(0)) + ": ");
-      }
-      visit(*segment, st.Int(1), std::string(st.Text(4)), from, to);
+      HL_ASSIGN_OR_RETURN(SegmentReader segment, OpenSegment(st.Int(0), st.Int(2), st.Blob(3)));
+      visit(segment, st.Int(1), std::string(st.Text(4)), from, to);
     }
     if (rc != SQLITE_DONE) return Error("read incident segments");
     return Status::Ok();
   }
 
+  Result<SegmentReader> OpenSegment(int64_t id, int64_t format_version, std::string_view blob) {
+    // Version 1 segments (stores written before version 2) are read as they are.
+    if (format_version < 1 || format_version > kSegmentFormatVersion) {
+      return Status::Corruption("store " + path_ + ": segment " + std::to_string(id) +
+                                " has format version " + std::to_string(format_version) + ", expected 1 to " +
+                                std::to_string(kSegmentFormatVersion));
+    }
+    auto segment = SegmentReader::Open(blob);
+    if (!segment.ok())
+      return segment.status().WithPrefix("store " + path_ + ": segment " + std::to_string(id) + ": ");
+    if (segment->format_version() != format_version) {
+      return Status::Corruption("store " + path_ + ": segment " + std::to_string(id) +
+                                " is recorded as format version " + std::to_string(format_version) +
+                                " but its blob is version " + std::to_string(segment->format_version()));
+    }
+    return segment;
+  }
+
   // The statements every batch uses, prepared once.
   struct BatchStatements {
-    Statement upsert_person, find_person, insert_involvement, insert_quarantine, insert_segment,
-        insert_batch, update_totals, next_incident_id, insert_agency_record;
+    Statement upsert_person, find_person, insert_involvement, insert_quarantine, insert_segment, insert_batch,
+        update_totals, next_incident_id, insert_agency_record, insert_count;
   };
 
   Status PrepareStatements() {
@@ -681,8 +803,48 @@ class SqliteStore final : public Store {
         "rows_present = rows_present + ?, rows_quarantined = rows_quarantined + ?, "
         "rows_lsoa_checked = rows_lsoa_checked + ?, "
         "rows_lsoa_agreed = rows_lsoa_agreed + ? WHERE id = ?"));
+    HL_RETURN_IF_ERROR(s.insert_count.Prepare(
+        db_,
+        "INSERT INTO incident_counts(segment_id, agency, crime_type, month, behaviours, csp_area, has_lsoa, "
+        "incidents) VALUES (?,?,?,?,?,?,?,?)"));
     HL_RETURN_IF_ERROR(s.next_incident_id.Prepare(
         db_, "SELECT coalesce(max(first_incident_id + row_count), 1) FROM incident_segments"));
+    return Status::Ok();
+  }
+
+  Status InsertCounts(int64_t segment_id, const CellCounts& counts) {
+    Statement& st = statements_->insert_count;
+    return counts.ForEach([&](const IncidentCount& cell) {
+      st.Bind(1, segment_id);
+      st.Bind(2, static_cast<int64_t>(cell.agency));
+      st.Bind(3, static_cast<int64_t>(cell.crime_type));
+      st.Bind(4, static_cast<int64_t>(cell.month.Index()));
+      st.Bind(5, static_cast<int64_t>(cell.behaviours.bits()));
+      st.Bind(6, cell.csp_area);
+      st.Bind(7, static_cast<int64_t>(cell.has_lsoa));
+      st.Bind(8, cell.incidents);
+      return StepDone(st, "store incident counts");
+    });
+  }
+
+  // Counts the segments of a schema-1 store (called inside the migration's transaction).
+  Status BackfillIncidentCounts() {
+    HL_RETURN_IF_ERROR(PrepareStatements());
+    Statement st;
+    HL_RETURN_IF_ERROR(
+        st.Prepare(db_, "SELECT id, format_version, columns FROM incident_segments ORDER BY id"));
+    int rc;
+    while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
+      HL_ASSIGN_OR_RETURN(SegmentReader segment, OpenSegment(st.Int(0), st.Int(1), st.Blob(2)));
+      CellCounts counts;
+      for (uint32_t i = 0; i < segment.row_count(); ++i) {
+        counts.Add(segment.agency(i), segment.crime_type(i), segment.occurred(i).month().Index(),
+                   segment.behaviours(i).bits(), segment.csp_area(i),
+                   !segment.lsoa_reported(i).empty() || !segment.lsoa_by_point(i).empty());
+      }
+      HL_RETURN_IF_ERROR(InsertCounts(st.Int(0), counts));
+    }
+    if (rc != SQLITE_DONE) return Error("count the stored incidents");
     return Status::Ok();
   }
 
@@ -832,7 +994,12 @@ class SqliteStore final : public Store {
       }
       int64_t first_id = s.next_incident_id.Int(0);
       s.next_incident_id.Reset();
-      std::string columns = EncodeSegment(fresh);
+      // The caller's encoding when it holds exactly these incidents (the usual case: a
+      // load of new rows), so that the work is done on its threads, not this one.
+      std::string encoded;
+      if (fresh.size() != batch.incidents.size() || batch.encoded_incidents.empty())
+        encoded = EncodeSegment(fresh);
+      std::string_view columns = encoded.empty() ? std::string_view(batch.encoded_incidents) : encoded;
       Statement& seg = s.insert_segment;
       seg.Bind(1, batch.load_id);
       seg.Bind(2, batch.batch_no);
@@ -845,6 +1012,13 @@ class SqliteStore final : public Store {
       seg.BindBlob(9, columns);
       HL_RETURN_IF_ERROR(StepDone(seg, "store incidents"));
       last_segment_seen_ = sqlite3_last_insert_rowid(db_);
+      CellCounts cells;
+      for (const Incident* inc : fresh) {
+        const IncidentLocation& where = inc->location;
+        cells.Add(inc->source.agency, inc->crime_type, inc->occurred.month().Index(), inc->behaviours.bits(),
+                  where.csp_area, !where.lsoa_reported.empty() || !where.lsoa_by_point.empty());
+      }
+      HL_RETURN_IF_ERROR(InsertCounts(last_segment_seen_, cells));
       for (size_t i = 0; i < fresh.size(); ++i) {
         HL_RETURN_IF_ERROR(
             InsertInvolvements(*fresh[i], first_id + static_cast<int64_t>(i), &duplicate_involvements));

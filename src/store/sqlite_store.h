@@ -11,7 +11,7 @@
 
 namespace harmlens {
 
-inline constexpr int kSqliteSchemaVersion = 1;
+inline constexpr int kSqliteSchemaVersion = 2;
 
 struct SqliteOptions {
   bool create_if_missing = true;

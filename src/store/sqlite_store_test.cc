@@ -16,6 +16,7 @@
 #include <sstream>
 #include <thread>
 
+#include "store/incident_segment.h"
 #include "support/testing.h"
 
 namespace harmlens {
@@ -178,10 +179,11 @@ class SqliteStoreTest : public ::testing::Test {
 
 // --- Opening ---------------------------------------------------------------------
 
-TEST_F(SqliteStoreTest, creating_a_new_store_records_schema_version_1_in_wal_mode) {
+TEST_F(SqliteStoreTest, creating_a_new_store_records_schema_version_2_in_wal_mode) {
   ASSERT_NE(Open(), nullptr);
   RawDb raw(path_);
-  EXPECT_EQ(raw.Text("SELECT value FROM meta WHERE key = 'schema_version'"), "1");
+  EXPECT_EQ(raw.Text("SELECT value FROM meta WHERE key = 'schema_version'"),
+            std::to_string(kSqliteSchemaVersion));
   EXPECT_EQ(raw.Text("SELECT value FROM meta WHERE key = 'application'"), "harmlens");
   EXPECT_EQ(raw.Text("PRAGMA journal_mode"), "wal");
   EXPECT_EQ(raw.Int("PRAGMA page_size"), 65536);
@@ -198,7 +200,8 @@ TEST_F(SqliteStoreTest, reopening_a_store_keeps_its_data_and_schema) {
   ASSERT_NE(store, nullptr);
   EXPECT_EQ(*store->CountIncidents(), 2);
   RawDb raw(path_);
-  EXPECT_EQ(raw.Text("SELECT value FROM meta WHERE key = 'schema_version'"), "1");
+  EXPECT_EQ(raw.Text("SELECT value FROM meta WHERE key = 'schema_version'"),
+            std::to_string(kSqliteSchemaVersion));
   EXPECT_EQ(raw.Int("SELECT count(*) FROM meta"), 2);
 }
 
@@ -301,8 +304,8 @@ TEST_F(SqliteStoreTest, refuses_a_store_whose_schema_is_newer_than_this_harmlens
   ASSERT_FALSE(store.ok());
   EXPECT_EQ(store.status().code(), StatusCode::kCorruption);
   EXPECT_EQ(store.status().message(), "store " + path_ +
-                                          " has schema version 99, newer than this harmlens understands (1): "
-                                          "upgrade harmlens");
+                                          " has schema version 99, newer than this harmlens understands (" +
+                                          std::to_string(kSqliteSchemaVersion) + "): upgrade harmlens");
 }
 
 TEST_F(SqliteStoreTest, refuses_a_store_whose_schema_version_is_not_a_version_number) {
@@ -340,7 +343,8 @@ TEST_F(SqliteStoreTest, stores_opened_at_once_on_a_new_file_all_open_and_migrate
       EXPECT_TRUE(outcomes[i].ok()) << "round " << round << " opener " << i << ": " << outcomes[i].ToString();
     }
     RawDb raw(path);
-    EXPECT_EQ(raw.Text("SELECT value FROM meta WHERE key = 'schema_version'"), "1");
+    EXPECT_EQ(raw.Text("SELECT value FROM meta WHERE key = 'schema_version'"),
+              std::to_string(kSqliteSchemaVersion));
     EXPECT_EQ(raw.Int("SELECT count(*) FROM crime_types"), kCrimeTypeCount);
   }
 }
@@ -765,6 +769,119 @@ TEST_F(SqliteStoreTest, scan_keeps_incidents_from_the_first_minute_up_to_but_not
   EXPECT_EQ(read.at(3).source_id, "feb-last");
 }
 
+// The per-cell counts the store keeps against the incidents themselves, counted one by
+// one through ScanIncidents (what the Store base class does for a store without counts).
+class RowByRowCounts final : public Store {
+ public:
+  explicit RowByRowCounts(Store* inner) : inner_(inner) {}
+  Result<int64_t> BeginLoad(const LoadStart& s) override { return inner_->BeginLoad(s); }
+  Result<BatchCounts> WriteBatch(const IncidentBatch& b) override { return inner_->WriteBatch(b); }
+  Result<LoadCounts> WriteAgencyRecords(const AgencyRecordBatch& b) override {
+    return inner_->WriteAgencyRecords(b);
+  }
+  Status FinishLoad(int64_t id, const std::string& hash) override { return inner_->FinishLoad(id, hash); }
+  Result<std::vector<LoadRecord>> ListLoads() override { return inner_->ListLoads(); }
+  Result<std::vector<QuarantinedRow>> ListQuarantine(std::optional<int64_t> id) override {
+    return inner_->ListQuarantine(id);
+  }
+  Result<int64_t> CountIncidents() override { return inner_->CountIncidents(); }
+  Status ScanIncidents(const IncidentScan& scan,
+                       const std::function<void(const IncidentRow&)>& visit) override {
+    return inner_->ScanIncidents(scan, visit);
+  }
+  Status ReadIncidents(const IncidentScan& scan,
+                       const std::function<void(int64_t, const Incident&)>& visit) override {
+    return inner_->ReadIncidents(scan, visit);
+  }
+  Result<std::vector<Involvement>> InvolvementsOf(int64_t id) override { return inner_->InvolvementsOf(id); }
+  Status ScanIncidentsAfter(int64_t after, const std::function<void(const IncidentRow&)>& visit) override {
+    return inner_->ScanIncidentsAfter(after, visit);
+  }
+  Status ScanInvolvements(int64_t after, const std::function<void(const InvolvementRow&)>& visit) override {
+    return inner_->ScanInvolvements(after, visit);
+  }
+  Status ReadAgencyRecords(const std::function<void(int64_t, const AgencyRecord&)>& visit) override {
+    return inner_->ReadAgencyRecords(visit);
+  }
+  Status CheckIntegrity() override { return inner_->CheckIntegrity(); }
+
+ private:
+  Store* inner_;
+};
+
+// Counts by cell as "agency|type|month|behaviours|area|lsoa" -> incidents, added up.
+std::map<std::string, int64_t> CellsOf(Store* store, std::optional<YearMonth> from = std::nullopt,
+                                       std::optional<YearMonth> to = std::nullopt) {
+  std::map<std::string, int64_t> cells;
+  Status s = store->ScanIncidentCounts(from, to, [&](const IncidentCount& c) {
+    cells[std::to_string(static_cast<int>(c.agency)) + "|" + std::to_string(static_cast<int>(c.crime_type)) +
+          "|" + c.month.ToString() + "|" + std::to_string(c.behaviours.bits()) + "|" +
+          std::string(c.csp_area) + "|" + (c.has_lsoa ? "lsoa" : "-")] += c.incidents;
+  });
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  return cells;
+}
+
+// A mix of cells: areas, no area but an LSOA, no location, behaviours, months, sources.
+void WriteMixedBatches(Store* store, int64_t load) {
+  std::vector<Incident> first, second;
+  for (int i = 0; i < 40; ++i) {
+    Incident inc = MakeIncident("m" + std::to_string(i), MonthMinute(2022, 1 + i % 3) + i);
+    inc.crime_type = i % 4 == 0 ? CrimeType::kRobbery : CrimeType::kBurglary;
+    if (i % 5 == 0) inc.location.csp_area = "E07000129";
+    if (i % 7 == 0) {
+      inc.location.csp_area.clear();
+      inc.location.lsoa_reported = "E01000001";
+    }
+    if (i % 11 == 0) inc.location.csp_area.clear();
+    if (i % 6 == 0) inc.behaviours.Add(HarmfulBehaviour::kSeriousViolence);
+    if (i % 9 == 0) inc.source.agency = Agency::kPoliceExtract;
+    (i < 25 ? first : second).push_back(inc);
+  }
+  second.push_back(first[3]);  // already present: counted once
+  auto a = store->WriteBatch(MakeBatch(load, 0, first));
+  auto b = store->WriteBatch(MakeBatch(load, 1, second));
+  EXPECT_TRUE(a.ok() && b.ok());
+}
+
+TEST_F(SqliteStoreTest, incident_counts_agree_with_counting_the_incidents_one_by_one) {
+  auto store = Open();
+  WriteMixedBatches(store.get(), Begin(store.get()));
+  RowByRowCounts row_by_row(store.get());
+  std::map<std::string, int64_t> kept = CellsOf(store.get());
+  EXPECT_EQ(kept, CellsOf(&row_by_row));
+  int64_t total = 0;
+  for (const auto& [cell, n] : kept) total += n;
+  EXPECT_EQ(total, 40);
+  const YearMonth feb{2022, 2};
+  EXPECT_EQ(CellsOf(store.get(), feb, feb), CellsOf(&row_by_row, feb, feb));
+  EXPECT_EQ(CellsOf(store.get(), feb, std::nullopt), CellsOf(&row_by_row, feb, std::nullopt));
+  EXPECT_EQ(CellsOf(store.get(), std::nullopt, feb), CellsOf(&row_by_row, std::nullopt, feb));
+  EXPECT_TRUE(CellsOf(store.get(), YearMonth{2023, 1}, std::nullopt).empty());
+}
+
+TEST_F(SqliteStoreTest, opening_a_schema_1_store_counts_its_stored_incidents) {
+  std::map<std::string, int64_t> expected;
+  {
+    auto store = Open();
+    WriteMixedBatches(store.get(), Begin(store.get()));
+    RowByRowCounts row_by_row(store.get());
+    expected = CellsOf(&row_by_row);
+  }
+  {
+    // Back to schema 1 as it was: no incident_counts table.
+    RawDb raw(path_);
+    raw.Exec("DROP TABLE incident_counts; UPDATE meta SET value = '1' WHERE key = 'schema_version'");
+  }
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  RawDb raw(path_);
+  EXPECT_EQ(raw.Text("SELECT value FROM meta WHERE key = 'schema_version'"),
+            std::to_string(kSqliteSchemaVersion));
+  EXPECT_EQ(CellsOf(store.get()), expected);
+  EXPECT_TRUE(store->CheckIntegrity().ok());
+}
+
 TEST_F(SqliteStoreTest, read_incidents_returns_every_field) {
   auto store = Open();
   int64_t load = Begin(store.get(), "extract/2025-06.csv");
@@ -843,7 +960,45 @@ TEST_F(SqliteStoreTest, a_damaged_segment_is_reported_not_read) {
   Status s = store->ScanIncidents({}, [](const IncidentRow&) { ADD_FAILURE() << "a damaged row was visited"; });
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.code(), StatusCode::kCorruption);
-  EXPECT_EQ(s.message(), "store " + path_ + ": segment 1: incident segment is damaged: column 1 is truncated");
+  EXPECT_EQ(s.message(),
+            "store " + path_ + ": segment 1: incident segment is damaged: column 1 prefix is truncated");
+}
+
+TEST_F(SqliteStoreTest, reads_segments_of_format_version_1_as_stores_before_version_2_hold_them) {
+  auto store = Open();
+  int64_t load = Begin(store.get());
+  std::vector<Incident> incidents = {MakeIncident("2022-01/0a1b"), MakeIncident("2022-01/asb-ff-0"),
+                                     MakeIncident("LE/12345/25", MonthMinute(2022, 2))};
+  incidents[1].location.point = GeoPoint{-1.13, 52.63};
+  incidents[2].occurred = OccurredTime::Window(MonthMinute(2022, 2), MonthMinute(2022, 2) + 90);
+  Write(store.get(), MakeBatch(load, 0, incidents));
+  std::map<int64_t, Incident> written = ReadAll(store.get());
+  {
+    // The same incidents as a version 1 blob, as an older harmlens wrote them.
+    std::vector<const Incident*> pointers;
+    for (const Incident& inc : incidents) pointers.push_back(&inc);
+    std::string v1 = EncodeSegment(pointers, 1), hex;
+    static const char* kDigits = "0123456789ABCDEF";
+    for (unsigned char c : v1) hex += std::string{kDigits[c >> 4], kDigits[c & 15]};
+    RawDb raw(path_);
+    raw.Exec("UPDATE incident_segments SET format_version = 1, columns = X'" + hex + "'");
+    ASSERT_EQ(raw.Int("SELECT count(*) FROM incident_segments WHERE format_version = 1"), 1);
+  }
+  std::map<int64_t, Incident> read = ReadAll(store.get());
+  ASSERT_EQ(read.size(), written.size());
+  for (const auto& [id, inc] : written) {
+    EXPECT_EQ(read.at(id).source_id, inc.source_id);
+    EXPECT_EQ(read.at(id).occurred, inc.occurred);
+    EXPECT_EQ(read.at(id).location.point.has_value(), inc.location.point.has_value());
+    EXPECT_EQ(read.at(id).location.description, inc.location.description);
+  }
+  // A blob whose version disagrees with its row is refused.
+  {
+    RawDb raw(path_);
+    raw.Exec("UPDATE incident_segments SET format_version = 2");
+  }
+  Status s = store->ScanIncidents({}, [](const IncidentRow&) {});
+  EXPECT_EQ(s.code(), StatusCode::kCorruption) << s.ToString();
 }
 
 TEST_F(SqliteStoreTest, integrity_check_passes_on_a_new_and_on_a_written_store) {

@@ -65,6 +65,9 @@ struct IncidentBatch {
   // KeyOf() of each incident, computed by the caller (off the writing thread) or, if
   // left empty, by the store.
   std::vector<IncidentKey> keys;
+  // EncodeSegment of every incident, in order, made by the caller off the writing
+  // thread, or empty. The store uses it when every incident is new.
+  std::string encoded_incidents;
   int64_t rows_lsoa_checked = 0;
   int64_t rows_lsoa_agreed = 0;
   // Set when the involvements come from another file (police extract persons).
@@ -129,6 +132,18 @@ struct IncidentScan {
   std::optional<int64_t> to_minute;
 };
 
+// How many stored incidents share the fields a CSP summary groups and filters on. The
+// same cell may be visited more than once (say, once per stored batch): callers add.
+struct IncidentCount {
+  Agency agency = Agency::kPoliceUk;
+  CrimeType crime_type = CrimeType::kOtherCrime;
+  YearMonth month;  // of the occurred time (a window's start)
+  BehaviourSet behaviours;
+  std::string_view csp_area;  // "" = outside LLR or no location; valid during the callback
+  bool has_lsoa = false;      // an LSOA is known (reported or by point)
+  int64_t incidents = 0;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -150,6 +165,26 @@ class Store {
   virtual Result<int64_t> CountIncidents() = 0;
   virtual Status ScanIncidents(const IncidentScan& scan,
                                const std::function<void(const IncidentRow&)>& visit) = 0;
+  // Incident counts by cell for the months [from, to] (either end open), without reading
+  // each incident: what `harmlens summary` needs. This default counts ScanIncidents rows
+  // one by one; a store that keeps the counts as it writes overrides it.
+  virtual Status ScanIncidentCounts(std::optional<YearMonth> from, std::optional<YearMonth> to,
+                                    const std::function<void(const IncidentCount&)>& visit) {
+    IncidentScan scan;
+    if (from) scan.from_minute = OccurredTime::Month(*from).local_minute;
+    if (to) scan.to_minute = OccurredTime::Month(YearMonth::FromIndex(to->Index() + 1)).local_minute;
+    IncidentCount count;
+    count.incidents = 1;
+    return ScanIncidents(scan, [&](const IncidentRow& row) {
+      count.agency = row.agency;
+      count.crime_type = row.crime_type;
+      count.month = row.occurred.month();
+      count.behaviours = row.behaviours;
+      count.csp_area = row.csp_area;
+      count.has_lsoa = !row.lsoa_reported.empty() || !row.lsoa_by_point.empty();
+      visit(count);
+    });
+  }
   // Every field of each incident in the scan, with its stored id, in id order.
   virtual Status ReadIncidents(const IncidentScan& scan,
                                const std::function<void(int64_t id, const Incident&)>& visit) = 0;
