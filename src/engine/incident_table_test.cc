@@ -5,6 +5,7 @@
 #include "engine/query.h"
 #include "model/behaviour_rules.h"
 #include "store/sqlite_store.h"
+#include "support/forwarding_store.h"
 #include "support/testing.h"
 
 namespace harmlens {
@@ -58,51 +59,9 @@ int64_t RepeatVictimIncidents(const IncidentTable& table) {
   return result.ok() ? result->incidents : -1;
 }
 
-// Passes every call to another store; the fakes below change one thing each.
-class ForwardingStore : public Store {
- public:
-  explicit ForwardingStore(Store* inner) : inner_(inner) {}
-  Result<int64_t> BeginLoad(const LoadStart& start) override { return inner_->BeginLoad(start); }
-  Result<BatchCounts> WriteBatch(const IncidentBatch& batch) override { return inner_->WriteBatch(batch); }
-  Result<LoadCounts> WriteAgencyRecords(const AgencyRecordBatch& batch) override {
-    return inner_->WriteAgencyRecords(batch);
-  }
-  Status FinishLoad(int64_t load_id, const std::string& hash) override {
-    return inner_->FinishLoad(load_id, hash);
-  }
-  Result<std::vector<LoadRecord>> ListLoads() override { return inner_->ListLoads(); }
-  Result<std::vector<QuarantinedRow>> ListQuarantine(std::optional<int64_t> load_id) override {
-    return inner_->ListQuarantine(load_id);
-  }
-  Result<int64_t> CountIncidents() override { return inner_->CountIncidents(); }
-  Status ScanIncidents(const IncidentScan& scan,
-                       const std::function<void(const IncidentRow&)>& visit) override {
-    return inner_->ScanIncidents(scan, visit);
-  }
-  Status ReadIncidents(const IncidentScan& scan,
-                       const std::function<void(int64_t, const Incident&)>& visit) override {
-    return inner_->ReadIncidents(scan, visit);
-  }
-  Result<std::vector<Involvement>> InvolvementsOf(int64_t id) override { return inner_->InvolvementsOf(id); }
-  Status ScanIncidentsAfter(int64_t after, const std::function<void(const IncidentRow&)>& visit) override {
-    return inner_->ScanIncidentsAfter(after, visit);
-  }
-  Status ScanInvolvements(int64_t after, const std::function<void(const InvolvementRow&)>& visit) override {
-    return inner_->ScanInvolvements(after, visit);
-  }
-  Status ReadAgencyRecords(const std::function<void(int64_t, const AgencyRecord&)>& visit) override {
-    return inner_->ReadAgencyRecords(visit);
-  }
-  Status CheckIntegrity() override { return inner_->CheckIntegrity(); }
-  Result<std::unique_ptr<Store>> OpenReader() override { return inner_->OpenReader(); }
-
- protected:
-  Store* inner_;
-};
-
 // A store that hands over involvements in reverse storing order, as a store written
 // by another program might: the table must sort them rather than assume id order.
-class ReversedInvolvementsStore : public ForwardingStore {
+class ReversedInvolvementsStore : public testing::ForwardingStore {
  public:
   using ForwardingStore::ForwardingStore;
   Status ScanInvolvements(int64_t after, const std::function<void(const InvolvementRow&)>& visit) override {
@@ -119,7 +78,7 @@ class ReversedInvolvementsStore : public ForwardingStore {
 
 // A store that numbers persons far apart (as another store might): the table must fall
 // back from using the store's ids as codes to numbering them itself.
-class SparsePersonIdsStore : public ForwardingStore {
+class SparsePersonIdsStore : public testing::ForwardingStore {
  public:
   using ForwardingStore::ForwardingStore;
   static constexpr int64_t kSpacing = 1'000'000'007;
@@ -138,7 +97,7 @@ class SparsePersonIdsStore : public ForwardingStore {
 // A store whose incident read sees only the incidents up to `visible_up_to`, while its
 // second handle sees everything: what happens when a load commits between the start of
 // the table's incident read and the start of its involvement read.
-class LaggingIncidentsStore : public ForwardingStore {
+class LaggingIncidentsStore : public testing::ForwardingStore {
  public:
   using ForwardingStore::ForwardingStore;
   int64_t visible_up_to = INT64_MAX;

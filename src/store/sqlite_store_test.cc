@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "store/incident_segment.h"
+#include "support/forwarding_store.h"
 #include "support/testing.h"
 
 namespace harmlens {
@@ -771,42 +772,13 @@ TEST_F(SqliteStoreTest, scan_keeps_incidents_from_the_first_minute_up_to_but_not
 
 // The per-cell counts the store keeps against the incidents themselves, counted one by
 // one through ScanIncidents (what the Store base class does for a store without counts).
-class RowByRowCounts final : public Store {
+class RowByRowCounts final : public testing::ForwardingStore {
  public:
-  explicit RowByRowCounts(Store* inner) : inner_(inner) {}
-  Result<int64_t> BeginLoad(const LoadStart& s) override { return inner_->BeginLoad(s); }
-  Result<BatchCounts> WriteBatch(const IncidentBatch& b) override { return inner_->WriteBatch(b); }
-  Result<LoadCounts> WriteAgencyRecords(const AgencyRecordBatch& b) override {
-    return inner_->WriteAgencyRecords(b);
+  using ForwardingStore::ForwardingStore;
+  Status ScanIncidentCounts(std::optional<YearMonth> from, std::optional<YearMonth> to,
+                            const std::function<void(const IncidentCount&)>& visit) override {
+    return Store::ScanIncidentCounts(from, to, visit);
   }
-  Status FinishLoad(int64_t id, const std::string& hash) override { return inner_->FinishLoad(id, hash); }
-  Result<std::vector<LoadRecord>> ListLoads() override { return inner_->ListLoads(); }
-  Result<std::vector<QuarantinedRow>> ListQuarantine(std::optional<int64_t> id) override {
-    return inner_->ListQuarantine(id);
-  }
-  Result<int64_t> CountIncidents() override { return inner_->CountIncidents(); }
-  Status ScanIncidents(const IncidentScan& scan,
-                       const std::function<void(const IncidentRow&)>& visit) override {
-    return inner_->ScanIncidents(scan, visit);
-  }
-  Status ReadIncidents(const IncidentScan& scan,
-                       const std::function<void(int64_t, const Incident&)>& visit) override {
-    return inner_->ReadIncidents(scan, visit);
-  }
-  Result<std::vector<Involvement>> InvolvementsOf(int64_t id) override { return inner_->InvolvementsOf(id); }
-  Status ScanIncidentsAfter(int64_t after, const std::function<void(const IncidentRow&)>& visit) override {
-    return inner_->ScanIncidentsAfter(after, visit);
-  }
-  Status ScanInvolvements(int64_t after, const std::function<void(const InvolvementRow&)>& visit) override {
-    return inner_->ScanInvolvements(after, visit);
-  }
-  Status ReadAgencyRecords(const std::function<void(int64_t, const AgencyRecord&)>& visit) override {
-    return inner_->ReadAgencyRecords(visit);
-  }
-  Status CheckIntegrity() override { return inner_->CheckIntegrity(); }
-
- private:
-  Store* inner_;
 };
 
 // Counts by cell as "agency|type|month|behaviours|area|lsoa" -> incidents, added up.
