@@ -282,7 +282,7 @@ Status IncidentTable::Append(Store* store) {
   std::string_view last_offence_text;
   uint16_t last_offence = 0;
   bool have_last_offence = false;
-  Status incidents_read = store->ScanIncidentsAfter(last_incident_id_, [&](const IncidentRow& row) {
+  Status incidents_read = store->ScanIncidentsAfter(after_id, [&](const IncidentRow& row) {
     start_involvements();
     c.id.push_back(row.id);
     c.first_minute.push_back(ClampMinute(row.occurred.local_minute));
