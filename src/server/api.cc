@@ -533,6 +533,16 @@ Api::Api(const IncidentFacts& facts, ApiOptions options, std::string lsoa_geojso
   }
   auto nb = QueenNeighbours(zones, /*include_self=*/true, kQueenSnapDegrees);
   if (nb.ok()) lsoa_neighbours_ = std::move(*nb);
+  if (engine_) {
+    auto layer = KdeLayer::FromTable(*engine_);
+    if (layer.ok()) {
+      kde_layer_ = std::move(*layer);
+    } else {
+      kde_layer_error_ = "the KDE layer could not be set up: " + layer.status().message();
+    }
+  } else {
+    kde_layer_error_ = "the KDE layer needs the analysis engine (the incidents' places come from it)";
+  }
 }
 
 std::optional<Permission> Api::PermissionFor(std::string_view path) const {
@@ -686,6 +696,7 @@ ApiResponse Api::Route(const ApiRequest& request, std::chrono::milliseconds time
     meta["harm_available"] = engine_ != nullptr;
     meta["engine"] = engine_ != nullptr;
     meta["hotspots_available"] = lsoa_neighbours_.has_value();
+    meta["kde_available"] = kde_layer_ != nullptr;
     meta["analysis"] = engine_ ? "engine (/api/v1/query); fixed views from server/incident_facts"
                                : "server/incident_facts only (no engine)";
     return JsonResponse(meta);
@@ -1022,19 +1033,35 @@ ApiResponse Api::EngineQuery(const ApiRequest& request, const std::string& cache
 }
 
 // Getis-Ord Gi* over the 611 LSOAs (queen contiguity including the zone itself) of the
-// incidents passing the filters, with Benjamini-Hochberg FDR classes (src/spatial).
+// incidents passing the filters, with Benjamini-Hochberg FDR classes (src/spatial); or,
+// with method=kde, the kernel density surface of their places (server/kde_layer.h).
 ApiResponse Api::HotSpots(const ApiRequest& request) const {
   ParsedQuery query;
-  if (auto error = ParseQuery(request, facts_, options_.max_page_size, {"method"}, &query))
+  if (auto error = ParseQuery(request, facts_, options_.max_page_size, {"method", "bandwidth", "cell"}, &query))
     return FromError(*error);
+  bool kde = false;
+  std::optional<std::string> kde_option;
+  KdeLayerRequest kde_request;
   for (const auto& [name, value] : request.params) {
-    if (name == "method" && value != "gi") {
-      return ErrorResponse(value == "kde" ? 501 : 400, value == "kde" ? "not_implemented" : "bad_parameter",
-                           value == "kde" ? "the KDE surface is not served yet: use harmlens kde"
-                                          : "method: expected gi, got \"" + value.substr(0, 32) + "\"");
+    if (name == "method") {
+      if (value != "gi" && value != "kde")
+        return ErrorResponse(400, "bad_parameter", "method: expected gi or kde, got \"" + value.substr(0, 32) + "\"");
+      kde = value == "kde";
+    } else if (name == "bandwidth" || name == "cell") {
+      kde_option = name;
+      std::optional<int> metres = ReadInt(value, 1, 1000000);
+      if (!metres) {
+        return ErrorResponse(400, "bad_parameter",
+                             name + ": expected whole metres, got \"" + value.substr(0, 32) + "\"");
+      }
+      (name == "bandwidth" ? kde_request.bandwidth : kde_request.cell) = *metres;
     }
   }
+  if (kde_option && !kde) {
+    return ErrorResponse(400, "unknown_parameter", *kde_option + " is a parameter of method=kde, not of gi");
+  }
   if (auto error = NarrowToPrincipal(request.principal, &query.filter)) return FromError(*error);
+  if (kde) return KdeHotSpots(query.filter, kde_request);
   if (!lsoa_neighbours_) {
     return ErrorResponse(501, "not_implemented", "the LSOA boundaries could not be read as zones for Gi*");
   }
@@ -1065,6 +1092,44 @@ ApiResponse Api::HotSpots(const ApiRequest& request) const {
        {"not_grouped", table->not_grouped},
        {"rows", rows},
        {"synthetic_sources", SyntheticSources(options_, query.filter.sources)}});
+}
+
+ApiResponse Api::KdeHotSpots(const AnalysisFilter& filter, const KdeLayerRequest& kde) const {
+  if (!kde_layer_) return ErrorResponse(501, "not_implemented", kde_layer_error_);
+  auto answer = kde_layer_->Surface(facts_, filter, kde, std::chrono::steady_clock::now() + options_.query_timeout);
+  if (!answer) return Timeout(options_.query_timeout);
+  if (!answer->ok()) {
+    const bool internal = answer->status().code() == StatusCode::kInternal;
+    return ErrorResponse(internal ? 500 : 400, internal ? "internal" : "bad_parameter", answer->status().message());
+  }
+  const KdeLayerAnswer& a = **answer;
+  json classes = json::array();
+  for (int k = 1; k <= kKdeClasses; ++k) {
+    classes.push_back({{"class", k},
+                       {"label", k < kKdeClasses ? std::to_string(k) + "-" + std::to_string(k + 1) + " x mean"
+                                                 : std::to_string(k) + " x mean or more"},
+                       {"colour", KdeClassColour(k)}});
+  }
+  json head = {{"method", "kde"},
+               {"kernel", "quartic"},
+               {"bandwidth_m", std::round(a.bandwidth * 10) / 10},
+               {"bandwidth_from", a.bandwidth_from_rule ? "rule of thumb (docs/spatial.md)" : "given"},
+               {"cell_m", a.cell},
+               {"computation", a.method == KdeMethod::kExact ? "exact" : "binned"},
+               {"unit", "incidents per km2"},
+               {"mean_density", a.mean_density},
+               {"shown", "cells at or above the mean density of the cells with any, classed by multiples of it"},
+               {"classes", classes},
+               {"matched", a.matched},
+               {"without_point", a.without_point},
+               {"cells_shown", a.cells_shown},
+               {"note", a.note},
+               {"synthetic_sources", SyntheticSources(options_, filter.sources)}};
+  // The cells are GeoJSON text already: spliced in rather than parsed and dumped again.
+  ApiResponse response = JsonResponse(head);
+  response.body.pop_back();
+  response.body += ",\"cells\":" + a.cells_geojson + "}";
+  return response;
 }
 
 }  // namespace harmlens

@@ -133,8 +133,17 @@ TEST_F(ApiTest, refuses_unknown_repeated_and_unreadable_parameters_naming_them) 
   EXPECT_EQ(not_utf8.status, 400);
   EXPECT_EQ(json::parse(not_utf8.body)["code"], "unknown_parameter");
   EXPECT_NE(not_utf8.body.find("weapo\ufffdn"), std::string::npos) << not_utf8.body;
-  EXPECT_EQ(json::parse(Get("/api/v1/hotspots", {{"method", "kde"}}).body)["code"], "not_implemented");
+  // Without the engine there are no places for the KDE layer, and it says why.
+  ApiResponse kde = Get("/api/v1/hotspots", {{"method", "kde"}});
+  EXPECT_EQ(kde.status, 501);
+  EXPECT_NE(kde.body.find("needs the analysis engine"), std::string::npos) << kde.body;
   EXPECT_EQ(json::parse(Get("/api/v1/hotspots", {{"method", "moran"}}).body)["code"], "bad_parameter");
+  ApiResponse gi_bandwidth = Get("/api/v1/hotspots", {{"method", "gi"}, {"bandwidth", "500"}});
+  EXPECT_EQ(json::parse(gi_bandwidth.body)["code"], "unknown_parameter");
+  EXPECT_NE(gi_bandwidth.body.find("bandwidth is a parameter of method=kde"), std::string::npos);
+  ApiResponse bad_cell = Get("/api/v1/hotspots", {{"method", "kde"}, {"cell", "0.5km"}});
+  EXPECT_EQ(json::parse(bad_cell.body)["code"], "bad_parameter");
+  EXPECT_NE(bad_cell.body.find("cell: expected whole metres"), std::string::npos) << bad_cell.body;
 }
 
 TEST_F(ApiTest, trend_leaves_months_without_data_empty_and_computes_the_baseline_from_months_with_data) {

@@ -112,6 +112,9 @@ class IncidentFacts {
   std::optional<CountTable> Count(const AnalysisFilter& filter, GroupBy group, Deadline deadline) const;
   // The same answer from every row: the reference the fast path is tested against.
   std::optional<CountTable> CountByScan(const AnalysisFilter& filter, GroupBy group, Deadline deadline) const;
+  // The rows (indices into rows()) passing `filter`, in order; nullopt if `deadline`
+  // passes first. Rows made FromTable are the table's incidents in the same order.
+  std::optional<std::vector<uint32_t>> MatchingRows(const AnalysisFilter& filter, Deadline deadline) const;
   // Whether Count would answer from the pre-aggregated counts (tests, benchmarks).
   bool CountsFromCube(const AnalysisFilter& filter, GroupBy group) const;
 
@@ -138,6 +141,10 @@ class IncidentFacts {
  private:
   struct Cube;
   bool Passes(const IncidentFact& f, const AnalysisFilter& filter) const;
+  // Calls visit(row index, fact) for every row passing `filter`; false if `deadline`
+  // passed first.
+  template <typename Visit>
+  bool ForEachPassing(const AnalysisFilter& filter, Deadline deadline, Visit visit) const;
   void BuildCubes();
   // The cube that can answer, or nullptr, and which of its dimensions holds the grouping.
   const Cube* CubeFor(const AnalysisFilter& filter, GroupBy group, int* group_dim) const;

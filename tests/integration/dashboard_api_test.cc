@@ -22,6 +22,8 @@
 #include "model/crime_type.h"
 #include "server/api.h"
 #include "server/incident_facts.h"
+#include "spatial/incident_points.h"
+#include "spatial/kde.h"
 #include "store/sqlite_store.h"
 #include "support/testing.h"
 
@@ -230,6 +232,66 @@ TEST(DashboardApiOnRealData, counts_match_the_independent_counts_and_the_engine_
       (*api)->Handle({"/api/v1/query", {{"by", "lsoa"}, {"limit", "5"}, {"offset", "10"}}, {}});
   EXPECT_EQ(json::parse(page.body)["rows"].size(), 5u);
   EXPECT_EQ((*api)->Handle({"/api/v1/query", {{"by", "lsoa"}, {"limit", "5000"}}, {}}).status, 400);
+
+  // 5. The KDE layer equals the surface made the CLI's way: the engine's selection read
+  // back from the store at full precision (spatial/incident_points.h), projected, and
+  // summed exactly (spatial/kde.h), at every cell the layer shows.
+  json kde = get("/api/v1/hotspots", {{"method", "kde"},
+                                      {"crime_type", "burglary"},
+                                      {"from", "2022-01"},
+                                      {"to", "2022-06"},
+                                      {"bandwidth", "1000"},
+                                      {"cell", "250"}});
+  auto query = ParseQueryArgs({"category=burglary", "from=2022-01", "to=2022-06"});
+  ASSERT_TRUE(query.ok()) << query.status().ToString();
+  auto grid = BritishGrid::Create();
+  ASSERT_TRUE(grid.ok());
+  auto selected = SelectIncidentPoints(store->get(), **engine, *query, **grid);
+  ASSERT_TRUE(selected.ok()) << selected.status().ToString();
+  EXPECT_EQ(kde["matched"], selected->matched);
+  EXPECT_EQ(kde["without_point"], selected->without_point);
+  EXPECT_EQ(kde["computation"], "exact");
+  std::vector<GridPoint> points;
+  for (const IncidentPoint& p : selected->points) points.push_back(p.at);
+  GridFrame frame = GridFrame::Covering(points, 250, 1000);
+  auto expected_surface = KernelDensity(points, {}, {Kernel::kQuartic, 1000, 250}, frame);
+  ASSERT_TRUE(expected_surface.ok());
+  const double mean = kde["mean_density"].get<double>();
+  int64_t shown = 0, differing = 0;
+  std::set<std::pair<int, int>> shown_cells;
+  for (const json& cell : kde["cells"]["features"]) {
+    const json& sw = cell["geometry"]["coordinates"][0][0];
+    auto corner = (*grid)->ToGrid(GeoPoint{sw[0].get<double>(), sw[1].get<double>()});
+    ASSERT_TRUE(corner.ok());
+    // The corner, back from 7 decimals of a degree, is within a few cm of the lattice.
+    const int col = static_cast<int>(std::lround((corner->x - frame.x0) / 250));
+    const int row = static_cast<int>(std::lround((corner->y - frame.y0) / 250));
+    ASSERT_TRUE(col >= 0 && row >= 0 && col < frame.cols && row < frame.rows);
+    shown_cells.insert({col, row});
+    const double want = expected_surface->At(col, row) * 1e6;
+    const double got = cell["properties"]["density_per_km2"].get<double>();
+    // The engine holds places as float degrees (within 0.2 m), which moves a kernel's
+    // value near its edge by up to about 1%: 4·d·δ/(h² − d²) for d = 950 m, δ = 0.2 m.
+    // Output is rounded to 3 decimals.
+    if (std::abs(got - want) > 1e-3 + 1e-2 * want && ++differing <= 3)
+      ADD_FAILURE() << "cell " << col << "," << row << ": layer " << got << ", expected " << want;
+    EXPECT_GE(want, mean * (1 - 1e-2));
+    ++shown;
+  }
+  EXPECT_GT(shown, 100);
+  EXPECT_EQ(kde["cells_shown"], shown);
+  // And every cell at or clearly above the mean, well inside LLR's extent, is shown.
+  const GridFrame llr = GridFrame::Covering({{440000, 285000}, {490000, 325000}}, 250);
+  for (int row = 0; row < frame.rows; ++row) {
+    for (int col = 0; col < frame.cols; ++col) {
+      GridPoint c = frame.Centre(col, row);
+      if (c.x < llr.x0 || c.y < llr.y0 || c.x > llr.x0 + llr.cols * 250.0 || c.y > llr.y0 + llr.rows * 250.0)
+        continue;
+      if (expected_surface->At(col, row) * 1e6 >= mean * (1 + 1e-2)) {
+        EXPECT_TRUE(shown_cells.count({col, row})) << "cell " << col << "," << row << " not shown";
+      }
+    }
+  }
 }
 
 }  // namespace

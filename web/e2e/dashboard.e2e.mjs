@@ -149,6 +149,40 @@ try {
     assert.equal(await page.locator("#hotspots path").count(), 0);
   });
 
+  await check("the KDE layer draws the cells the API computes, follows the filters and is exported", async () => {
+    let g = await generation();
+    await page.check("#layer-kde");
+    await changed(g);
+    const surface = await api("hotspots?method=kde");
+    assert.ok(surface.cells_shown > 100, `${surface.cells_shown} cells shown`);
+    const classes = (features) => [1, 2, 3, 4, 5].map((k) => features.filter((c) => c === k).length);
+    const drawn = await page.$$eval("#kde path", (ps) => ps.map((p) => Number(p.dataset.kdeClass)));
+    assert.deepEqual(classes(drawn), classes(surface.cells.features.map((f) => f.properties.class)));
+    assert.match(await page.textContent("#layers-note"), /KDE \(quartic, bandwidth [\d,]+ m, \d+ m cells\)/);
+    assert.match(await page.textContent("#legend"), /KDE/);
+    await page.screenshot({ path: join(artifacts, "03-kde.png") });
+    // Burglaries alone: another surface, the one the API gives for the same filter.
+    g = await generation();
+    await page.selectOption("#filter-crime-type", "burglary");
+    await changed(g);
+    const burglary = await api("hotspots?method=kde&crime_type=burglary");
+    assert.notEqual(burglary.cells_shown, surface.cells_shown);
+    assert.equal(await page.locator("#kde path").count(), burglary.cells_shown);
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click("#export-geojson")]);
+    const path = join(artifacts, "export-kde.geojson");
+    await download.saveAs(path);
+    const geo = JSON.parse(readFileSync(path, "utf8"));
+    assert.equal(geo.features.filter((f) => f.properties.layer === "kde").length, burglary.cells_shown);
+    assert.equal(geo.harmlens.kde.cell_m, burglary.cell_m);
+    g = await generation();
+    await page.selectOption("#filter-crime-type", "");
+    await changed(g);
+    g = await generation();
+    await page.uncheck("#layer-kde");
+    await changed(g);
+    assert.equal(await page.locator("#kde path").count(), 0);
+  });
+
   await check("clicking an area drills down to its table, which adds up to the map's value", async () => {
     const code = "E01032867";  // Leicester 041A, the city centre
     const onMap = await page.$eval(`#lsoas path[data-code="${code}"]`, (p) => Number(p.dataset.value));

@@ -1,3 +1,4 @@
+import type { FeatureCollection } from "./map";
 // The harmlens JSON API (docs/api.md), same origin: no credentials leave the page, and
 // every data response is fetched fresh (the server sends Cache-Control: no-store).
 
@@ -19,6 +20,23 @@ export interface Meta {
   limits: { page_size_max: number; query_timeout_ms: number };
   harm_available: boolean;
   hotspots_available: boolean;
+  kde_available: boolean;
+}
+
+// /hotspots?method=kde: the cells at or above the mean density, classed by multiples of it.
+export interface KdeSurface {
+  bandwidth_m: number;
+  bandwidth_from: string;
+  cell_m: number;
+  computation: string;
+  mean_density: number;
+  cells_shown: number;
+  matched: number;
+  without_point: number;
+  note: string;
+  classes: { class: number; label: string; colour: string }[];
+  cells: FeatureCollection;
+  synthetic_sources: string[];
 }
 
 export interface CountRow {

@@ -4,7 +4,7 @@
 
 import "./style.css";
 import { ApiError, getJson } from "./api";
-import type { Counts, Measure, Meta, Params, Progress, Tile, Trend } from "./api";
+import type { Counts, KdeSurface, Measure, Meta, Params, Progress, Tile, Trend } from "./api";
 import { barList, heatMap, sparkline, trendChart } from "./charts";
 import { LlrMap, NO_VALUE, RAMP } from "./map";
 import type { FeatureCollection } from "./map";
@@ -21,6 +21,8 @@ let selected: { level: "lsoa" | "csp"; code: string } | null = null;
 type ScreenRow = { name: string; incidents: number; population?: number; rate?: number; harm?: number };
 let onScreen: { level: "lsoa" | "csp"; rows: Map<string, ScreenRow> } =
   { level: "lsoa", rows: new Map() };
+// The KDE layer on screen (null when off), for the legend and the GeoJSON export.
+let kdeOnScreen: KdeSurface | null = null;
 let generation = 0;
 
 function showError(error: unknown) {
@@ -251,6 +253,22 @@ async function refresh() {
     barList($("top-areas"), top.map(([code, r]) => ({ code, label: r.name, value: values.get(code) ?? 0, display: format(values.get(code), kind) })),
       (code) => drill(lvl, code));
 
+    const notes: string[] = [];
+    const kde = $("layer-kde") as HTMLInputElement;
+    kdeOnScreen = null;
+    if (kde.checked && !kde.disabled) {
+      const surface = await getJson<KdeSurface>("hotspots", { ...p, method: "kde" });
+      if (mine !== generation) return;
+      kdeOnScreen = surface;
+      map.surface(surface.cells, surface.classes.map((c) => c.colour));
+      notes.push(surface.note ? `KDE: ${surface.note}` :
+        `KDE (quartic, bandwidth ${Math.round(surface.bandwidth_m).toLocaleString("en-GB")} m, ${surface.cell_m} m cells): ` +
+        `${surface.cells_shown.toLocaleString("en-GB")} cells at or above the mean of ${surface.mean_density.toFixed(1)} incidents per km²` +
+        (surface.without_point ? `; ${surface.without_point.toLocaleString("en-GB")} incidents have no place` : ""));
+      kdeLegend(surface);
+    } else {
+      map.surface(null);
+    }
     const gi = $("layer-gi") as HTMLInputElement;
     if (gi.checked && !gi.disabled) {
       const spots = await getJson<{ rows: { key: string; class: string; colour: string }[] }>("hotspots", { ...p, method: "gi" });
@@ -258,10 +276,11 @@ async function refresh() {
       const colours = new Map<string, string>();
       for (const r of spots.rows) if (r.class !== "none") colours.set(r.key, r.colour);
       map.overlay(colours);
-      $("layers-note").textContent = `Gi* (queen contiguity, FDR): ${colours.size} LSOAs hot or cold`;
+      notes.push(`Gi* (queen contiguity, FDR): ${colours.size} LSOAs hot or cold`);
     } else {
       map.overlay(null);
     }
+    $("layers-note").textContent = notes.length ? notes.join(" · ") : layersHint();
 
     trendChart($("trend"), trend.series);
     const cells = new Map<string, number>();
@@ -293,6 +312,26 @@ function legend(breaks: number[], kind: string) {
   none.innerHTML = `<i style="background:${NO_VALUE}"></i>`;
   none.append("no value");
   box.appendChild(none);
+}
+
+function kdeLegend(surface: KdeSurface) {
+  const box = $("legend");
+  const title = document.createElement("span");
+  title.className = "legend-title";
+  title.textContent = "KDE, × mean density:";
+  box.appendChild(title);
+  for (const c of surface.classes) {
+    const item = document.createElement("span");
+    item.innerHTML = `<i style="background:${c.colour}"></i>`;
+    item.append(c.label.replace(" x mean", ""));
+    box.appendChild(item);
+  }
+}
+
+function layersHint(): string {
+  if (!meta.hotspots_available && !meta.kde_available) return "not in this build (spatial layer)";
+  return meta.kde_available ? "KDE: density of the incidents' places; Gi*: LSOA hot and cold spots"
+                            : "KDE needs the analysis engine; Gi*: LSOA hot and cold spots";
 }
 
 async function drill(lvl: "lsoa" | "csp", code: string) {
@@ -456,13 +495,16 @@ async function start() {
     gi.disabled = !meta.hotspots_available;
     gi.parentElement!.title = "Getis-Ord Gi* hot and cold spots over LSOAs, Benjamini-Hochberg FDR classes";
     gi.addEventListener("change", refresh);
-    $("layers-note").textContent = meta.hotspots_available ? "KDE: use harmlens kde (not on the dashboard yet)"
-                                                          : "not in this build (spatial layer)";
+    const kde = $("layer-kde") as HTMLInputElement;
+    kde.disabled = !meta.kde_available;
+    kde.parentElement!.title = "Kernel density of the incidents' places (quartic kernel), cells at or above the mean density";
+    kde.addEventListener("change", refresh);
+    $("layers-note").textContent = layersHint();
     map.onSelect = (lvl, code) => drill(lvl, code);
     buildFilters();
     $("export-csv").addEventListener("click", () => downloadCsv(exportRows(), describeFilters(filterParams()), synthDescription(), onScreen.level));
     $("export-geojson").addEventListener("click", () => downloadGeoJson(map.features(onScreen.level), onScreen.level, exportRows(),
-      describeFilters(filterParams()), synthDescription()));
+      describeFilters(filterParams()), synthDescription(), kdeOnScreen));
     $("tab-analyst").addEventListener("click", () => tab("analyst"));
     $("tab-spb").addEventListener("click", () => tab("spb"));
     await refresh();

@@ -25,6 +25,7 @@ export class LlrMap {
   private lsoaLayer: SVGGElement;
   private districtFill: SVGGElement;
   private outline: SVGGElement;
+  private kde: SVGGElement;
   private hotspots: SVGGElement;
   private project: (lon: number, lat: number) => [number, number];
   private height: number;
@@ -52,6 +53,9 @@ export class LlrMap {
     this.svg.setAttribute("aria-label", "Map of Leicester, Leicestershire and Rutland");
     this.lsoaLayer = this.layer("lsoas", lsoas, "LSOA11CD", "LSOA11NM", "lsoa");
     this.districtFill = this.layer("districts-fill", districts, "LAD19CD", "LAD19NM", "csp");
+    this.kde = document.createElementNS(SVG, "g");
+    this.kde.setAttribute("id", "kde");
+    this.svg.appendChild(this.kde);
     this.hotspots = document.createElementNS(SVG, "g");
     this.hotspots.setAttribute("id", "hotspots");
     this.svg.appendChild(this.hotspots);
@@ -65,14 +69,7 @@ export class LlrMap {
     g.setAttribute("id", id);
     for (const f of fc.features) {
       const path = document.createElementNS(SVG, "path");
-      let d = "";
-      for (const ring of rings(f)) {
-        d += ring.map(([lon, lat], i) => {
-          const [x, y] = this.project(lon, lat);
-          return `${i ? "L" : "M"}${x.toFixed(1)},${y.toFixed(1)}`;
-        }).join("") + "Z";
-      }
-      path.setAttribute("d", d);
+      path.setAttribute("d", this.pathOf(f));
       const code = String(f.properties[codeProp]);
       path.dataset.code = code;
       path.dataset.name = String(f.properties[nameProp]);
@@ -86,6 +83,17 @@ export class LlrMap {
     }
     this.svg.appendChild(g);
     return g;
+  }
+
+  private pathOf(f: Feature): string {
+    let d = "";
+    for (const ring of rings(f)) {
+      d += ring.map(([lon, lat], i) => {
+        const [x, y] = this.project(lon, lat);
+        return `${i ? "L" : "M"}${x.toFixed(1)},${y.toFixed(1)}`;
+      }).join("") + "Z";
+    }
+    return d;
   }
 
   // Fills the areas of `level` by `values` (code -> value) in five quantile classes; returns the class breaks.
@@ -128,6 +136,23 @@ export class LlrMap {
       copy.setAttribute("stroke", colour);
       copy.dataset.code = path.dataset.code;
       this.hotspots.appendChild(copy);
+    }
+  }
+
+  // Draws the KDE layer's cells (class 1..5 -> colours[class - 1]) above the fill and
+  // below the Gi* outlines and district lines; clicks go through to the areas.
+  surface(cells: FeatureCollection | null, colours: string[] = []) {
+    this.kde.replaceChildren();
+    // The choropleth fades under the surface, so the hot spots read first.
+    this.svg.classList.toggle("with-kde", cells !== null);
+    if (!cells) return;
+    for (const f of cells.features) {
+      const path = document.createElementNS(SVG, "path");
+      path.setAttribute("d", this.pathOf(f));
+      const cls = Number(f.properties.class);
+      path.setAttribute("fill", colours[cls - 1] ?? NO_VALUE);
+      path.dataset.kdeClass = String(cls);
+      this.kde.appendChild(path);
     }
   }
 
