@@ -172,8 +172,7 @@ std::optional<Result<KdeLayerAnswer>> KdeLayer::Surface(const IncidentFacts& fac
       if (!(density > 0) || density < answer.mean_density) continue;
       const double times_mean = density / answer.mean_density;
       MapFeature m;
-      const double x = frame.x0 + c * frame.cell, y = frame.y0 + r * frame.cell;
-      m.rings = {{{x, y}, {x + frame.cell, y}, {x + frame.cell, y + frame.cell}, {x, y + frame.cell}, {x, y}}};
+      m.rings = {CellSquare(frame, c, r)};
       m.numeric = {{"density_per_km2", std::round(density * 1000) / 1000},
                    {"times_mean", std::round(times_mean * 100) / 100},
                    {"class", std::min<double>(kKdeClasses, std::floor(times_mean))}};

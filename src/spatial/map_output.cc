@@ -118,6 +118,11 @@ Result<std::string> GeoJson(const std::vector<MapFeature>& features, const Briti
   return out;
 }
 
+GridRing CellSquare(const GridFrame& frame, int col, int row) {
+  const double x = frame.x0 + col * frame.cell, y = frame.y0 + row * frame.cell, side = frame.cell;
+  return {{x, y}, {x + side, y}, {x + side, y + side}, {x, y + side}, {x, y}};
+}
+
 Result<std::string> SurfaceGeoJson(const Surface& s, const BritishGrid& grid, const std::string& value_name) {
   std::vector<MapFeature> features;
   const GridFrame& f = s.frame;
@@ -126,8 +131,7 @@ Result<std::string> SurfaceGeoJson(const Surface& s, const BritishGrid& grid, co
       double v = s.At(c, r);
       if (!(v > 0)) continue;
       MapFeature m;
-      double x = f.x0 + c * f.cell, y = f.y0 + r * f.cell;
-      m.rings = {{{x, y}, {x + f.cell, y}, {x + f.cell, y + f.cell}, {x, y + f.cell}, {x, y}}};
+      m.rings = {CellSquare(f, c, r)};
       GridPoint centre = f.Centre(c, r);
       m.numeric = {{"x", centre.x}, {"y", centre.y}, {value_name, v}};
       features.push_back(std::move(m));

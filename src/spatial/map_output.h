@@ -25,6 +25,9 @@ struct MapFeature {
   std::vector<std::pair<std::string, double>> numeric;
 };
 
+// The square of cell (col, row) of `frame`, anticlockwise from its south-west corner.
+GridRing CellSquare(const GridFrame& frame, int col, int row);
+
 // Coordinates are rounded to 7 decimals of a degree (about 1 cm).
 Result<std::string> GeoJson(const std::vector<MapFeature>& features, const BritishGrid& grid);
 // Every cell of a surface with a positive value, as a square with `value_name`.
