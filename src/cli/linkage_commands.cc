@@ -456,13 +456,27 @@ int RunEvents(Env* env, const LinkageCommands& c, OutputFormat format) {
     }
     int64_t true_links = 0, found = 0, correct = 0;
     for (const auto& [attendance, incident] : truth) true_links += !incident.empty();
+    // Recall by what A&E recorded of the assault's time: an attendance with only a date or
+    // only its arrival is compared with every violent incident of a day or more, so its
+    // recall is a property of the data as much as of the linker (docs/linkage.md).
+    enum Recorded { kTime, kDateOnly, kArrivalOnly };
+    int64_t true_by[3] = {}, correct_by[3] = {};
     for (size_t a = 0; a < attendances.size(); ++a) {
       const std::string& id = attendances[a].source_id;
       const std::string attendance_id = id.substr(id.find('/') + 1);
+      auto it = truth.find(attendance_id);
+      const bool truly_linked = it != truth.end() && !it->second.empty();
+      const bool right = links[a] >= 0 && it != truth.end() && it->second == incidents[links[a]].source_id;
+      if (truly_linked) {
+        const Recorded recorded = attendances[a].occurred_note == TimeNote::kArrivalNotAssault  ? kArrivalOnly
+                                  : attendances[a].occurred.precision == TimePrecision::kMinute ? kTime
+                                                                                                : kDateOnly;
+        ++true_by[recorded];
+        correct_by[recorded] += right;
+      }
       if (links[a] < 0) continue;
       ++found;
-      auto it = truth.find(attendance_id);
-      if (it != truth.end() && it->second == incidents[links[a]].source_id) ++correct;
+      correct += right;
     }
     const double precision = found ? double(correct) / found : 1.0;
     const double recall = true_links ? double(correct) / true_links : 1.0;
@@ -470,6 +484,13 @@ int RunEvents(Env* env, const LinkageCommands& c, OutputFormat format) {
               << ", correct " << correct << ", precision " << Fixed(precision, 4) << ", recall "
               << Fixed(recall, 4) << ", true share unknown "
               << Fixed(100.0 * (truth.size() - true_links) / std::max<size_t>(1, truth.size()), 1) << "%\n";
+    std::cout << "recall by what A&E recorded of the assault:";
+    const char* kRecordedName[3] = {"time", "date only", "arrival only"};
+    for (int r = 0; r < 3; ++r) {
+      std::cout << (r ? ";" : "") << " " << kRecordedName[r] << " " << correct_by[r] << " of " << true_by[r]
+                << " " << Fixed(true_by[r] ? double(correct_by[r]) / true_by[r] : 1.0, 4);
+    }
+    std::cout << "\n";
   }
   OutputTable table{{"csp_area", "month", "attendances", "unknown_to_police", "share_unknown"},
                     {false, false, true, true, true},
