@@ -19,7 +19,7 @@
 namespace harmlens::synth {
 
 // Changes whenever any output for a given seed would change.
-inline constexpr std::string_view kSynthVersion = "harmlens-synth/2";
+inline constexpr std::string_view kSynthVersion = "harmlens-synth/3";
 
 struct SynthProgress {
   int64_t days_done = 0;

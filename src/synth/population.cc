@@ -29,6 +29,28 @@ enum Tag : uint64_t {
 
 constexpr int kBlockSize = kMaxHouseholdSize;
 
+// Base probabilities of the household ACEs, before the adversity multiplier (4.2, 1.4 or
+// 0.45) and the lone-parent factors. Chosen so that the shares of all residents land on
+// published figures that could be checked (docs/synthetic-llr.md, "Adverse childhood
+// experiences"): domestic abuse 16%, parental mental illness 14% and parental substance
+// misuse 16% (the Welsh ACE Study: alcohol 14% and drugs 5%, overlapping), parental
+// imprisonment 4.7% (the CDC-Kaiser ACE Study).
+constexpr double kDomesticAbuseBase = 0.153;
+constexpr double kParentalImprisonmentBase = 0.042;
+constexpr double kParentalSubstanceMisuseBase = 0.166;
+constexpr double kParentalMentalIllnessBase = 0.146;
+// Ever looked after: 1.3% of residents (modelled from DfE figures). Tripled where the
+// family has domestic abuse, imprisonment or substance misuse, so it is lowered as those
+// rise to keep the share.
+constexpr double kLookedAfterBase = 0.0067;
+// Abuse between a family's adults *now*, per unit of adversity. It feeds the pool of
+// domestic-abuse victims, whose size sets how often victims repeat (45% more than once),
+// and is not a childhood prevalence: it stays at its earlier value (0.8 x 0.112) when the
+// childhood ACE is re-anchored. Below kDomesticAbuseBase, so current abuse in a family
+// always means its children have the domestic-abuse ACE.
+constexpr double kFamilyCurrentAbuseBase = 0.0896;
+static_assert(kFamilyCurrentAbuseBase <= kDomesticAbuseBase);
+
 // Households by size, England 2019 (ONS Families and households, rounded):
 // 1: 29%, 2: 35%, 3: 16%, 4: 14%, 5: 4.5%, 6: 1.5%; as cumulative shares.
 constexpr double kHouseholdSizeCumulative[] = {0.29, 0.64, 0.80, 0.94, 0.985, 1.0};
@@ -228,17 +250,18 @@ void Population::BuildHousehold(int32_t lsoa, int64_t household, int size, Perso
   // current abuse (a subset) can be pre-tested from the household id alone.
   auto draw_parental = [&](Rng& r, double m, bool lone, double abuse_u) {
     uint8_t bits = 0;
-    double p_abuse = std::min(0.9, 0.112 * m * (lone ? 1.3 : 1.0));
+    double p_abuse = std::min(0.9, kDomesticAbuseBase * m * (lone ? 1.3 : 1.0));
     if (abuse_u >= 0 ? abuse_u < p_abuse : r.Chance(p_abuse)) bits |= kAceDomesticAbuse;
-    if (r.Chance(std::min(0.9, 0.036 * m * (lone ? 1.6 : 1.0)))) bits |= kAceParentalImprisonment;
-    if (r.Chance(std::min(0.9, 0.105 * m))) bits |= kAceParentalSubstanceMisuse;
-    if (r.Chance(std::min(0.9, 0.115 * m))) bits |= kAceParentalMentalIllness;
+    if (r.Chance(std::min(0.9, kParentalImprisonmentBase * m * (lone ? 1.6 : 1.0))))
+      bits |= kAceParentalImprisonment;
+    if (r.Chance(std::min(0.9, kParentalSubstanceMisuseBase * m))) bits |= kAceParentalSubstanceMisuse;
+    if (r.Chance(std::min(0.9, kParentalMentalIllnessBase * m))) bits |= kAceParentalMentalIllness;
     return bits;
   };
   auto draw_own = [&](Rng& r, double m, uint8_t parental, Sex sex) {
     uint8_t bits = parental;
     bool family_harm = (parental & (kAceDomesticAbuse | kAceParentalImprisonment | kAceParentalSubstanceMisuse)) != 0;
-    if (r.Chance(std::min(0.9, 0.0075 * m * (family_harm ? 3.0 : 1.0)))) bits |= kAceLookedAfter;
+    if (r.Chance(std::min(0.9, kLookedAfterBase * m * (family_harm ? 3.0 : 1.0)))) bits |= kAceLookedAfter;
     double sex_factor = sex == Sex::kMale ? 1.45 : 0.55;
     if (r.Chance(std::min(0.9, 0.060 * m * sex_factor * ((bits & kAceLookedAfter) ? 3.0 : 1.0)))) {
       bits |= kAceSchoolExclusion;
@@ -254,8 +277,10 @@ void Population::BuildHousehold(int32_t lsoa, int64_t household, int size, Perso
   uint8_t household_parental = family ? draw_parental(rng, household_m, lone, abuse_u) : 0;
   bool current_abuse = false;
   if (family) {
-    // Abuse still going on in 80% of the families whose children live with it.
-    current_abuse = abuse_u < 0.8 * std::min(0.9, 0.112 * household_m * (lone ? 1.3 : 1.0));
+    // Abuse still going on in some of the families whose children live with it (the same
+    // uniform as the ACE, under a lower threshold).
+    current_abuse =
+        abuse_u < std::min(kCurrentAbuseBound, kFamilyCurrentAbuseBase * household_m * (lone ? 1.3 : 1.0));
   } else if (kind == HouseholdKind::kCouple) {
     current_abuse = abuse_u < std::min(kCurrentAbuseBound, 0.08 * household_m);
   }

@@ -57,7 +57,7 @@ double OffendingUniform(uint64_t seed, int64_t id);
 
 // Abuse between a household's adults now (Person::household_domestic_abuse) needs the
 // household's abuse uniform below this bound (the largest probability any household has:
-// 0.8 x 0.112 x 4.2 x 1.3 for a lone parent of the highest adversity).
+// 0.0896 x 4.2 x 1.3 = 0.489 for a lone parent of the highest adversity).
 inline constexpr double kCurrentAbuseBound = 0.49;
 double CurrentAbuseUniform(uint64_t seed, int64_t household);
 

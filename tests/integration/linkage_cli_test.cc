@@ -122,12 +122,9 @@ TEST(LinkageCli, encodes_links_and_logs_without_leaking_identifiers_or_the_key) 
   }
 }
 
-// The synthetic LLR's agency records (seed 1, scale 0.1: 5,732 records, 4,838 before the
-// generator harmlens-synth/2 added children's social care assessments) against their
-// ground truth. Measured (docs/linkage.md, harmlens-synth/2): F1 encoded 0.9836-0.9837
-// (the evaluation's key is random, so encoded figures move in the third decimal),
-// plaintext 0.9815 (components) and 0.9839 (average linkage); average linkage has the
-// higher precision in both modes.
+// The synthetic LLR's agency records (seed 1, scale 0.1, generator harmlens-synth/3)
+// against their ground truth. Measured (docs/linkage.md): F1 encoded 0.98, plaintext
+// 0.98; average linkage has the higher precision in both modes.
 TEST(LinkageCli, evaluates_synthetic_agency_records_and_average_linkage_beats_components) {
   ScratchDir dir;
   CommandResult r =
@@ -148,7 +145,10 @@ TEST(LinkageCli, evaluates_synthetic_agency_records_and_average_linkage_beats_co
     std::istringstream row(line);
     for (std::string field; std::getline(row, field, ',');) fields.push_back(field);
     ASSERT_EQ(fields.size(), 12u) << line;
-    EXPECT_EQ(fields[3], "5732");
+    // The data rows of the six agency files of seed 1, scale 0.1 (harmlens-synth/3), counted
+    // outside harmlens: mawk 'FNR > 1 {n++} END {print n}' llr/agency_*.csv -> 6374 (and
+    // the same from truth/agency_records.csv).
+    EXPECT_EQ(fields[3], "6374");
     precision_f1[fields[1] + "/" + fields[2]] = {std::stod(fields[9]), std::stod(fields[11])};
   }
   ASSERT_EQ(precision_f1.size(), 4u);
@@ -169,9 +169,17 @@ TEST(LinkageCli, evaluates_synthetic_agency_records_and_average_linkage_beats_co
   EXPECT_NE(r.out.find("\n4,"), std::string::npos) << r.out;
 }
 
-// A&E attendances to police incidents on the synthetic LLR (seed 1, scale 0.1: 603
-// attendances, 246 with a police incident behind them). Measured (docs/linkage.md):
-// precision 0.9947, recall 0.7683; 68.5% estimated unknown to police against 59.2% true.
+// A&E attendances to police incidents on the synthetic LLR (seed 1, scale 0.1,
+// harmlens-synth/3: 688 attendances, 269 with a police incident behind them).
+//
+// The linker links an attendance only when A&E recorded the assault's time: one with a
+// date only, or only its arrival, is compared with the day's ten or so violent incidents
+// and never reaches the threshold. So the overall recall is about (recall where the time
+// is recorded) x (share of true links with a time), and the second factor is drawn by the
+// generator (date 96%, time 78% of those: 0.75) - a property of the data, not the linker.
+// Measured (docs/linkage.md), seeds 1-4: recall where the time is recorded 0.897, 0.898,
+// 0.920, 0.917 (0.877-0.952 over seeds 1-20), overall 0.651, 0.694, 0.652, 0.710 with
+// 72%, 77%, 71%, 77% of true links timed; precision 0.994, 0.987, 0.970, 0.985.
 TEST(LinkageCli, links_attendances_to_police_incidents_against_synthetic_truth) {
   ScratchDir dir;
   CommandResult r =
@@ -188,9 +196,33 @@ TEST(LinkageCli, links_attendances_to_police_incidents_against_synthetic_truth) 
   const size_t at = r.out.find("precision ");
   ASSERT_NE(at, std::string::npos) << r.out;
   const double precision = std::stod(r.out.substr(at + 10));
-  const double recall = std::stod(r.out.substr(r.out.find("recall ") + 7));
   EXPECT_GE(precision, 0.97) << r.out;
-  EXPECT_GE(recall, 0.72) << r.out;
+  // "recall by what A&E recorded of the assault: time C of T R; date only ...; arrival only ...".
+  auto counts = [&](const std::string& label) {
+    const size_t from = r.out.find(label + " ", r.out.find("recall by what A&E recorded"));
+    EXPECT_NE(from, std::string::npos) << label << " in " << r.out;
+    std::istringstream in(r.out.substr(from + label.size() + 1));
+    long correct = -1, total = -1;
+    std::string of;
+    in >> correct >> of >> total;
+    return std::pair<double, double>(correct, total);
+  };
+  const auto [timed_correct, timed] = counts("time");
+  const auto [dated_correct, dated] = counts("date only");
+  const auto [arrival_correct, arrival] = counts("arrival only");
+  // Seed 1's true links, counted outside harmlens: 269 with an incident (python3, csv
+  // module: rows of truth/istv.csv with an incident_id); of them 195 with an assault time
+  // in istv.csv, 65 with a date only and 9 with neither (assault_time / assault_date empty).
+  EXPECT_EQ(timed, 195) << r.out;
+  EXPECT_EQ(dated, 65) << r.out;
+  EXPECT_EQ(arrival, 9) << r.out;
+  // Where the time is recorded the linker finds nine in ten (0.877-0.952 over seeds 1-20,
+  // 0.92 on average); 0.85 is over three binomial standard errors (0.02 at 195) below that.
+  EXPECT_GE(timed_correct / timed, 0.85) << r.out;
+  // The three strata make up the overall recall: the breakdown counts every true link once.
+  const double recall = std::stod(r.out.substr(r.out.find("recall ") + 7));
+  EXPECT_NEAR(recall, (timed_correct + dated_correct + arrival_correct) / (timed + dated + arrival), 1e-4)
+      << r.out;
   EXPECT_NE(r.out.find("csp_area,month,attendances,unknown_to_police,share_unknown\n"), std::string::npos)
       << r.out;
   // Leicester's first month has attendances placed there (geocoded, or by their incident).
@@ -223,9 +255,9 @@ TEST(LinkageCli, refuses_plain_records_given_as_encodings_without_quoting_them) 
 // Cohort risk factors on the synthetic LLR (seed 1, scale 0.1): the police encode their
 // nominals like every partner, the hub links them with the six agencies' encodings, and
 // `cohort` reports prevalences beside the truth (docs/linkage.md, "Cohort risk factors").
-// Measured (docs/linkage.md, same seed and scale, another key): cohort estimates 0 to
-// 0.007 below what perfect linkage gives (missed links count as no contact found), the
-// population's within 0.0001.
+// Measured (docs/linkage.md, same seed and scale, another key, harmlens-synth/3): cohort
+// estimates from 0.0023 below to 0.0017 above what perfect linkage gives (missed links
+// count as no contact found; a false link can add one), the population's within 0.001.
 TEST(LinkageCli, cohort_prevalences_on_linked_police_nominals_land_near_the_synthetic_truth) {
   ScratchDir dir;
   CommandResult r =
@@ -318,11 +350,16 @@ TEST(LinkageCli, cohort_prevalences_on_linked_police_nominals_land_near_the_synt
       EXPECT_LE(std::stod(f[8]), std::stod(f[9])) << cohort << " " << factor << ": by records above lifetime";
       const bool household = factor != "ace_looked_after" && factor != "ace_school_exclusion";
       // The household ACEs are rare by records (a few in a thousand): a tighter stated
-      // tolerance, 0.003 absolute, on top of the one above (seed 1 gaps are at most 0.0009).
+      // tolerance, 0.003 absolute, on top of the one above (seed 1 gaps are at most 0.0017).
       if (household) {
         EXPECT_NEAR(std::stod(f[5]), std::stod(f[8]), 0.003) << cohort << " " << factor;
       }
-      if (household && cohort != "under25_perpetrators") {
+      // Records must show each household ACE in the population (dozens of children at
+      // this scale) and among victims, except parental imprisonment among victims: a
+      // handful of persons by records at this scale, none at some seeds (seeds 1-8,
+      // true_by_records x total: 0, 2, 3, 1, 1, 4, 0, 3), too few to require one.
+      const bool few = cohort == "under25_victims" && factor == "ace_parental_imprisonment";
+      if (household && cohort != "under25_perpetrators" && !few) {
         EXPECT_GT(std::stod(f[8]), 0.0) << cohort << " " << factor << ": records show none";
       }
     }
