@@ -7,6 +7,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config git
   libsqlite3-dev sqlite3 libsodium-dev nlohmann-json3-dev libcli11-dev
+  libssl-dev    # SHA-256 of every loaded file (OpenSSL's libcrypto)
   libgtest-dev libgmock-dev libbenchmark-dev
   libproj-dev   # WGS84 <-> British National Grid for the spatial layer
   clang libclang-rt-14-dev   # libFuzzer for the parser fuzz targets

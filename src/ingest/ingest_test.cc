@@ -450,7 +450,8 @@ TEST_F(IngestTest, adds_nothing_when_the_same_file_is_loaded_again) {
   EXPECT_TRUE((*loads)[0].complete && (*loads)[1].complete);
   EXPECT_EQ((*loads)[1].counts, second->total);
   EXPECT_EQ((*loads)[0].content_hash, (*loads)[1].content_hash);
-  EXPECT_EQ((*loads)[0].content_hash.size(), 64u);
+  EXPECT_EQ((*loads)[0].content_hash.substr(0, 7), "sha256:");
+  EXPECT_EQ((*loads)[0].content_hash.size(), 7u + 64u);
 }
 
 TEST_F(IngestTest, stores_two_identical_asb_rows_in_one_file_and_adds_nothing_on_reload) {

@@ -629,7 +629,8 @@ TEST_F(PoliceExtractTest, attaches_each_persons_row_to_its_incident_and_accounts
   EXPECT_EQ(loads[1].start.feed, "police-extract-persons");
   EXPECT_TRUE(loads[0].complete && loads[1].complete);
   EXPECT_EQ(loads[1].counts, Counts(6, 6, 0, 0));
-  EXPECT_EQ(loads[1].content_hash.size(), 64u);
+  EXPECT_EQ(loads[1].content_hash.substr(0, 7), "sha256:");
+  EXPECT_EQ(loads[1].content_hash.size(), 7u + 64u);
   EXPECT_NE(loads[0].content_hash, loads[1].content_hash);
 }
 

@@ -105,5 +105,31 @@ TEST(IncidentKeySet, reserve_keeps_the_keys_already_inserted) {
   EXPECT_EQ(set.size(), 101u);
 }
 
+TEST(IncidentKeySet, keeps_the_all_zero_key_apart_from_the_empty_slots) {
+  IncidentKeySet set;
+  const IncidentKey zero{};
+  EXPECT_FALSE(set.Contains(zero));
+  EXPECT_TRUE(set.Insert(zero));
+  EXPECT_FALSE(set.Insert(zero));
+  EXPECT_TRUE(set.Contains(zero));
+  for (int i = 0; i < 5000; ++i) ASSERT_TRUE(set.Insert(KeyOf(Agency::kPoliceUk, std::to_string(i))));
+  EXPECT_TRUE(set.Contains(zero));  // still there after the table grew
+  EXPECT_EQ(set.size(), 5001u);
+}
+
+TEST(IncidentKeySet, a_moved_set_keeps_its_keys_and_leaves_the_old_one_empty) {
+  IncidentKeySet set;
+  constexpr int kKeys = 200000;  // a table on huge pages (over 2 MB)
+  for (int i = 0; i < kKeys; ++i) ASSERT_TRUE(set.Insert(KeyOf(Agency::kEmergencyDepartment, std::to_string(i))));
+  IncidentKeySet moved = std::move(set);
+  EXPECT_EQ(moved.size(), static_cast<size_t>(kKeys));
+  EXPECT_TRUE(moved.Contains(KeyOf(Agency::kEmergencyDepartment, "199999")));
+  EXPECT_EQ(set.size(), 0u);  // the moved-from set is empty and usable
+  EXPECT_TRUE(set.Insert(KeyOf(Agency::kEmergencyDepartment, "1")));
+  set = std::move(moved);
+  EXPECT_EQ(set.size(), static_cast<size_t>(kKeys));
+  EXPECT_FALSE(set.Insert(KeyOf(Agency::kEmergencyDepartment, "1")));
+}
+
 }  // namespace
 }  // namespace harmlens

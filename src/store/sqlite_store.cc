@@ -120,6 +120,12 @@ CREATE TABLE incident_counts(
   has_lsoa INTEGER NOT NULL CHECK(has_lsoa IN (0, 1)),
   incidents INTEGER NOT NULL CHECK(incidents > 0));
 )sql",
+    // 2 -> 3: a load's content_hash names its algorithm ("sha256:<hex>"). Hashes
+    // recorded before this version are BLAKE2b-256, and say so now.
+    R"sql(
+UPDATE loads SET content_hash = 'blake2b-256:' || content_hash
+  WHERE content_hash IS NOT NULL AND content_hash <> '';
+)sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSqliteSchemaVersion);
 

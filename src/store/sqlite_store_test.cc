@@ -180,7 +180,7 @@ class SqliteStoreTest : public ::testing::Test {
 
 // --- Opening ---------------------------------------------------------------------
 
-TEST_F(SqliteStoreTest, creating_a_new_store_records_schema_version_2_in_wal_mode) {
+TEST_F(SqliteStoreTest, creating_a_new_store_records_the_current_schema_version_in_wal_mode) {
   ASSERT_NE(Open(), nullptr);
   RawDb raw(path_);
   EXPECT_EQ(raw.Text("SELECT value FROM meta WHERE key = 'schema_version'"),
@@ -852,6 +852,32 @@ TEST_F(SqliteStoreTest, opening_a_schema_1_store_counts_its_stored_incidents) {
             std::to_string(kSqliteSchemaVersion));
   EXPECT_EQ(CellsOf(store.get()), expected);
   EXPECT_TRUE(store->CheckIntegrity().ok());
+}
+
+TEST_F(SqliteStoreTest, opening_a_schema_2_store_labels_its_file_hashes_as_blake2b) {
+  const std::string blake2b = "2a9c1d6f0e5b4c3a29180f7e6d5c4b3a2a9c1d6f0e5b4c3a29180f7e6d5c4b3a";
+  int64_t finished = 0, unfinished = 0;
+  {
+    auto store = Open();
+    finished = Begin(store.get(), "a.csv");
+    ASSERT_TRUE(store->FinishLoad(finished, blake2b).ok());
+    unfinished = Begin(store.get(), "b.csv");
+  }
+  {
+    RawDb raw(path_);  // as schema 2 stored them: the bare hex of BLAKE2b-256
+    raw.Exec("UPDATE meta SET value = '2' WHERE key = 'schema_version'");
+  }
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  auto loads = store->ListLoads();
+  ASSERT_TRUE(loads.ok());
+  ASSERT_EQ(loads->size(), 2u);
+  EXPECT_EQ((*loads)[0].id, finished);
+  EXPECT_EQ((*loads)[0].content_hash, "blake2b-256:" + blake2b);
+  EXPECT_EQ((*loads)[1].id, unfinished);
+  EXPECT_EQ((*loads)[1].content_hash, "");
+  RawDb raw(path_);
+  EXPECT_EQ(raw.Text("SELECT value FROM meta WHERE key = 'schema_version'"), "3");
 }
 
 TEST_F(SqliteStoreTest, read_incidents_returns_every_field) {

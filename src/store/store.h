@@ -33,7 +33,7 @@ struct LoadStart {
 struct LoadRecord {
   int64_t id = 0;
   LoadStart start;
-  std::string content_hash;  // BLAKE2b-256 of the file's bytes, hex; "" until finished
+  std::string content_hash;  // "sha256:<hex>" of the file's bytes ("blake2b-256:<hex>" before schema 3); "" until finished
   std::string started_at;   // UTC, ISO 8601
   std::string finished_at;  // "" while running (or if the process died)
   bool complete = false;

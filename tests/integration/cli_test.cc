@@ -155,6 +155,24 @@ TEST_F(SummaryCli, totals_a_month_across_csp_areas_to_its_row_count_in_csv) {
   EXPECT_EQ(by_type, expected_counts_["2018-11"]);
 }
 
+TEST_F(SummaryCli, records_each_file_s_sha256_as_sha256sum_prints_it) {
+  // Expected digests: `sha256sum data/police-uk/leicestershire-2018-10_2018-12/*/*.csv`.
+  const std::map<std::string, std::string> expected = {
+      {"2018-10-leicestershire-street.csv", "ac5ce837cce0eeab5f866de5fc2f9e8de21db46c340756a6ca7d49328a04ceac"},
+      {"2018-11-leicestershire-street.csv", "ffffb7f9f9d7ad80e4a34f494e9a42c290e217dbfa1503be6aa080e6ccfb512e"},
+      {"2018-12-leicestershire-street.csv", "0c6665d1a5750bf632f0b32b7f96428eab74d0be3318a226f4e8adc609b78a22"}};
+  CommandResult r = RunHarmlens({"loads", "--db", db_, "--format", "json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  nlohmann::json loads = nlohmann::json::parse(r.out);
+  ASSERT_EQ(loads.size(), 3u);
+  for (const auto& load : loads) {
+    std::string file = load["file"].get<std::string>();
+    file = file.substr(file.rfind('/') + 1);
+    ASSERT_TRUE(expected.count(file)) << file;
+    EXPECT_EQ(load["content_hash"], "sha256:" + expected.at(file)) << file;
+  }
+}
+
 TEST_F(SummaryCli, totals_every_month_to_its_row_count_without_filters) {
   CommandResult r = Summary({"--format", "csv"});
   ASSERT_EQ(r.exit_code, 0) << r.err;

@@ -384,7 +384,8 @@ void CheckFinishedRun(const std::string& db, const IngestRun& run, size_t loads_
   for (size_t i = loads_before; i < facts.loads.size(); ++i) {
     const LoadRecord& load = facts.loads[i];
     EXPECT_TRUE(load.complete) << load.start.file;
-    EXPECT_EQ(load.content_hash.size(), 64u) << load.start.file;
+    EXPECT_EQ(load.content_hash.substr(0, 7), "sha256:") << load.start.file;
+    EXPECT_EQ(load.content_hash.size(), 7u + 64u) << load.start.file;
     run_total += load.counts;
   }
   EXPECT_EQ(run_total.read, expected_total);
