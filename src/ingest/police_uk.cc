@@ -5,6 +5,7 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <utility>
 
 #include "ingest/partner_csv.h"
 #include "model/behaviour_rules.h"
@@ -71,6 +72,37 @@ void AsbOccurrences::Number(std::string* source_id) {
   int occurrence = seen_[*source_id]++;
   *source_id += '-';
   *source_id += std::to_string(occurrence);
+}
+
+PointLsoaCache::Entry& PointLsoaCache::SlotOf(uint64_t lon, uint64_t lat) {
+  uint64_t h = (lon * 0x9E3779B97F4A7C15ull) ^ (lat + 0x632BE59BD9B4E019ull + (lon << 6) + (lon >> 2));
+  h *= 0xBF58476D1CE4E5B9ull;
+  const size_t mask = entries_.size() - 1;
+  for (size_t i = (h ^ (h >> 31)) & mask;; i = (i + 1) & mask) {
+    Entry& e = entries_[i];
+    if ((e.lon == lon && e.lat == lat) || e.lon == kEmpty) return e;
+  }
+}
+
+const Lsoa* PointLsoaCache::LsoaContaining(const GeoPoint& p, const ReferenceGeography& geography) {
+  if ((size_ + 1) * 2 > entries_.size()) Grow();
+  uint64_t lon, lat;
+  const double x = p.longitude + 0.0, y = p.latitude + 0.0;  // -0.0 as 0.0: they are equal
+  std::memcpy(&lon, &x, sizeof lon);
+  std::memcpy(&lat, &y, sizeof lat);
+  Entry& e = SlotOf(lon, lat);
+  if (e.lon == kEmpty) {
+    e = {lon, lat, geography.LsoaContaining(p)};
+    ++size_;
+  }
+  return e.lsoa;
+}
+
+void PointLsoaCache::Grow() {
+  std::vector<Entry> old = std::exchange(entries_, std::vector<Entry>(std::max<size_t>(1024, entries_.size() * 2)));
+  for (const Entry& e : old) {
+    if (e.lon != kEmpty) SlotOf(e.lon, e.lat) = e;
+  }
 }
 
 PoliceUkParser::PoliceUkParser(std::string file, const ReferenceGeography& geography, bool number_asb_later)
@@ -183,9 +215,9 @@ bool PoliceUkParser::Parse(const CsvRecord& record, Incident* incident, Quaranti
   inc.location.point = point;
   inc.location.lsoa_by_point.clear();
   if (point) {
-    auto [cached, added] = lsoa_by_point_.try_emplace({point->longitude, point->latitude}, nullptr);
-    if (added) cached->second = geography_.LsoaContaining(*point);
-    if (cached->second) inc.location.lsoa_by_point = cached->second->code;
+    if (const Lsoa* containing = lsoa_by_point_.LsoaContaining(*point, geography_)) {
+      inc.location.lsoa_by_point = containing->code;
+    }
   }
   inc.location.lsoa_reported.assign(lsoa);
   // CSP area follows police.uk's own LSOA label, so counts reconcile with police.uk;

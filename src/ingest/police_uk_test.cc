@@ -231,6 +231,26 @@ TEST_F(PoliceUkParserTest, overwrites_every_location_field_when_an_incident_obje
   EXPECT_EQ(reused.source_id, "2018-10/96643110ad3770d2435306fc71dcce607588f8c5d911efbba39bb402ed26cef9");
 }
 
+TEST_F(PoliceUkParserTest, the_point_cache_answers_as_the_polygon_lookup_does_for_every_point) {
+  // A grid of 120 x 120 points over LLR and beyond (more than the cache's first table,
+  // so it grows several times), asked twice: every answer equals the geography's own.
+  PointLsoaCache cache;
+  int inside = 0, mismatches = 0;
+  for (int pass = 0; pass < 2; ++pass) {
+    for (int i = 0; i < 120; ++i) {
+      for (int j = 0; j < 120; ++j) {
+        GeoPoint p{-1.65 + i * 0.0075, 52.35 + j * 0.0055};
+        const Lsoa* cached = cache.LsoaContaining(p, geography());
+        if (cached != geography().LsoaContaining(p)) ++mismatches;
+        if (pass == 0 && cached) ++inside;
+      }
+    }
+  }
+  EXPECT_EQ(mismatches, 0);
+  EXPECT_GT(inside, 5000);   // most of the grid lies in LLR...
+  EXPECT_LT(inside, 14400);  // ...and some of it outside
+}
+
 TEST_F(PoliceUkParserTest, refuses_a_row_keeping_its_line_column_value_and_raw_text) {
   std::string text = Header() + "\n" + std::string(kBurglaryRow) + "\n";
   text.replace(text.find("Burglary,Inv"), 8, "Burglarly");

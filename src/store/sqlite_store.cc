@@ -973,7 +973,9 @@ class SqliteStore final : public Store {
     std::string fresh_keys;
     int64_t min_minute = INT64_MAX, max_minute = INT64_MIN;
     int64_t involvements_of_present = 0;
+    constexpr size_t kPrefetchAhead = 8;
     for (size_t i = 0; i < batch.incidents.size(); ++i) {
+      if (keys_given && i + kPrefetchAhead < batch.keys.size()) known_keys_.Prefetch(batch.keys[i + kPrefetchAhead]);
       const Incident& inc = batch.incidents[i];
       IncidentKey key = keys_given ? batch.keys[i] : KeyOf(inc.source.agency, inc.source_id);
       if (!known_keys_.Insert(key)) {
