@@ -63,13 +63,9 @@ class ContentHash {
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int size = 0;
     if (!ctx_ || EVP_DigestFinal_ex(ctx_.get(), digest, &size) != 1) return "";
-    static const char* kDigits = "0123456789abcdef";
-    std::string recorded = "sha256:";
-    for (unsigned int i = 0; i < size; ++i) {
-      recorded += kDigits[digest[i] >> 4];
-      recorded += kDigits[digest[i] & 15];
-    }
-    return recorded;
+    char hex[2 * EVP_MAX_MD_SIZE + 1];
+    sodium_bin2hex(hex, sizeof hex, digest, size);
+    return std::string("sha256:") + hex;
   }
 
  private:
@@ -144,13 +140,13 @@ std::vector<AgencyRecord>& RowsOf(AgencyRecordBatch& batch) { return batch.recor
 // and the LSOA check, which applies to rows with a point and an LLR LSOA label (the CSP
 // area then comes from the label): only those have a polygon to test the point against.
 // Returns how many have a point.
-int64_t FinishRows(IncidentBatch& batch) {
+int64_t FinishRows(IncidentBatch& batch, const IncidentKeySecret& secret) {
   int64_t located = 0;
   batch.rows_lsoa_checked = batch.rows_lsoa_agreed = 0;
   batch.keys.resize(batch.incidents.size());
   for (size_t i = 0; i < batch.incidents.size(); ++i) {
     const Incident& inc = batch.incidents[i];
-    batch.keys[i] = KeyOf(inc.source.agency, inc.source_id);
+    batch.keys[i] = KeyOf(secret, inc.source.agency, inc.source_id);
     if (!inc.location.point) continue;
     ++located;
     if (!inc.location.lsoa_reported.empty() && !inc.location.csp_area.empty()) {
@@ -160,13 +156,14 @@ int64_t FinishRows(IncidentBatch& batch) {
   }
   return located;
 }
-int64_t FinishRows(AgencyRecordBatch&) { return 0; }
+int64_t FinishRows(AgencyRecordBatch&, const IncidentKeySecret&) { return 0; }
 
 // Parses one file with `parser` into batches and pushes them. False if the writer gave
 // up. A parser that accounts rows of a second file (police extract persons) attaches
 // them as each batch closes.
 template <typename Parser, typename Batch>
-bool ParseFile(Parser& parser, std::string_view bytes, int64_t batch_rows, BatchQueue<Batch>* queue) {
+bool ParseFile(Parser& parser, std::string_view bytes, int64_t batch_rows, const IncidentKeySecret& secret,
+               BatchQueue<Batch>* queue) {
   ContentHash content_hash(bytes);
   CsvReader reader(bytes);
   CsvRecord record;
@@ -199,7 +196,7 @@ bool ParseFile(Parser& parser, std::string_view bytes, int64_t batch_rows, Batch
       ++stored;
     }
     rows.resize(stored);
-    parsed->rows_located = FinishRows(batch);
+    parsed->rows_located = FinishRows(batch, secret);
     parsed->bytes_done = static_cast<int64_t>(reader.offset());
     parsed->last = !more || reader.offset() >= bytes.size();
     more = !parsed->last;
@@ -345,7 +342,7 @@ class PoliceUkStretches {
 // the writer go in turn. The batches, and everything stored, are the same as
 // ParseFile's file by file.
 bool ParsePoliceUkFiles(std::vector<PoliceUkFileWork>& files, const ReferenceGeography& geography,
-                        int64_t batch_rows, BatchQueue<IncidentBatch>* queue) {
+                        int64_t batch_rows, const IncidentKeySecret& secret, BatchQueue<IncidentBatch>* queue) {
   PoliceUkStretches stretches(&files, batch_rows);
   Turns in_order, hand_over;
   std::atomic<bool> writer_gave_up = false;
@@ -397,7 +394,7 @@ bool ParsePoliceUkFiles(std::vector<PoliceUkFileWork>& files, const ReferenceGeo
         ++stored;
       }
       rows.resize(stored);
-      parsed->rows_located = FinishRows(batch);
+      parsed->rows_located = FinishRows(batch, secret);
       parsed->bytes_done = static_cast<int64_t>(stretch.end);
       parsed->last = stretch.last;
       parsed->content_hash.clear();
@@ -406,7 +403,7 @@ bool ParsePoliceUkFiles(std::vector<PoliceUkFileWork>& files, const ReferenceGeo
       file.content_hash->HashTo(stretch.end);
       for (size_t i : unnumbered) {
         file.asb_occurrences.Number(&rows[i].source_id);
-        batch.keys[i] = KeyOf(rows[i].source.agency, rows[i].source_id);
+        batch.keys[i] = KeyOf(secret, rows[i].source.agency, rows[i].source_id);
       }
       if (stretch.last) parsed->content_hash = file.content_hash->Recorded();
       in_order.Done();
@@ -710,6 +707,7 @@ Result<IngestReport> Ingest(Feed feed, Store* store, Env* env, const ReferenceGe
   HL_ASSIGN_OR_RETURN(CheckedInputs inputs, CheckFiles(feed, env, paths));
   const auto& files = inputs.files;
   const int64_t batch_rows = options.batch_rows;
+  const IncidentKeySecret& secret = store->incident_key_secret();
 
   switch (feed) {
     case Feed::kPoliceUk: {
@@ -719,7 +717,7 @@ Result<IngestReport> Ingest(Feed feed, Store* store, Env* env, const ReferenceGe
         work[u].bytes = files[inputs.units[u].main].bytes();
       }
       return RunLoads<IncidentBatch>(store, env, inputs, options, [&](BatchQueue<IncidentBatch>* queue) {
-        return ParsePoliceUkFiles(work, geography, batch_rows, queue);
+        return ParsePoliceUkFiles(work, geography, batch_rows, secret, queue);
       });
     }
     case Feed::kPoliceExtract:
@@ -730,14 +728,14 @@ Result<IngestReport> Ingest(Feed feed, Store* store, Env* env, const ReferenceGe
             std::optional<PoliceExtractPersons> persons;
             if (unit.companion) persons.emplace(files[*unit.companion].path, files[*unit.companion].bytes());
             PoliceExtractParser parser(files[unit.main].path, geography, persons ? &*persons : nullptr);
-            return ParseFile(parser, files[unit.main].bytes(), batch_rows, queue);
+            return ParseFile(parser, files[unit.main].bytes(), batch_rows, secret, queue);
           }));
     case Feed::kIstv:
       return RunLoads<IncidentBatch>(
           store, env, inputs, options,
           UnitByUnit<IncidentBatch>(inputs, [&](const LoadUnit& unit, auto* queue) {
             IstvParser parser(files[unit.main].path, geography, options.geocoder);
-            return ParseFile(parser, files[unit.main].bytes(), batch_rows, queue);
+            return ParseFile(parser, files[unit.main].bytes(), batch_rows, secret, queue);
           }));
     case Feed::kAgencyRecords:
       return RunLoads<AgencyRecordBatch>(
@@ -745,7 +743,7 @@ Result<IngestReport> Ingest(Feed feed, Store* store, Env* env, const ReferenceGe
           UnitByUnit<AgencyRecordBatch>(inputs, [&](const LoadUnit& unit, auto* queue) {
             AgencyRecordParser parser(files[unit.main].path,
                                       AgencyRecordsHaveFactors(files[unit.main].bytes()));
-            return ParseFile(parser, files[unit.main].bytes(), batch_rows, queue);
+            return ParseFile(parser, files[unit.main].bytes(), batch_rows, secret, queue);
           }));
   }
   return Status::Internal("ingest: unknown feed");

@@ -1,5 +1,6 @@
 #include "store/sqlite_store.h"
 
+#include <sodium.h>
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -125,6 +126,12 @@ CREATE TABLE incident_counts(
     R"sql(
 UPDATE loads SET content_hash = 'blake2b-256:' || content_hash
   WHERE content_hash IS NOT NULL AND content_hash <> '';
+)sql",
+    // 3 -> 4: incidents are keyed with SipHash-2-4-128 under a secret of the store's own
+    // (meta 'incident_key_secret'), drawn and applied to every stored segment's keys by
+    // CreateKeySecretAndRekey in the migration's transaction.
+    R"sql(
+SELECT 1;
 )sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSqliteSchemaVersion);
@@ -284,8 +291,11 @@ class SqliteStore final : public Store {
     // compile-time maximum (2 GiB in Debian's build); pages beyond are read as before.
     HL_RETURN_IF_ERROR(Exec("PRAGMA mmap_size = " + std::to_string(options.mmap_mebibytes * 1024 * 1024)));
     if (version < kSqliteSchemaVersion) HL_RETURN_IF_ERROR(Migrate());
+    HL_RETURN_IF_ERROR(ReadKeySecret());
     return PrepareStatements();
   }
+
+  const IncidentKeySecret& incident_key_secret() const override { return key_secret_; }
 
   Result<int64_t> BeginLoad(const LoadStart& start) override {
     Statement st;
@@ -720,6 +730,7 @@ class SqliteStore final : public Store {
     Status s = Exec(seed);
     // Segments stored under schema 1 get their counts now, in the migration's transaction.
     if (s.ok() && version < 2) s = BackfillIncidentCounts();
+    if (s.ok() && version < 4) s = CreateKeySecretAndRekey();
     if (!s.ok()) {
       (void)Exec("ROLLBACK");
       return s;
@@ -854,6 +865,61 @@ class SqliteStore final : public Store {
     return Status::Ok();
   }
 
+  // Schema 4: a random secret for this store's incident keys, and every segment's keys
+  // recomputed under it from the source ids the segment holds.
+  Status CreateKeySecretAndRekey() {
+    if (sodium_init() < 0) return Status::Internal("store " + path_ + ": libsodium failed to initialise");
+    randombytes_buf(key_secret_.bytes.data(), key_secret_.bytes.size());
+    char hex[2 * sizeof key_secret_.bytes + 1];
+    sodium_bin2hex(hex, sizeof hex, key_secret_.bytes.data(), key_secret_.bytes.size());
+    Statement insert;
+    HL_RETURN_IF_ERROR(insert.Prepare(db_, "INSERT OR REPLACE INTO meta(key, value) VALUES ('incident_key_secret', ?)"));
+    insert.Bind(1, hex);
+    HL_RETURN_IF_ERROR(StepDone(insert, "record the store's key secret"));
+
+    std::vector<int64_t> ids;
+    Statement list;
+    HL_RETURN_IF_ERROR(list.Prepare(db_, "SELECT id FROM incident_segments ORDER BY id"));
+    int rc;
+    while ((rc = sqlite3_step(list.get())) == SQLITE_ROW) ids.push_back(list.Int(0));
+    if (rc != SQLITE_DONE) return Error("list the stored segments");
+    Statement read, write;
+    HL_RETURN_IF_ERROR(read.Prepare(db_, "SELECT format_version, columns FROM incident_segments WHERE id = ?"));
+    HL_RETURN_IF_ERROR(write.Prepare(db_, "UPDATE incident_segments SET keys = ? WHERE id = ?"));
+    for (int64_t id : ids) {
+      read.Bind(1, id);
+      if (sqlite3_step(read.get()) != SQLITE_ROW) return Error("read segment " + std::to_string(id));
+      HL_ASSIGN_OR_RETURN(SegmentReader segment, OpenSegment(id, read.Int(0), read.Blob(1)));
+      std::string keys;
+      keys.reserve(segment.row_count() * sizeof(IncidentKey::bytes));
+      for (uint32_t i = 0; i < segment.row_count(); ++i) {
+        IncidentKey key = KeyOf(key_secret_, segment.agency(i), segment.source_id(i));
+        keys.append(reinterpret_cast<const char*>(key.bytes.data()), key.bytes.size());
+      }
+      read.Reset();  // done with the segment's bytes before its row is rewritten
+      write.BindBlob(1, keys);
+      write.Bind(2, id);
+      HL_RETURN_IF_ERROR(StepDone(write, "rekey segment " + std::to_string(id)));
+    }
+    return Status::Ok();
+  }
+
+  Status ReadKeySecret() {
+    Statement st;
+    HL_RETURN_IF_ERROR(st.Prepare(db_, "SELECT value FROM meta WHERE key = 'incident_key_secret'"));
+    std::string hex = sqlite3_step(st.get()) == SQLITE_ROW ? std::string(st.Text(0)) : "";
+    size_t decoded = 0;
+    const char* end = nullptr;
+    const bool readable = sodium_hex2bin(key_secret_.bytes.data(), key_secret_.bytes.size(), hex.c_str(),
+                                         hex.size(), nullptr, &decoded, &end) == 0 &&
+                          decoded == key_secret_.bytes.size() && end == hex.c_str() + hex.size();
+    if (!readable) {
+      return Status::Corruption("store " + path_ +
+                                " has no readable incident_key_secret (32 hexadecimal digits) in its meta table");
+    }
+    return Status::Ok();
+  }
+
   // Brings the in-memory key set up to date with every committed segment, including
   // those other processes wrote since we last looked. Called inside the write
   // transaction, so no segment can appear between this and our commit.
@@ -977,7 +1043,7 @@ class SqliteStore final : public Store {
     for (size_t i = 0; i < batch.incidents.size(); ++i) {
       if (keys_given && i + kPrefetchAhead < batch.keys.size()) known_keys_.Prefetch(batch.keys[i + kPrefetchAhead]);
       const Incident& inc = batch.incidents[i];
-      IncidentKey key = keys_given ? batch.keys[i] : KeyOf(inc.source.agency, inc.source_id);
+      IncidentKey key = keys_given ? batch.keys[i] : KeyOf(key_secret_, inc.source.agency, inc.source_id);
       if (!known_keys_.Insert(key)) {
         ++counts.already_present;
         involvements_of_present += static_cast<int64_t>(inc.involvements.size());
@@ -1096,6 +1162,7 @@ class SqliteStore final : public Store {
   std::unique_ptr<BatchStatements> statements_;
   // Keys of every stored incident, for deduplication without a per-row index.
   IncidentKeySet known_keys_;
+  IncidentKeySecret key_secret_;
   int64_t last_segment_seen_ = 0;
 };
 

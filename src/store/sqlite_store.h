@@ -11,7 +11,7 @@
 
 namespace harmlens {
 
-inline constexpr int kSqliteSchemaVersion = 3;
+inline constexpr int kSqliteSchemaVersion = 4;
 
 struct SqliteOptions {
   bool create_if_missing = true;

@@ -203,7 +203,7 @@ TEST_F(SqliteStoreTest, reopening_a_store_keeps_its_data_and_schema) {
   RawDb raw(path_);
   EXPECT_EQ(raw.Text("SELECT value FROM meta WHERE key = 'schema_version'"),
             std::to_string(kSqliteSchemaVersion));
-  EXPECT_EQ(raw.Int("SELECT count(*) FROM meta"), 2);
+  EXPECT_EQ(raw.Int("SELECT count(*) FROM meta"), 3);  // application, schema_version, incident_key_secret
 }
 
 // The real environment for files, with the clock stopped at a known moment.
@@ -390,7 +390,9 @@ TEST_F(SqliteStoreTest, keys_computed_by_the_caller_and_by_the_store_deduplicate
   auto store = Open();
   int64_t load = Begin(store.get());
   IncidentBatch given = MakeBatch(load, 0, {MakeIncident("a"), MakeIncident("b")});
-  for (const Incident& inc : given.incidents) given.keys.push_back(KeyOf(inc.source.agency, inc.source_id));
+  for (const Incident& inc : given.incidents) {
+    given.keys.push_back(KeyOf(store->incident_key_secret(), inc.source.agency, inc.source_id));
+  }
   EXPECT_EQ(Write(store.get(), given), Counts(2, 2, 0, 0));
   IncidentBatch computed = MakeBatch(load, 1, {MakeIncident("b"), MakeIncident("c")});
   EXPECT_EQ(Write(store.get(), computed), Counts(2, 1, 1, 0));
@@ -843,7 +845,8 @@ TEST_F(SqliteStoreTest, opening_a_schema_1_store_counts_its_stored_incidents) {
   {
     // Back to schema 1 as it was: no incident_counts table.
     RawDb raw(path_);
-    raw.Exec("DROP TABLE incident_counts; UPDATE meta SET value = '1' WHERE key = 'schema_version'");
+    raw.Exec("DROP TABLE incident_counts; DELETE FROM meta WHERE key = 'incident_key_secret'; "
+             "UPDATE meta SET value = '1' WHERE key = 'schema_version'");
   }
   auto store = Open();
   ASSERT_NE(store, nullptr);
@@ -865,7 +868,8 @@ TEST_F(SqliteStoreTest, opening_a_schema_2_store_labels_its_file_hashes_as_blake
   }
   {
     RawDb raw(path_);  // as schema 2 stored them: the bare hex of BLAKE2b-256
-    raw.Exec("UPDATE meta SET value = '2' WHERE key = 'schema_version'");
+    raw.Exec("DELETE FROM meta WHERE key = 'incident_key_secret'; "
+             "UPDATE meta SET value = '2' WHERE key = 'schema_version'");
   }
   auto store = Open();
   ASSERT_NE(store, nullptr);
@@ -877,7 +881,54 @@ TEST_F(SqliteStoreTest, opening_a_schema_2_store_labels_its_file_hashes_as_blake
   EXPECT_EQ((*loads)[1].id, unfinished);
   EXPECT_EQ((*loads)[1].content_hash, "");
   RawDb raw(path_);
-  EXPECT_EQ(raw.Text("SELECT value FROM meta WHERE key = 'schema_version'"), "3");
+  EXPECT_EQ(raw.Text("SELECT value FROM meta WHERE key = 'schema_version'"), std::to_string(kSqliteSchemaVersion));
+}
+
+TEST_F(SqliteStoreTest, opening_a_schema_3_store_draws_a_key_secret_and_rekeys_every_segment) {
+  {
+    auto store = Open();
+    int64_t load = Begin(store.get());
+    Write(store.get(), MakeBatch(load, 0, {MakeIncident("a"), MakeIncident("b")}));
+    Write(store.get(), MakeBatch(load, 1, {MakeIncident("c")}));
+  }
+  {
+    // As schema 3 left it: no secret, keys of another function (zeros stand in for them).
+    RawDb raw(path_);
+    raw.Exec("UPDATE incident_segments SET keys = zeroblob(length(keys)); "
+             "DELETE FROM meta WHERE key = 'incident_key_secret'; "
+             "UPDATE meta SET value = '3' WHERE key = 'schema_version'");
+  }
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  RawDb raw(path_);
+  EXPECT_EQ(raw.Text("SELECT value FROM meta WHERE key = 'schema_version'"), std::to_string(kSqliteSchemaVersion));
+  EXPECT_EQ(raw.Text("SELECT length(value) FROM meta WHERE key = 'incident_key_secret'"), "32");
+  EXPECT_EQ(raw.Int("SELECT count(*) FROM incident_segments WHERE keys = zeroblob(length(keys))"), 0);
+  // The stored incidents are recognised under the new keys; a new one is stored.
+  int64_t load = Begin(store.get());
+  EXPECT_EQ(Write(store.get(), MakeBatch(load, 0, {MakeIncident("a"), MakeIncident("c"), MakeIncident("d")})),
+            Counts(3, 1, 2, 0));
+  EXPECT_TRUE(store->CheckIntegrity().ok());
+}
+
+TEST_F(SqliteStoreTest, each_new_store_draws_its_own_key_secret) {
+  ASSERT_NE(Open(), nullptr);
+  ScratchDir other_dir;
+  const std::string other = other_dir.File("other.db");
+  ASSERT_TRUE(OpenSqliteStore(other).ok());
+  const std::string mine = RawDb(path_).Text("SELECT value FROM meta WHERE key = 'incident_key_secret'");
+  EXPECT_EQ(mine.size(), 32u);
+  EXPECT_NE(mine, RawDb(other).Text("SELECT value FROM meta WHERE key = 'incident_key_secret'"));
+}
+
+TEST_F(SqliteStoreTest, refuses_a_store_whose_key_secret_is_unreadable) {
+  ASSERT_NE(Open(), nullptr);
+  RawDb(path_).Exec("UPDATE meta SET value = 'not hex' WHERE key = 'incident_key_secret'");
+  auto reopened = OpenSqliteStore(path_);
+  ASSERT_FALSE(reopened.ok());
+  EXPECT_EQ(reopened.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(reopened.status().message().find("incident_key_secret"), std::string::npos)
+      << reopened.status().ToString();
 }
 
 TEST_F(SqliteStoreTest, read_incidents_returns_every_field) {

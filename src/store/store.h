@@ -62,8 +62,8 @@ struct IncidentBatch {
   int64_t last_line = 0;
   std::vector<Incident> incidents;
   std::vector<QuarantinedRow> quarantined;
-  // KeyOf() of each incident, computed by the caller (off the writing thread) or, if
-  // left empty, by the store.
+  // KeyOf() of each incident under the store's incident_key_secret(), computed by the
+  // caller (off the writing thread) or, if left empty, by the store.
   std::vector<IncidentKey> keys;
   // EncodeSegment of every incident, in order, made by the caller off the writing
   // thread, or empty. The store uses it when every incident is new.
@@ -148,6 +148,9 @@ class Store {
  public:
   virtual ~Store() = default;
 
+  // The secret this store keys incidents with (KeyOf), for callers that compute the
+  // keys of a batch themselves.
+  virtual const IncidentKeySecret& incident_key_secret() const = 0;
   // Records that a load has started; returns its id.
   virtual Result<int64_t> BeginLoad(const LoadStart& start) = 0;
   // Stores a batch atomically and returns how its rows were accounted for

@@ -16,6 +16,7 @@ namespace harmlens::testing {
 class ForwardingStore : public Store {
  public:
   explicit ForwardingStore(Store* inner) : inner_(inner) {}
+  const IncidentKeySecret& incident_key_secret() const override { return inner_->incident_key_secret(); }
   Result<int64_t> BeginLoad(const LoadStart& start) override { return inner_->BeginLoad(start); }
   Result<BatchCounts> WriteBatch(const IncidentBatch& batch) override { return inner_->WriteBatch(batch); }
   Result<LoadCounts> WriteAgencyRecords(const AgencyRecordBatch& batch) override {
