@@ -35,9 +35,9 @@ struct IncidentKeySecret {
 
 IncidentKey KeyOf(const IncidentKeySecret& secret, Agency agency, std::string_view source_id);
 
-// An open-addressing set of keys: 16 to 32 bytes per key (the table is kept between
-// 35% and 70% full), so ten million stored incidents cost about 320 MB at most while an
-// ingest runs. Not thread-safe.
+// An open-addressing set of keys: a power-of-two table of 16-byte slots at most 70%
+// full, so ten million stored incidents take 256 MB while an ingest runs. Not
+// thread-safe.
 class IncidentKeySet {
  public:
   size_t size() const { return size_ + (has_zero_key_ ? 1 : 0); }
