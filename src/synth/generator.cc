@@ -420,8 +420,8 @@ class Generator {
   std::unique_ptr<CsvOut> incidents_, persons_, istv_, truth_persons_, truth_incidents_, truth_police_persons_,
       truth_istv_, truth_agency_, police_nominals_, truth_police_nominals_;
   // Whether the police already hold a nominal for each resident: one bit per resident
-  // (1.4 MB at ten times LLR, whatever the years). A set of the ids met grew with every
-  // person the police met, to 200 MB over ten years at that scale.
+  // (1.4 MB at ten times LLR, whatever the years). A set of the ids grew with every
+  // person the police met: a 225 MB peak over ten years at that scale.
   std::vector<bool> police_nominal_written_;
   std::array<std::unique_ptr<CsvOut>, kAgencyCount> agency_;
   std::array<int64_t, kAgencyCount> agency_serial_{};
