@@ -1,6 +1,7 @@
 // Microbenchmarks of each stage of a police.uk ingest, on the bundled 19-month
-// Leicestershire set (174,353 rows, 41 MB): CSV records, row parsing, segment encoding
-// and store writes. Whole-process comparisons with peers are in bench/scripts/.
+// Leicestershire set (174,353 rows, 41 MB): loading the reference geography, CSV
+// records, row parsing, segment encoding and store writes. Whole-process comparisons
+// with peers are in bench/scripts/.
 #include <benchmark/benchmark.h>
 
 #include <filesystem>
@@ -56,6 +57,16 @@ std::vector<Incident> ParsedIncidents() {
   }
   return incidents;
 }
+
+// The reference geography every ingest loads first (611 LSOA polygons from GeoJSON, the
+// district lookup, IMD and populations): part of each command's fixed cost.
+void BM_LoadReferenceGeography(benchmark::State& state) {
+  for (auto _ : state) {
+    auto geography = ReferenceGeography::Load(Env::Default(), kData + "/reference");
+    benchmark::DoNotOptimize(geography);
+  }
+}
+BENCHMARK(BM_LoadReferenceGeography)->Unit(benchmark::kMillisecond);
 
 void BM_CsvRecords(benchmark::State& state) {
   const std::string& bytes = PoliceUkBytes();

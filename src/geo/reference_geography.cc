@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "base/csv.h"
+#include "geo/boundary_scanner.h"
 
 namespace harmlens {
 namespace {
@@ -98,6 +99,8 @@ Status AddRings(const nlohmann::json& polygon, ZonePolygon* zone) {
 
 Result<std::vector<ZonePolygon>> ReadLsoaPolygons(Env* env, const std::string& path) {
   HL_ASSIGN_OR_RETURN(std::unique_ptr<FileContents> file, env->ReadFile(path));
+  std::vector<ZonePolygon> scanned;
+  if (ScanLsoaBoundaries(file->bytes(), &scanned)) return scanned;
   nlohmann::json doc = nlohmann::json::parse(file->bytes(), nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded() || !doc.is_object() || !doc.contains("features") ||
       !doc["features"].is_array()) {
@@ -143,21 +146,7 @@ Result<std::vector<ZonePolygon>> ReadLsoaPolygons(Env* env, const std::string& p
     if (!status.ok()) {
       return Status::RejectedInput(where + zone.code + ": " + status.message(), {path, 0, ""});
     }
-    bool first = true;
-    for (const Ring& ring : zone.rings) {
-      for (const GeoPoint& p : ring.points) {
-        if (first) {
-          zone.min_lon = zone.max_lon = p.longitude;
-          zone.min_lat = zone.max_lat = p.latitude;
-          first = false;
-        }
-        zone.min_lon = std::min(zone.min_lon, p.longitude);
-        zone.max_lon = std::max(zone.max_lon, p.longitude);
-        zone.min_lat = std::min(zone.min_lat, p.latitude);
-        zone.max_lat = std::max(zone.max_lat, p.latitude);
-      }
-    }
-    if (first) return Status::RejectedInput(where + zone.code + " has no points", {path, 0, ""});
+    if (!SetZoneBounds(&zone)) return Status::RejectedInput(where + zone.code + " has no points", {path, 0, ""});
     zones.push_back(std::move(zone));
   }
   return zones;

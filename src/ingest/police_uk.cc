@@ -108,6 +108,11 @@ void PointLsoaCache::Grow() {
 PoliceUkParser::PoliceUkParser(std::string file, const ReferenceGeography& geography, bool number_asb_later)
     : file_(std::move(file)), geography_(geography), number_asb_later_(number_asb_later) {}
 
+void PoliceUkParser::StartFile(std::string file) {
+  file_ = std::move(file);
+  asb_occurrences_ = AsbOccurrences();
+}
+
 bool PoliceUkParser::Reject(const CsvRecord& record, int column, std::string_view value, std::string reason,
                             QuarantinedRow* rejected) const {
   rejected->source = {Agency::kPoliceUk, file_, record.line};

@@ -77,6 +77,9 @@ class PoliceUkParser {
   bool Parse(const CsvRecord& record, Incident* incident, QuarantinedRow* rejected);
   // Whether the row just parsed awaits its occurrence number (only if number_asb_later).
   bool NeedsOccurrenceNumber() const { return needs_occurrence_; }
+  // Goes on to the records of another file, keeping the points already placed: the
+  // monthly files of one force share most of their snap points.
+  void StartFile(std::string file);
 
  private:
   bool Reject(const CsvRecord& record, int column, std::string_view value, std::string reason,
@@ -88,7 +91,7 @@ class PoliceUkParser {
   bool needs_occurrence_ = false;
   AsbOccurrences asb_occurrences_;
   // police.uk snaps every point to one of a limited set of map points, so the polygon
-  // lookup for each distinct point is done once per file.
+  // lookup for each distinct point is done once per parser.
   PointLsoaCache lsoa_by_point_;
 };
 

@@ -205,6 +205,29 @@ TEST_F(PoliceUkParserTest, numbers_identical_asb_rows_within_a_file_and_restarts
   EXPECT_EQ(ParseGood(&reload, kAsbRow, 52).source_id, second.source_id);
 }
 
+TEST_F(PoliceUkParserTest, a_parser_started_on_another_file_names_that_file_and_numbers_its_asb_rows_afresh) {
+  PoliceUkParser parser("2018-10.csv", geography());
+  Incident first = ParseGood(&parser, kAsbRow, 51);
+  Incident second = ParseGood(&parser, kAsbRow, 52);
+  parser.StartFile("again/2018-10.csv");
+  Incident reloaded = ParseGood(&parser, kAsbRow, 51);
+  EXPECT_EQ(reloaded.source.file, "again/2018-10.csv");
+  EXPECT_EQ(reloaded.source_id, first.source_id);  // occurrence 0 again, not 2
+  EXPECT_NE(reloaded.source_id, second.source_id);
+  EXPECT_EQ(reloaded.location.lsoa_by_point, first.location.lsoa_by_point);
+
+  std::string text = Header() + "\n" + std::string(kBurglaryRow) + "\n";
+  text.replace(text.find("Burglary,Inv"), 8, "Burglarly");
+  CsvReader reader(text);
+  CsvRecord record;
+  reader.Next(&record);  // header
+  ASSERT_TRUE(reader.Next(&record));
+  Incident incident;
+  QuarantinedRow rejected;
+  EXPECT_FALSE(parser.Parse(record, &incident, &rejected));
+  EXPECT_EQ(rejected.source.file, "again/2018-10.csv");
+}
+
 TEST_F(PoliceUkParserTest, gives_different_asb_rows_different_ids) {
   std::string other_street(kAsbRow);
   other_street.replace(other_street.find("Boyers Walk"), 11, "Kings Drive");

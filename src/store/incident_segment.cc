@@ -5,6 +5,8 @@
 #include <bit>
 #include <cmath>
 #include <cstring>
+
+#include <string.h>  // memrchr (GNU)
 #include <limits>
 #include <type_traits>
 
@@ -180,11 +182,13 @@ bool Equal(std::string_view a, std::string_view b) {
 }
 
 // Distinct values of one column in first-seen order, by open addressing: the
-// node-based std::unordered_map cost most of the encoding time.
+// node-based std::unordered_map cost most of the encoding time. Starts small and
+// doubles: most columns hold a few dozen values, and a table sized for every row was
+// cleared for each column of each segment.
 class TextDictionary {
  public:
-  explicit TextDictionary(size_t rows) : slots_(std::bit_ceil(rows * 2 + 16), kEmpty) {}
   uint32_t CodeOf(std::string_view value) {
+    if ((values_.size() + 1) * 2 > slots_.size()) Grow();
     uint64_t h = HashText(value);
     size_t mask = slots_.size() - 1;
     for (size_t i = h & mask;; i = (i + 1) & mask) {
@@ -200,6 +204,15 @@ class TextDictionary {
 
  private:
   static constexpr uint32_t kEmpty = 0xFFFFFFFF;
+  void Grow() {
+    slots_.assign(std::max<size_t>(64, slots_.size() * 2), kEmpty);
+    const size_t mask = slots_.size() - 1;
+    for (uint32_t code = 0; code < values_.size(); ++code) {
+      size_t i = HashText(values_[code]) & mask;
+      while (slots_[i] != kEmpty) i = (i + 1) & mask;
+      slots_[i] = code;
+    }
+  }
   std::vector<uint32_t> slots_;
   std::vector<std::string_view> values_;
 };
@@ -208,7 +221,7 @@ class TextDictionary {
 // codes. Version 2 writes no codes (width 0) when every row has the same value.
 template <typename Value>
 void PutTextValues(std::string* out, size_t rows, Value value, uint32_t version) {
-  TextDictionary dict(rows);
+  TextDictionary dict;
   std::vector<uint32_t> codes;
   codes.reserve(rows);
   // Neighbouring rows often share a value (an empty column, one method, one area):
@@ -255,6 +268,30 @@ void PutText(std::string* out, const std::vector<const Incident*>& incidents,
 // coded: police.uk's month, an extract's force code) and the rest, which is packed two
 // hexadecimal digits to a byte when it is lowercase hex of even length (police.uk's
 // Crime IDs are 64 such digits), else kept as it is.
+// Packs 16 lowercase hexadecimal digits at `src` into 8 bytes at `dst`, eight digits
+// to a word (a table lookup per digit was most of the id column's cost); false, with
+// `dst` undefined, if any byte is not such a digit.
+bool PackHex16(const char* src, char* dst) {
+  constexpr uint64_t kOnes = 0x0101010101010101ull;
+  for (int half = 0; half < 2; ++half) {
+    uint64_t w;
+    std::memcpy(&w, src + 8 * half, 8);
+    // '0'-'9' are 0x30-0x39 and 'a'-'f' 0x61-0x66: the low nibble, plus 9 where bit 6 is set.
+    const uint64_t v = (w & (kOnes * 0x0F)) + ((w >> 6) & kOnes) * 9;  // each byte <= 24
+    // Valid exactly when every value is a nibble and spelling it again gives the input.
+    const uint64_t letters = ((v + kOnes * 0x76) & (kOnes * 0x80)) >> 7;  // 1 where v >= 10
+    const uint64_t spelt = v + kOnes * 0x30 + letters * 0x27;
+    if (((v + kOnes * 0x70) & (kOnes * 0x80)) != 0 || spelt != w) return false;
+    // Byte k of the result is (v[2k] << 4) | v[2k + 1]; then keep every other byte.
+    uint64_t t = ((v << 4) | (v >> 8)) & 0x00FF00FF00FF00FFull;
+    t = (t | (t >> 8)) & 0x0000FFFF0000FFFFull;
+    t = (t | (t >> 16)) & 0x00000000FFFFFFFFull;
+    const uint32_t packed = static_cast<uint32_t>(t);
+    std::memcpy(dst + 4 * half, &packed, 4);
+  }
+  return true;
+}
+
 // The value of a lowercase hexadecimal digit, -1 for any other byte.
 constexpr std::array<int8_t, 256> kNibbles = [] {
   std::array<int8_t, 256> t{};
@@ -263,6 +300,24 @@ constexpr std::array<int8_t, 256> kNibbles = [] {
   for (int c = 'a'; c <= 'f'; ++c) t[c] = static_cast<int8_t>(c - 'a' + 10);
   return t;
 }();
+
+// Packs `digits` (an even count) two to a byte at `dst`; false if one is not a
+// lowercase hexadecimal digit.
+bool PackHex(std::string_view digits, char* dst) {
+  const char* src = digits.data();
+  size_t d = 0;
+  for (; d + 16 <= digits.size(); d += 16) {
+    if (!PackHex16(src + d, dst + d / 2)) return false;
+  }
+  const auto* tail = reinterpret_cast<const unsigned char*>(src);
+  int bad = 0;
+  for (; d < digits.size(); d += 2) {
+    const int hi = kNibbles[tail[d]], lo = kNibbles[tail[d + 1]];
+    bad |= hi | lo;
+    dst[d / 2] = static_cast<char>((hi << 4) | (lo & 15));
+  }
+  return bad >= 0;
+}
 
 void PutSplitIds(std::string* out, const std::vector<const Incident*>& incidents) {
   const size_t rows = incidents.size();
@@ -275,27 +330,16 @@ void PutSplitIds(std::string* out, const std::vector<const Incident*>& incidents
   rests.reserve(rows * 33);
   for (size_t i = 0; i < rows; ++i) {
     std::string_view id = incidents[i]->source_id;
-    size_t cut = id.rfind('/') + 1;  // npos + 1 = 0: no prefix
+    const void* slash = id.empty() ? nullptr : ::memrchr(id.data(), '/', id.size());
+    const size_t cut = slash ? static_cast<size_t>(static_cast<const char*>(slash) - id.data()) + 1 : 0;
     prefixes.push_back(id.substr(0, cut));
     std::string_view rest = id.substr(cut);
     const size_t at = rests.size();
     bool packed = rest.size() % 2 == 0;
     if (packed) {
-      // Packs optimistically; a byte that is not a lowercase hex digit makes `bad`
-      // negative and the rest is kept as it is instead.
       rests.resize(at + rest.size() / 2);
-      char* dst = rests.data() + at;
-      const auto* src = reinterpret_cast<const unsigned char*>(rest.data());
-      int bad = 0;
-      for (size_t d = 0; d < rest.size() / 2; ++d) {
-        const int hi = kNibbles[src[2 * d]], lo = kNibbles[src[2 * d + 1]];
-        bad |= hi | lo;
-        dst[d] = static_cast<char>((hi << 4) | (lo & 15));
-      }
-      if (bad < 0) {
-        rests.resize(at);
-        packed = false;
-      }
+      packed = PackHex(rest, rests.data() + at);
+      if (!packed) rests.resize(at);
     }
     if (!packed) rests.append(rest);
     flags[i] = packed ? 1 : 0;

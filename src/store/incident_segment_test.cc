@@ -605,6 +605,29 @@ TEST(IncidentSegmentV2, round_trips_ids_that_are_not_lowercase_hex) {
   ExpectReadsBack(incidents, 2);
 }
 
+TEST(IncidentSegmentV2, round_trips_ids_with_one_byte_that_is_not_a_lowercase_hex_digit_anywhere) {
+  // Hexadecimal is packed sixteen digits at a time with word arithmetic: every byte
+  // next to the digits' ranges, at every position of a word and of the tail, must be
+  // kept as written, never packed as if it were a digit.
+  const std::string digits = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef01";
+  const char near[] = {'g', 'h', 'o', 'p', 'w', '`', 'G', 'A', 'F', '/', ':', '@', ' ', '\x80', '\xe6', '\0'};
+  std::vector<Incident> incidents;
+  for (size_t length : {2, 16, 18, 64, 66}) {
+    for (size_t at = 0; at < length; ++at) {
+      for (char c : near) {
+        Incident inc = PoliceUkLike(1)[0];
+        inc.source_id = "2022-01/" + digits.substr(0, length);
+        inc.source_id[8 + at] = c;
+        incidents.push_back(inc);
+      }
+    }
+  }
+  Incident valid = PoliceUkLike(1)[0];
+  valid.source_id = "2022-01/" + digits;
+  incidents.push_back(valid);
+  ExpectReadsBack(incidents, 2);
+}
+
 TEST(IncidentSegmentV2, round_trips_an_empty_segment) {
   auto reader = SegmentReader::Open(EncodeSegment({}, 2));
   ASSERT_TRUE(reader.ok()) << reader.status().ToString();
