@@ -361,7 +361,7 @@ class PoliceUkStretches {
 bool ParsePoliceUkFiles(std::vector<PoliceUkFileWork>& files, const ReferenceGeography& geography,
                         int64_t batch_rows, const IncidentKeySecret& secret, BatchQueue<IncidentBatch>* queue) {
   PoliceUkStretches stretches(&files, batch_rows);
-  Turns in_order, hand_over;
+  Turns hashed, numbered, hand_over;
   std::atomic<bool> writer_gave_up = false;
 
   auto work = [&] {
@@ -376,6 +376,14 @@ bool ParsePoliceUkFiles(std::vector<PoliceUkFileWork>& files, const ReferenceGeo
     int64_t turn = 0;
     while (stretches.Next(&f, &stretch, &turn)) {
       PoliceUkFileWork& file = files[f];
+      PrefaultStretch(file.bytes, stretch);
+      // The file's hash goes in file order, so first: a stretch waits only for the one
+      // before it to be hashed, not parsed, and its bytes are in the cache when parsed.
+      if (!hashed.Wait(turn)) return;
+      file.content_hash->HashTo(stretch.end);
+      std::string content_hash = stretch.last ? file.content_hash->Recorded() : std::string();
+      hashed.Done();
+
       if (!parser) {
         parser.emplace(*file.path, geography, /*number_asb_later=*/true);
       } else if (parser_file != f) {
@@ -385,7 +393,8 @@ bool ParsePoliceUkFiles(std::vector<PoliceUkFileWork>& files, const ReferenceGeo
       std::unique_ptr<ParsedBatch<IncidentBatch>> parsed = queue->Empty();
       if (!parsed) {
         writer_gave_up = true;
-        in_order.Cancel();
+        hashed.Cancel();
+        numbered.Cancel();
         hand_over.Cancel();
         return;
       }
@@ -396,7 +405,6 @@ bool ParsePoliceUkFiles(std::vector<PoliceUkFileWork>& files, const ReferenceGeo
       batch.first_line = batch.last_line = 0;
       unnumbered.clear();
       size_t stored = 0;
-      PrefaultStretch(file.bytes, stretch);
       CsvReader reader(file.bytes);
       reader.StartAt(stretch.begin, stretch.first_line);
       while (reader.offset() < stretch.end && reader.Next(&record)) {
@@ -416,16 +424,12 @@ bool ParsePoliceUkFiles(std::vector<PoliceUkFileWork>& files, const ReferenceGeo
       parsed->rows_located = FinishRows(batch, secret);
       parsed->bytes_done = static_cast<int64_t>(stretch.end);
       parsed->last = stretch.last;
-      parsed->content_hash.clear();
+      parsed->content_hash = std::move(content_hash);
 
-      if (!in_order.Wait(turn)) return;
-      file.content_hash->HashTo(stretch.end);
-      for (size_t i : unnumbered) {
-        file.asb_occurrences.Number(&rows[i].source_id);
-        batch.keys[i] = KeyOf(secret, rows[i].source.agency, rows[i].source_id);
-      }
-      if (stretch.last) parsed->content_hash = file.content_hash->Recorded();
-      in_order.Done();
+      if (!numbered.Wait(turn)) return;
+      for (size_t i : unnumbered) file.asb_occurrences.Number(&rows[i].source_id);
+      numbered.Done();
+      for (size_t i : unnumbered) batch.keys[i] = KeyOf(secret, rows[i].source.agency, rows[i].source_id);
 
       to_encode.clear();
       for (const Incident& inc : rows) to_encode.push_back(&inc);
