@@ -432,7 +432,11 @@ bool ParsePoliceUkFiles(std::vector<PoliceUkFileWork>& files, const ReferenceGeo
       for (size_t i : unnumbered) batch.keys[i] = KeyOf(secret, rows[i].source.agency, rows[i].source_id);
 
       to_encode.clear();
-      for (const Incident& inc : rows) to_encode.push_back(&inc);
+      batch.summary.Clear();
+      for (const Incident& inc : rows) {
+        to_encode.push_back(&inc);
+        batch.summary.Add(inc);
+      }
       batch.encoded_incidents = rows.empty() ? std::string() : EncodeSegment(to_encode);
 
       if (!hand_over.Wait(turn)) return;

@@ -191,68 +191,6 @@ class Statement {
   sqlite3_stmt* stmt_ = nullptr;
 };
 
-// Incidents counted per summary cell (the fields of IncidentCount), for one segment.
-// Holds views of the area codes it is given: they must outlive the counts.
-class CellCounts {
- public:
-  void Add(Agency agency, CrimeType type, int month_index, uint32_t behaviours, std::string_view csp_area,
-           bool has_lsoa) {
-    Key key{(static_cast<uint64_t>(behaviours) << 32) | static_cast<uint32_t>(month_index),
-            static_cast<uint64_t>(agency) | static_cast<uint64_t>(type) << 8 |
-                static_cast<uint64_t>(has_lsoa) << 16 | static_cast<uint64_t>(AreaIndex(csp_area)) << 32};
-    ++counts_[key];
-  }
-  // Calls `visit` once per cell.
-  template <typename Visit>
-  Status ForEach(Visit visit) const {
-    for (const auto& [key, n] : counts_) {
-      IncidentCount cell;
-      cell.agency = static_cast<Agency>(key.rest & 0xFF);
-      cell.crime_type = static_cast<CrimeType>((key.rest >> 8) & 0xFF);
-      cell.has_lsoa = ((key.rest >> 16) & 1) != 0;
-      cell.csp_area = areas_[key.rest >> 32];
-      cell.month = YearMonth::FromIndex(static_cast<int32_t>(key.month_and_behaviours & 0xFFFFFFFF));
-      cell.behaviours = BehaviourSet::FromBits(static_cast<uint32_t>(key.month_and_behaviours >> 32));
-      cell.incidents = n;
-      HL_RETURN_IF_ERROR(visit(cell));
-    }
-    return Status::Ok();
-  }
-
- private:
-  struct Key {
-    uint64_t month_and_behaviours;
-    uint64_t rest;  // agency, crime type, has_lsoa, area index
-    bool operator==(const Key&) const = default;
-  };
-  struct KeyHash {
-    size_t operator()(const Key& k) const {
-      return (k.month_and_behaviours * 0x9E3779B97F4A7C15ull) ^ k.rest;
-    }
-  };
-  // A batch holds a dozen distinct areas at most: a linear search beats hashing them.
-  // Area codes are 9 bytes: compared as two words, not by a call to memcmp.
-  uint32_t AreaIndex(std::string_view area) {
-    for (size_t i = 0; i < areas_.size(); ++i) {
-      if (SameText(areas_[i], area)) return static_cast<uint32_t>(i);
-    }
-    areas_.push_back(area);
-    return static_cast<uint32_t>(areas_.size() - 1);
-  }
-  static bool SameText(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    if (a.size() < 8 || a.size() > 16) return a == b;
-    uint64_t a0, a1, b0, b1;  // two overlapping words cover 8 to 16 bytes
-    std::memcpy(&a0, a.data(), 8);
-    std::memcpy(&b0, b.data(), 8);
-    std::memcpy(&a1, a.data() + a.size() - 8, 8);
-    std::memcpy(&b1, b.data() + b.size() - 8, 8);
-    return ((a0 ^ b0) | (a1 ^ b1)) == 0;
-  }
-  std::vector<std::string_view> areas_;
-  std::unordered_map<Key, int64_t, KeyHash> counts_;
-};
-
 class SqliteStore final : public Store {
  public:
   explicit SqliteStore(std::string path) : path_(std::move(path)) {}
@@ -834,9 +772,9 @@ class SqliteStore final : public Store {
     return Status::Ok();
   }
 
-  Status InsertCounts(int64_t segment_id, const CellCounts& counts) {
+  Status InsertCounts(int64_t segment_id, const SegmentSummary& summary) {
     Statement& st = statements_->insert_count;
-    return counts.ForEach([&](const IncidentCount& cell) {
+    return summary.ForEachCell([&](const IncidentCount& cell) {
       st.Bind(1, segment_id);
       st.Bind(2, static_cast<int64_t>(cell.agency));
       st.Bind(3, static_cast<int64_t>(cell.crime_type));
@@ -858,9 +796,9 @@ class SqliteStore final : public Store {
     int rc;
     while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
       HL_ASSIGN_OR_RETURN(SegmentReader segment, OpenSegment(st.Int(0), st.Int(1), st.Blob(2)));
-      CellCounts counts;
+      SegmentSummary counts;
       for (uint32_t i = 0; i < segment.row_count(); ++i) {
-        counts.Add(segment.agency(i), segment.crime_type(i), segment.occurred(i).month().Index(),
+        counts.AddToCell(segment.agency(i), segment.crime_type(i), segment.occurred(i).month().Index(),
                    segment.behaviours(i).bits(), segment.csp_area(i),
                    !segment.lsoa_reported(i).empty() || !segment.lsoa_by_point(i).empty());
       }
@@ -1042,7 +980,6 @@ class SqliteStore final : public Store {
     const bool keys_given = batch.keys.size() == batch.incidents.size();
     std::vector<const Incident*> fresh;
     std::string fresh_keys;
-    int64_t min_minute = INT64_MAX, max_minute = INT64_MIN;
     int64_t involvements_of_present = 0;
     constexpr size_t kPrefetchAhead = 8;
     for (size_t i = 0; i < batch.incidents.size(); ++i) {
@@ -1056,8 +993,6 @@ class SqliteStore final : public Store {
       }
       fresh.push_back(&inc);
       fresh_keys.append(reinterpret_cast<const char*>(key.bytes.data()), key.bytes.size());
-      min_minute = std::min(min_minute, inc.occurred.local_minute);
-      max_minute = std::max(max_minute, inc.occurred.local_minute);
     }
     counts.stored = static_cast<int64_t>(fresh.size());
     counts.quarantined = static_cast<int64_t>(batch.quarantined.size());
@@ -1073,35 +1008,38 @@ class SqliteStore final : public Store {
       }
       int64_t first_id = s.next_incident_id.Int(0);
       s.next_incident_id.Reset();
-      // The caller's encoding when it holds exactly these incidents (the usual case: a
-      // load of new rows), so that the work is done on its threads, not this one.
+      // The caller's encoding and summary when they hold exactly these incidents (the
+      // usual case: a load of new rows), so that the work is done on its threads, where
+      // the rows are still in the cache, not on this one.
+      const bool all_fresh = fresh.size() == batch.incidents.size();
       std::string encoded;
-      if (fresh.size() != batch.incidents.size() || batch.encoded_incidents.empty())
-        encoded = EncodeSegment(fresh);
+      if (!all_fresh || batch.encoded_incidents.empty()) encoded = EncodeSegment(fresh);
       std::string_view columns = encoded.empty() ? std::string_view(batch.encoded_incidents) : encoded;
+      SegmentSummary counted;
+      const SegmentSummary* summary = &batch.summary;
+      if (!all_fresh || batch.summary.rows() != counts.stored) {
+        for (const Incident* inc : fresh) counted.Add(*inc);
+        summary = &counted;
+      }
       Statement& seg = s.insert_segment;
       seg.Bind(1, batch.load_id);
       seg.Bind(2, batch.batch_no);
       seg.Bind(3, first_id);
       seg.Bind(4, counts.stored);
-      seg.Bind(5, min_minute);
-      seg.Bind(6, max_minute);
+      seg.Bind(5, summary->min_minute());
+      seg.Bind(6, summary->max_minute());
       seg.Bind(7, static_cast<int64_t>(kSegmentFormatVersion));
       seg.BindBlob(8, fresh_keys);
       seg.BindBlob(9, columns);
       HL_RETURN_IF_ERROR(StepDone(seg, "store incidents"));
       last_segment_seen_ = sqlite3_last_insert_rowid(db_);
-      CellCounts cells;
-      for (const Incident* inc : fresh) {
-        const IncidentLocation& where = inc->location;
-        cells.Add(inc->source.agency, inc->crime_type, inc->occurred.month().Index(), inc->behaviours.bits(),
-                  where.csp_area, !where.lsoa_reported.empty() || !where.lsoa_by_point.empty());
-      }
-      HL_RETURN_IF_ERROR(InsertCounts(last_segment_seen_, cells));
-      for (size_t i = 0; i < fresh.size(); ++i) {
-        HL_RETURN_IF_ERROR(
-            InsertInvolvements(*fresh[i], first_id + static_cast<int64_t>(i), &duplicate_involvements));
-        involvements_stored += static_cast<int64_t>(fresh[i]->involvements.size());
+      HL_RETURN_IF_ERROR(InsertCounts(last_segment_seen_, *summary));
+      if (summary->involvements() > 0) {  // police.uk rows name nobody: no need to visit them
+        for (size_t i = 0; i < fresh.size(); ++i) {
+          HL_RETURN_IF_ERROR(
+              InsertInvolvements(*fresh[i], first_id + static_cast<int64_t>(i), &duplicate_involvements));
+          involvements_stored += static_cast<int64_t>(fresh[i]->involvements.size());
+        }
       }
       involvements_stored -= duplicate_involvements;
     }

@@ -19,6 +19,7 @@
 #include "model/incident.h"
 #include "model/load.h"
 #include "store/incident_key.h"
+#include "store/segment_summary.h"
 
 namespace harmlens {
 
@@ -65,9 +66,11 @@ struct IncidentBatch {
   // KeyOf() of each incident under the store's incident_key_secret(), computed by the
   // caller (off the writing thread) or, if left empty, by the store.
   std::vector<IncidentKey> keys;
-  // EncodeSegment of every incident, in order, made by the caller off the writing
-  // thread, or empty. The store uses it when every incident is new.
+  // EncodeSegment of every incident, in order, and the SegmentSummary of them all, made
+  // by the caller off the writing thread, or empty. The store uses both when every
+  // incident is new.
   std::string encoded_incidents;
+  SegmentSummary summary;
   int64_t rows_lsoa_checked = 0;
   int64_t rows_lsoa_agreed = 0;
   // Set when the involvements come from another file (police extract persons).
@@ -130,18 +133,6 @@ struct InvolvementRow {
 struct IncidentScan {
   std::optional<int64_t> from_minute;
   std::optional<int64_t> to_minute;
-};
-
-// How many stored incidents share the fields a CSP summary groups and filters on. The
-// same cell may be visited more than once (say, once per stored batch): callers add.
-struct IncidentCount {
-  Agency agency = Agency::kPoliceUk;
-  CrimeType crime_type = CrimeType::kOtherCrime;
-  YearMonth month;  // of the occurred time (a window's start)
-  BehaviourSet behaviours;
-  std::string_view csp_area;  // "" = outside LLR or no location; valid during the callback
-  bool has_lsoa = false;      // an LSOA is known (reported or by point)
-  int64_t incidents = 0;
 };
 
 class Store {

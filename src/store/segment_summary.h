@@ -1,0 +1,121 @@
+// What the store keeps beside each segment of incidents, so as not to open the segment
+// for the common questions: how many incidents fall in each summary cell (the
+// incident_counts table, which `summary` reads) and the span of their occurred times.
+// Made where the incidents are: on the parsing thread with the segment, or by the store.
+#pragma once
+
+#include <cstdint>
+#include <algorithm>
+#include <cstring>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "base/status.h"
+#include "model/incident.h"
+
+namespace harmlens {
+
+// How many stored incidents share the fields a CSP summary groups and filters on. The
+// same cell may be visited more than once (say, once per stored batch): callers add.
+struct IncidentCount {
+  Agency agency = Agency::kPoliceUk;
+  CrimeType crime_type = CrimeType::kOtherCrime;
+  YearMonth month;  // of the occurred time (a window's start)
+  BehaviourSet behaviours;
+  std::string_view csp_area;  // "" = outside LLR or no location; valid during the callback
+  bool has_lsoa = false;      // an LSOA is known (reported or by point)
+  int64_t incidents = 0;
+};
+
+// Holds views of the area codes it is given: they must outlive it (or its Clear()).
+class SegmentSummary {
+ public:
+  void Add(const Incident& incident) {
+    const IncidentLocation& where = incident.location;
+    AddToCell(incident.source.agency, incident.crime_type, incident.occurred.month().Index(),
+              incident.behaviours.bits(), where.csp_area, !where.lsoa_reported.empty() || !where.lsoa_by_point.empty());
+    min_minute_ = std::min(min_minute_, incident.occurred.local_minute);
+    max_minute_ = std::max(max_minute_, incident.occurred.local_minute);
+    involvements_ += static_cast<int64_t>(incident.involvements.size());
+  }
+  // Counts one incident in its cell only (for incidents read back from a segment).
+  void AddToCell(Agency agency, CrimeType type, int month_index, uint32_t behaviours, std::string_view csp_area,
+                 bool has_lsoa) {
+    Key key{(static_cast<uint64_t>(behaviours) << 32) | static_cast<uint32_t>(month_index),
+            static_cast<uint64_t>(agency) | static_cast<uint64_t>(type) << 8 |
+                static_cast<uint64_t>(has_lsoa) << 16 | static_cast<uint64_t>(AreaIndex(csp_area)) << 32};
+    ++counts_[key];
+    ++rows_;
+  }
+  void Clear() {
+    areas_.clear();
+    counts_.clear();
+    rows_ = involvements_ = 0;
+    min_minute_ = INT64_MAX;
+    max_minute_ = INT64_MIN;
+  }
+
+  int64_t rows() const { return rows_; }
+  // Of the incidents given to Add(): their earliest and latest occurred minutes, and
+  // how many people are involved in them.
+  int64_t min_minute() const { return min_minute_; }
+  int64_t max_minute() const { return max_minute_; }
+  int64_t involvements() const { return involvements_; }
+
+  // Calls `visit` once per cell.
+  template <typename Visit>
+  Status ForEachCell(Visit visit) const {
+    for (const auto& [key, n] : counts_) {
+      IncidentCount cell;
+      cell.agency = static_cast<Agency>(key.rest & 0xFF);
+      cell.crime_type = static_cast<CrimeType>((key.rest >> 8) & 0xFF);
+      cell.has_lsoa = ((key.rest >> 16) & 1) != 0;
+      cell.csp_area = areas_[key.rest >> 32];
+      cell.month = YearMonth::FromIndex(static_cast<int32_t>(key.month_and_behaviours & 0xFFFFFFFF));
+      cell.behaviours = BehaviourSet::FromBits(static_cast<uint32_t>(key.month_and_behaviours >> 32));
+      cell.incidents = n;
+      HL_RETURN_IF_ERROR(visit(cell));
+    }
+    return Status::Ok();
+  }
+
+ private:
+  struct Key {
+    uint64_t month_and_behaviours;
+    uint64_t rest;  // agency, crime type, has_lsoa, area index
+    bool operator==(const Key&) const = default;
+  };
+  struct KeyHash {
+    size_t operator()(const Key& k) const {
+      return (k.month_and_behaviours * 0x9E3779B97F4A7C15ull) ^ k.rest;
+    }
+  };
+  // A batch holds a dozen distinct areas at most: a linear search beats hashing them.
+  // Area codes are 9 bytes: compared as two words, not by a call to memcmp.
+  uint32_t AreaIndex(std::string_view area) {
+    for (size_t i = 0; i < areas_.size(); ++i) {
+      if (SameText(areas_[i], area)) return static_cast<uint32_t>(i);
+    }
+    areas_.push_back(area);
+    return static_cast<uint32_t>(areas_.size() - 1);
+  }
+  static bool SameText(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    if (a.size() < 8 || a.size() > 16) return a == b;
+    uint64_t a0, a1, b0, b1;  // two overlapping words cover 8 to 16 bytes
+    std::memcpy(&a0, a.data(), 8);
+    std::memcpy(&b0, b.data(), 8);
+    std::memcpy(&a1, a.data() + a.size() - 8, 8);
+    std::memcpy(&b1, b.data() + b.size() - 8, 8);
+    return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+  }
+  std::vector<std::string_view> areas_;
+  std::unordered_map<Key, int64_t, KeyHash> counts_;
+  int64_t rows_ = 0;
+  int64_t min_minute_ = INT64_MAX;
+  int64_t max_minute_ = INT64_MIN;
+  int64_t involvements_ = 0;
+};
+
+}  // namespace harmlens
