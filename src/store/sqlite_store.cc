@@ -369,9 +369,8 @@ class SqliteStore final : public Store {
     Statement st;
     HL_RETURN_IF_ERROR(st.Prepare(
         db_,
-        "SELECT agency, crime_type, month, behaviours, csp_area, has_lsoa, sum(incidents) FROM "
-        "incident_counts "
-        "WHERE month BETWEEN ?1 AND ?2 GROUP BY agency, crime_type, month, behaviours, csp_area, has_lsoa"));
+        "SELECT agency, crime_type, month, behaviours, csp_area, has_lsoa, incidents FROM incident_counts "
+        "WHERE month BETWEEN ?1 AND ?2"));  // one row per segment and cell: callers add
     st.Bind(1, static_cast<int64_t>(from ? from->Index() : INT32_MIN));
     st.Bind(2, static_cast<int64_t>(to ? to->Index() : INT32_MAX));
     IncidentCount cell;
