@@ -30,6 +30,75 @@ TEST(CsvReader, keeps_commas_and_escaped_quotes_inside_quoted_fields) {
   EXPECT_EQ(rows[0], (std::vector<std::string>{"x", "On or near Asda, Thurmaston", "say \"hi\""}));
 }
 
+TEST(CsvReader, finds_every_delimiter_quote_and_line_end_wherever_it_falls_in_a_word) {
+  // Fields of 0 to 24 bytes after 0 to 8 bytes of padding put each special byte at
+  // every position of an eight-byte word, next to bytes that differ from it in one bit
+  // (',' 0x2C beside '-' 0x2D and '.' 0x2E, '\n' 0x0A beside 0x0B, '"' 0x22 beside '#'
+  // 0x23) and bytes above 0x7F. The expected fields are the ones the text was built from.
+  const std::string alphabet = "-.#\x0b\x80\xff\xac\x8a\xa2 a";
+  for (char delimiter : {',', ';', '\t'}) {
+    CsvOptions options;
+    options.delimiter = delimiter;
+    for (size_t pad = 0; pad <= 8; ++pad) {
+      for (size_t length = 0; length <= 24; ++length) {
+        std::string plain, quoted;
+        for (size_t k = 0; k < length; ++k) plain += alphabet[(k * 7 + pad) % alphabet.size()];
+        std::string inner = plain.substr(0, length / 2) + "\"" + plain.substr(length / 2);  // one escaped quote
+        quoted = "\"" + inner.substr(0, length / 2) + "\"" + inner.substr(length / 2) + "\"";
+        const std::string padding(pad, 'p');
+        std::string text = padding + delimiter + plain + delimiter + quoted + "\r\n" + plain + "\n" + quoted;
+        CsvReader reader(text, options);
+        CsvRecord record;
+        SCOPED_TRACE("delimiter " + std::to_string(delimiter) + " pad " + std::to_string(pad) + " length " +
+                     std::to_string(length));
+        ASSERT_TRUE(reader.Next(&record));
+        EXPECT_EQ(record.error, "");
+        ASSERT_EQ(record.fields.size(), 3u);
+        EXPECT_EQ(record.fields[0], padding);
+        EXPECT_EQ(record.fields[1], plain);
+        EXPECT_EQ(record.fields[2], inner);
+        EXPECT_EQ(record.raw, padding + delimiter + plain + delimiter + quoted);
+        ASSERT_TRUE(reader.Next(&record));
+        EXPECT_EQ(record.line, 2);
+        ASSERT_EQ(record.fields.size(), 1u);
+        EXPECT_EQ(record.fields[0], plain);
+        ASSERT_TRUE(reader.Next(&record));
+        EXPECT_EQ(record.line, 3);
+        ASSERT_EQ(record.fields.size(), 1u);
+        EXPECT_EQ(record.fields[0], inner);
+        EXPECT_FALSE(reader.Next(&record));
+      }
+    }
+  }
+}
+
+TEST(CsvReader, finds_a_line_break_inside_quotes_at_every_position_of_a_word) {
+  for (size_t at = 0; at <= 17; ++at) {
+    std::string inner = std::string(at, 'x') + "\n" + std::string(17 - at, 'y');
+    std::string text = "\"" + inner + "\",z\nnext\n";
+    SCOPED_TRACE("line break after " + std::to_string(at) + " bytes");
+    // Allowed: one record over two lines, then the next.
+    CsvOptions multiline;
+    multiline.allow_newlines_in_quotes = true;
+    CsvReader reader(text, multiline);
+    CsvRecord record;
+    ASSERT_TRUE(reader.Next(&record));
+    EXPECT_EQ(record.error, "");
+    ASSERT_EQ(record.fields.size(), 2u);
+    EXPECT_EQ(record.fields[0], inner);
+    ASSERT_TRUE(reader.Next(&record));
+    EXPECT_EQ(record.line, 3);
+    EXPECT_EQ(record.fields[0], "next");
+    // Not allowed (the default): the quote is unclosed at the end of its line.
+    CsvReader strict(text);
+    ASSERT_TRUE(strict.Next(&record));
+    EXPECT_EQ(record.error, "a quoted field is not closed before the end of the line");
+    EXPECT_EQ(record.raw, "\"" + std::string(at, 'x'));
+    ASSERT_TRUE(strict.Next(&record));
+    EXPECT_EQ(record.line, 2);
+  }
+}
+
 TEST(CsvReader, skips_a_utf8_byte_order_mark) {
   auto rows = ReadAll("\xEF\xBB\xBFh1,h2\n");
   ASSERT_EQ(rows.size(), 1u);
