@@ -370,7 +370,8 @@ bool ParsePoliceUkFiles(std::vector<PoliceUkFileWork>& files, const ReferenceGeo
     CsvRecord record;
     QuarantinedRow rejected;
     std::vector<size_t> unnumbered;  // rows awaiting their ASB occurrence number
-    std::vector<const Incident*> to_encode;
+    SegmentBuilder segment;
+    std::vector<std::string_view> ids;
     LineStretch stretch;
     size_t f = 0;
     int64_t turn = 0;
@@ -404,6 +405,8 @@ bool ParsePoliceUkFiles(std::vector<PoliceUkFileWork>& files, const ReferenceGeo
       batch.quarantined.clear();
       batch.first_line = batch.last_line = 0;
       unnumbered.clear();
+      segment.Clear();
+      batch.summary.Clear();
       size_t stored = 0;
       CsvReader reader(file.bytes);
       reader.StartAt(stretch.begin, stretch.first_line);
@@ -418,6 +421,9 @@ bool ParsePoliceUkFiles(std::vector<PoliceUkFileWork>& files, const ReferenceGeo
           continue;
         }
         if (parser->NeedsOccurrenceNumber()) unnumbered.push_back(stored);
+        // Encoded and counted now, while the row is in the cache.
+        segment.Add(rows[stored]);
+        batch.summary.Add(rows[stored]);
         ++stored;
       }
       rows.resize(stored);
@@ -431,13 +437,9 @@ bool ParsePoliceUkFiles(std::vector<PoliceUkFileWork>& files, const ReferenceGeo
       numbered.Done();
       for (size_t i : unnumbered) batch.keys[i] = KeyOf(secret, rows[i].source.agency, rows[i].source_id);
 
-      to_encode.clear();
-      batch.summary.Clear();
-      for (const Incident& inc : rows) {
-        to_encode.push_back(&inc);
-        batch.summary.Add(inc);
-      }
-      batch.encoded_incidents = rows.empty() ? std::string() : EncodeSegment(to_encode);
+      ids.clear();
+      for (const Incident& inc : rows) ids.push_back(inc.source_id);
+      batch.encoded_incidents = rows.empty() ? std::string() : segment.Encode(ids);
 
       if (!hand_over.Wait(turn)) return;
       queue->Push(std::move(parsed));

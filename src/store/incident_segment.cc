@@ -169,87 +169,96 @@ bool Equal(std::string_view a, std::string_view b) {
   return a == b;
 }
 
-// Distinct values of one column in first-seen order, by open addressing: the
-// node-based std::unordered_map cost most of the encoding time. Starts small and
-// doubles: most columns hold a few dozen values, and a table sized for every row was
-// cleared for each column of each segment.
+// Distinct values of one column in first-seen order, by open addressing (the
+// node-based std::unordered_map cost most of the encoding time), each value copied
+// once into the dictionary's own bytes: a row's text is looked up while it is still in
+// the cache and need not stay where it was. Starts small and doubles: most columns hold
+// a few dozen values.
 class TextDictionary {
  public:
   uint32_t CodeOf(std::string_view value) {
-    if ((values_.size() + 1) * 2 > slots_.size()) Grow();
-    uint64_t h = HashText(value);
-    size_t mask = slots_.size() - 1;
-    for (size_t i = h & mask;; i = (i + 1) & mask) {
+    if ((size() + 1) * 2 > slots_.size()) Grow();
+    const size_t mask = slots_.size() - 1;
+    for (size_t i = HashText(value) & mask;; i = (i + 1) & mask) {
       if (slots_[i] == kEmpty) {
-        slots_[i] = static_cast<uint32_t>(values_.size());
-        values_.push_back(value);
+        slots_[i] = static_cast<uint32_t>(size());
+        bytes_.append(value);
+        ends_.push_back(static_cast<uint32_t>(bytes_.size()));
         return slots_[i];
       }
-      if (Equal(values_[slots_[i]], value)) return slots_[i];
+      if (Equal(Value(slots_[i]), value)) return slots_[i];
     }
   }
-  const std::vector<std::string_view>& values() const { return values_; }
+  std::string_view Value(uint32_t code) const {
+    const uint32_t begin = code == 0 ? 0 : ends_[code - 1];
+    return std::string_view(bytes_.data() + begin, ends_[code] - begin);
+  }
+  size_t size() const { return ends_.size(); }
+  void Clear() {
+    bytes_.clear();
+    ends_.clear();
+    slots_.clear();
+  }
+  // Count, offsets and bytes, as a text column's dictionary is stored.
+  void WriteTo(std::string* out) const {
+    Put<uint32_t>(out, static_cast<uint32_t>(size()));
+    Put<uint32_t>(out, 0);
+    for (uint32_t end : ends_) Put<uint32_t>(out, end);
+    out->append(bytes_);
+  }
 
  private:
   static constexpr uint32_t kEmpty = 0xFFFFFFFF;
   void Grow() {
     slots_.assign(std::max<size_t>(64, slots_.size() * 2), kEmpty);
     const size_t mask = slots_.size() - 1;
-    for (uint32_t code = 0; code < values_.size(); ++code) {
-      size_t i = HashText(values_[code]) & mask;
+    for (uint32_t code = 0; code < size(); ++code) {
+      size_t i = HashText(Value(code)) & mask;
       while (slots_[i] != kEmpty) i = (i + 1) & mask;
       slots_[i] = code;
     }
   }
+  std::string bytes_;
+  std::vector<uint32_t> ends_;
   std::vector<uint32_t> slots_;
-  std::vector<std::string_view> values_;
 };
 
-// Appends a text column of `rows` values: dictionary size, offsets, bytes, code width,
-// codes. Version 2 writes no codes (width 0) when every row has the same value.
-template <typename Value>
-void PutTextValues(std::string* out, size_t rows, Value value, uint32_t version) {
-  TextDictionary dict;
-  std::vector<uint32_t> codes;
-  codes.reserve(rows);
-  // Neighbouring rows often share a value (an empty column, one method, one area):
-  // those skip the hash table.
-  std::string_view last;
-  uint32_t last_code = 0;
-  for (size_t i = 0; i < rows; ++i) {
-    std::string_view v = value(i);
-    if (i == 0 || !Equal(v, last)) {
-      last_code = dict.CodeOf(v);
-      last = v;
+// One text column: its dictionary and a code per row.
+class TextColumn {
+ public:
+  void Add(std::string_view value) {
+    // Neighbouring rows often share a value (an empty column, one method, one area):
+    // those skip the hash table.
+    if (codes_.empty() || !Equal(dict_.Value(last_code_), value)) last_code_ = dict_.CodeOf(value);
+    codes_.push_back(last_code_);
+  }
+  void Clear() {
+    dict_.Clear();
+    codes_.clear();
+  }
+  // Dictionary size, offsets, bytes, code width, codes. Version 2 writes no codes
+  // (width 0) when every row has the same value.
+  void WriteTo(std::string* out, uint32_t version) const {
+    dict_.WriteTo(out);
+    const size_t n = dict_.size();
+    uint8_t width = n <= 0xFF ? 1 : n <= 0xFFFF ? 2 : 4;
+    if (version >= 2 && n == 1) width = 0;
+    Put<uint8_t>(out, width);
+    if (width == 0) return;
+    size_t at = out->size();
+    out->resize(at + codes_.size() * width);
+    char* dst = out->data() + at;
+    for (uint32_t c : codes_) {
+      std::memcpy(dst, &c, width);  // little-endian: the low bytes are the code
+      dst += width;
     }
-    codes.push_back(last_code);
   }
-  const auto& values = dict.values();
-  Put<uint32_t>(out, static_cast<uint32_t>(values.size()));
-  uint32_t offset = 0;
-  Put<uint32_t>(out, offset);
-  for (std::string_view v : values) {
-    offset += static_cast<uint32_t>(v.size());
-    Put<uint32_t>(out, offset);
-  }
-  for (std::string_view v : values) out->append(v);
-  uint8_t width = values.size() <= 0xFF ? 1 : values.size() <= 0xFFFF ? 2 : 4;
-  if (version >= 2 && values.size() == 1) width = 0;
-  Put<uint8_t>(out, width);
-  if (width == 0) return;
-  size_t at = out->size();
-  out->resize(at + codes.size() * width);
-  char* dst = out->data() + at;
-  for (uint32_t c : codes) {
-    std::memcpy(dst, &c, width);  // little-endian: the low bytes are the code
-    dst += width;
-  }
-}
 
-void PutText(std::string* out, const std::vector<std::string_view>& values, uint32_t version) {
-  PutTextValues(
-      out, values.size(), [&](size_t i) { return values[i]; }, version);
-}
+ private:
+  TextDictionary dict_;
+  std::vector<uint32_t> codes_;
+  uint32_t last_code_ = 0;
+};
 
 // Version 2's source ids: each split after its last '/' into a prefix (dictionary
 // coded: police.uk's month, an extract's force code) and the rest, which is packed two
@@ -333,94 +342,98 @@ void PutSplitIds(std::string* out, const std::vector<std::string_view>& ids) {
     ends.push_back(static_cast<uint32_t>(rests.size()));
   }
   Put<uint8_t>(out, 1);  // split ids
-  PutTextValues(
-      out, rows, [&](size_t i) { return prefixes[i]; }, 2);
+  TextColumn prefix_column;
+  for (std::string_view prefix : prefixes) prefix_column.Add(prefix);
+  prefix_column.WriteTo(out, 2);
   out->append(flags);
   Put<uint32_t>(out, 0);
   for (uint32_t end : ends) Put<uint32_t>(out, end);
   out->append(rests);
 }
 
-// Every column of a segment's incidents, gathered in one pass over them: a pass per
-// column read each incident (488 bytes, on the heap) 27 times over.
-struct GatheredColumns {
+}  // namespace
+
+// Every column of the rows added so far but their source ids.
+struct SegmentBuilder::Columns {
   std::vector<uint8_t> agency, precision, crime_type, weapon, domestic, location_type, attendance_method,
       assailant, occurred_note;
   std::vector<int64_t> line, minute, end, arrival;
   std::vector<uint32_t> behaviours;
   std::vector<double> longitude, latitude, radius, confidence;
-  std::vector<std::string_view> id, description, lsoa_reported, lsoa_by_point, csp_area, outcome, offence_code,
-      method, method_other;
-
-  GatheredColumns(const std::vector<const Incident*>& incidents, uint32_t version) {
-    const size_t n = incidents.size();
-    for (auto* column : {&agency, &precision, &crime_type, &weapon, &domestic, &location_type, &attendance_method,
-                         &assailant, &occurred_note}) {
-      column->reserve(n);
-    }
-    for (auto* column : {&line, &minute, &end, &arrival}) column->reserve(n);
-    behaviours.reserve(n);
-    for (auto* column : {&longitude, &latitude, &radius, &confidence}) column->reserve(n);
-    for (auto* column : {&id, &description, &lsoa_reported, &lsoa_by_point, &csp_area, &outcome, &offence_code,
-                         &method, &method_other}) {
-      column->reserve(n);
-    }
-    constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-    for (const Incident* inc : incidents) {
-      const Incident& i = *inc;
-      const IncidentLocation& where = i.location;
-      agency.push_back(static_cast<uint8_t>(i.source.agency));
-      id.push_back(i.source_id);
-      line.push_back(i.source.line);
-      minute.push_back(i.occurred.local_minute);
-      precision.push_back(static_cast<uint8_t>(i.occurred.precision));
-      crime_type.push_back(static_cast<uint8_t>(i.crime_type));
-      weapon.push_back(static_cast<uint8_t>(i.weapon));
-      domestic.push_back(i.domestic ? (*i.domestic ? 2 : 1) : 0);
-      behaviours.push_back(i.behaviours.bits());
-      longitude.push_back(where.point ? where.point->longitude : kNaN);
-      latitude.push_back(where.point ? where.point->latitude : kNaN);
-      description.push_back(where.description);
-      lsoa_reported.push_back(where.lsoa_reported);
-      lsoa_by_point.push_back(where.lsoa_by_point);
-      csp_area.push_back(where.csp_area);
-      outcome.push_back(i.outcome);
-      offence_code.push_back(i.offence_code);
-      // Version 2: minutes after the start, 0 for every time but a window, so one value
-      // per segment.
-      end.push_back(version == 1 ? i.occurred.end_minute()
-                                 : static_cast<int64_t>(static_cast<uint64_t>(i.occurred.end_minute()) -
-                                                        static_cast<uint64_t>(i.occurred.local_minute)));
-      method.push_back(where.method);
-      radius.push_back(where.radius_metres.value_or(kNaN));
-      confidence.push_back(where.confidence);
-      location_type.push_back(static_cast<uint8_t>(where.type));
-      arrival.push_back(i.attendance.arrival_minute.value_or(kNoMinute));
-      attendance_method.push_back(static_cast<uint8_t>(i.attendance.method));
-      method_other.push_back(i.attendance.method_other);
-      assailant.push_back(static_cast<uint8_t>(i.attendance.assailant));
-      occurred_note.push_back(static_cast<uint8_t>(i.occurred_note));
-    }
-  }
+  TextColumn description, lsoa_reported, lsoa_by_point, csp_area, outcome, offence_code, method, method_other;
 };
 
-}  // namespace
+SegmentBuilder::SegmentBuilder(uint32_t version) : version_(version), columns_(std::make_unique<Columns>()) {}
+SegmentBuilder::~SegmentBuilder() = default;
 
-std::string EncodeSegment(const std::vector<const Incident*>& incidents, uint32_t version) {
-  const uint32_t v = version;
-  const GatheredColumns c(incidents, v);
+void SegmentBuilder::Clear() {  // keeps the memory for the next segment
+  Columns& c = *columns_;
+  for (auto* column : {&c.agency, &c.precision, &c.crime_type, &c.weapon, &c.domestic, &c.location_type,
+                       &c.attendance_method, &c.assailant, &c.occurred_note}) {
+    column->clear();
+  }
+  for (auto* column : {&c.line, &c.minute, &c.end, &c.arrival}) column->clear();
+  c.behaviours.clear();
+  for (auto* column : {&c.longitude, &c.latitude, &c.radius, &c.confidence}) column->clear();
+  for (auto* column : {&c.description, &c.lsoa_reported, &c.lsoa_by_point, &c.csp_area, &c.outcome,
+                       &c.offence_code, &c.method, &c.method_other}) {
+    column->Clear();
+  }
+}
+
+size_t SegmentBuilder::rows() const { return columns_->agency.size(); }
+
+void SegmentBuilder::Add(const Incident& i) {
+  Columns& c = *columns_;
+  const IncidentLocation& where = i.location;
+  constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+  c.agency.push_back(static_cast<uint8_t>(i.source.agency));
+  c.line.push_back(i.source.line);
+  c.minute.push_back(i.occurred.local_minute);
+  c.precision.push_back(static_cast<uint8_t>(i.occurred.precision));
+  c.crime_type.push_back(static_cast<uint8_t>(i.crime_type));
+  c.weapon.push_back(static_cast<uint8_t>(i.weapon));
+  c.domestic.push_back(i.domestic ? (*i.domestic ? 2 : 1) : 0);
+  c.behaviours.push_back(i.behaviours.bits());
+  c.longitude.push_back(where.point ? where.point->longitude : kNaN);
+  c.latitude.push_back(where.point ? where.point->latitude : kNaN);
+  c.description.Add(where.description);
+  c.lsoa_reported.Add(where.lsoa_reported);
+  c.lsoa_by_point.Add(where.lsoa_by_point);
+  c.csp_area.Add(where.csp_area);
+  c.outcome.Add(i.outcome);
+  c.offence_code.Add(i.offence_code);
+  // Version 2: minutes after the start, 0 for every time but a window, so one value per
+  // segment.
+  c.end.push_back(version_ == 1 ? i.occurred.end_minute()
+                                : static_cast<int64_t>(static_cast<uint64_t>(i.occurred.end_minute()) -
+                                                       static_cast<uint64_t>(i.occurred.local_minute)));
+  c.method.Add(where.method);
+  c.radius.push_back(where.radius_metres.value_or(kNaN));
+  c.confidence.push_back(where.confidence);
+  c.location_type.push_back(static_cast<uint8_t>(where.type));
+  c.arrival.push_back(i.attendance.arrival_minute.value_or(kNoMinute));
+  c.attendance_method.push_back(static_cast<uint8_t>(i.attendance.method));
+  c.method_other.Add(i.attendance.method_other);
+  c.assailant.push_back(static_cast<uint8_t>(i.attendance.assailant));
+  c.occurred_note.push_back(static_cast<uint8_t>(i.occurred_note));
+}
+
+std::string SegmentBuilder::Encode(const std::vector<std::string_view>& source_ids) const {
+  const Columns& c = *columns_;
+  const uint32_t v = version_;
   std::string out;
-  out.reserve(64 + incidents.size() * (v == 1 ? 96 : 64));
+  out.reserve(64 + rows() * (v == 1 ? 96 : 64));
   out.append(kMagic, kMagicPrefix);
   out.push_back(static_cast<char>(v));
-  Put<uint32_t>(&out, static_cast<uint32_t>(incidents.size()));
+  Put<uint32_t>(&out, static_cast<uint32_t>(rows()));
   Put<uint32_t>(&out, SegmentReader::kColumnCount);
   // The columns in their stored order (docs/formats/incident-segment.md).
   PutColumn(&out, c.agency, v);
   if (v == 1) {
-    PutUniqueText(&out, c.id);
+    PutUniqueText(&out, source_ids);
   } else {
-    PutSplitIds(&out, c.id);
+    PutSplitIds(&out, source_ids);
   }
   PutColumn(&out, c.line, v);
   PutColumn(&out, c.minute, v);
@@ -431,23 +444,34 @@ std::string EncodeSegment(const std::vector<const Incident*>& incidents, uint32_
   PutColumn(&out, c.behaviours, v);
   PutColumn(&out, c.longitude, v);
   PutColumn(&out, c.latitude, v);
-  PutText(&out, c.description, v);
-  PutText(&out, c.lsoa_reported, v);
-  PutText(&out, c.lsoa_by_point, v);
-  PutText(&out, c.csp_area, v);
-  PutText(&out, c.outcome, v);
-  PutText(&out, c.offence_code, v);
+  c.description.WriteTo(&out, v);
+  c.lsoa_reported.WriteTo(&out, v);
+  c.lsoa_by_point.WriteTo(&out, v);
+  c.csp_area.WriteTo(&out, v);
+  c.outcome.WriteTo(&out, v);
+  c.offence_code.WriteTo(&out, v);
   PutColumn(&out, c.end, v);
-  PutText(&out, c.method, v);
+  c.method.WriteTo(&out, v);
   PutColumn(&out, c.radius, v);
   PutColumn(&out, c.confidence, v);
   PutColumn(&out, c.location_type, v);
   PutColumn(&out, c.arrival, v);
   PutColumn(&out, c.attendance_method, v);
-  PutText(&out, c.method_other, v);
+  c.method_other.WriteTo(&out, v);
   PutColumn(&out, c.assailant, v);
   PutColumn(&out, c.occurred_note, v);
   return out;
+}
+
+std::string EncodeSegment(const std::vector<const Incident*>& incidents, uint32_t version) {
+  SegmentBuilder builder(version);
+  std::vector<std::string_view> ids;
+  ids.reserve(incidents.size());
+  for (const Incident* inc : incidents) {
+    builder.Add(*inc);
+    ids.push_back(inc->source_id);
+  }
+  return builder.Encode(ids);
 }
 
 namespace {

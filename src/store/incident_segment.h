@@ -25,6 +25,31 @@ inline constexpr uint32_t kSegmentFormatVersion = 2;
 std::string EncodeSegment(const std::vector<const Incident*>& incidents,
                           uint32_t version = kSegmentFormatVersion);
 
+// EncodeSegment row by row, for a caller that has just made each row (the police.uk
+// parsing threads): its values are read while still in the cache, and text is copied
+// into the builder's dictionaries, so the incident may move or change after Add.
+class SegmentBuilder {
+ public:
+  explicit SegmentBuilder(uint32_t version = kSegmentFormatVersion);
+  ~SegmentBuilder();
+  SegmentBuilder(const SegmentBuilder&) = delete;
+  SegmentBuilder& operator=(const SegmentBuilder&) = delete;
+
+  // Every column of the incident but its source id.
+  void Add(const Incident& incident);
+  size_t rows() const;
+  // The segment of the rows added, with their source ids (one per row, in order: given
+  // last, because police.uk's anti-social-behaviour ids are completed after parsing).
+  std::string Encode(const std::vector<std::string_view>& source_ids) const;
+  // Forgets the rows, for the next segment.
+  void Clear();
+
+ private:
+  struct Columns;
+  uint32_t version_;
+  std::unique_ptr<Columns> columns_;
+};
+
 class SegmentReader {
  public:
   // Checks the whole blob; the reader keeps views into it, so it must outlive them.

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <algorithm>
 #include <cstring>
+#include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
@@ -28,7 +29,8 @@ struct IncidentCount {
   int64_t incidents = 0;
 };
 
-// Holds views of the area codes it is given: they must outlive it (or its Clear()).
+// Keeps its own copy of each area code (a dozen at most), so the incidents may move or
+// change after Add.
 class SegmentSummary {
  public:
   void Add(const Incident& incident) {
@@ -97,7 +99,7 @@ class SegmentSummary {
     for (size_t i = 0; i < areas_.size(); ++i) {
       if (SameText(areas_[i], area)) return static_cast<uint32_t>(i);
     }
-    areas_.push_back(area);
+    areas_.emplace_back(area);
     return static_cast<uint32_t>(areas_.size() - 1);
   }
   static bool SameText(std::string_view a, std::string_view b) {
@@ -110,7 +112,7 @@ class SegmentSummary {
     std::memcpy(&b1, b.data() + b.size() - 8, 8);
     return ((a0 ^ b0) | (a1 ^ b1)) == 0;
   }
-  std::vector<std::string_view> areas_;
+  std::vector<std::string> areas_;
   std::unordered_map<Key, int64_t, KeyHash> counts_;
   int64_t rows_ = 0;
   int64_t min_minute_ = INT64_MAX;
