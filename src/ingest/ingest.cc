@@ -157,6 +157,17 @@ std::vector<AgencyRecord>& RowsOf(AgencyRecordBatch& batch) { return batch.recor
 // and the LSOA check, which applies to rows with a point and an LLR LSOA label (the CSP
 // area then comes from the label): only those have a polygon to test the point against.
 // Returns how many have a point.
+// Counts a row into its batch's LSOA check (rows with a point and an LLR LSOA label,
+// and of those the ones inside that LSOA's polygon); true if the row has a point.
+bool CountLocation(const Incident& inc, IncidentBatch& batch) {
+  if (!inc.location.point) return false;
+  if (!inc.location.lsoa_reported.empty() && !inc.location.csp_area.empty()) {
+    ++batch.rows_lsoa_checked;
+    if (inc.location.lsoa_by_point == inc.location.lsoa_reported) ++batch.rows_lsoa_agreed;
+  }
+  return true;
+}
+
 int64_t FinishRows(IncidentBatch& batch, const IncidentKeySecret& secret) {
   int64_t located = 0;
   batch.rows_lsoa_checked = batch.rows_lsoa_agreed = 0;
@@ -164,12 +175,7 @@ int64_t FinishRows(IncidentBatch& batch, const IncidentKeySecret& secret) {
   for (size_t i = 0; i < batch.incidents.size(); ++i) {
     const Incident& inc = batch.incidents[i];
     batch.keys[i] = KeyOf(secret, inc.source.agency, inc.source_id);
-    if (!inc.location.point) continue;
-    ++located;
-    if (!inc.location.lsoa_reported.empty() && !inc.location.csp_area.empty()) {
-      ++batch.rows_lsoa_checked;
-      if (inc.location.lsoa_by_point == inc.location.lsoa_reported) ++batch.rows_lsoa_agreed;
-    }
+    located += CountLocation(inc, batch);
   }
   return located;
 }
@@ -407,6 +413,9 @@ bool ParsePoliceUkFiles(std::vector<PoliceUkFileWork>& files, const ReferenceGeo
       unnumbered.clear();
       segment.Clear();
       batch.summary.Clear();
+      batch.keys.clear();
+      batch.rows_lsoa_checked = batch.rows_lsoa_agreed = 0;
+      int64_t located = 0;
       size_t stored = 0;
       CsvReader reader(file.bytes);
       reader.StartAt(stretch.begin, stretch.first_line);
@@ -420,14 +429,22 @@ bool ParsePoliceUkFiles(std::vector<PoliceUkFileWork>& files, const ReferenceGeo
           batch.quarantined.push_back(std::move(rejected));
           continue;
         }
-        if (parser->NeedsOccurrenceNumber()) unnumbered.push_back(stored);
-        // Encoded and counted now, while the row is in the cache.
-        segment.Add(rows[stored]);
-        batch.summary.Add(rows[stored]);
+        // Keyed, encoded and counted now, while the row is in the cache; an ASB row is
+        // keyed once its id has its occurrence number.
+        const Incident& row = rows[stored];
+        if (parser->NeedsOccurrenceNumber()) {
+          unnumbered.push_back(stored);
+          batch.keys.emplace_back();
+        } else {
+          batch.keys.push_back(KeyOf(secret, row.source.agency, row.source_id));
+        }
+        located += CountLocation(row, batch);
+        segment.Add(row);
+        batch.summary.Add(row);
         ++stored;
       }
       rows.resize(stored);
-      parsed->rows_located = FinishRows(batch, secret);
+      parsed->rows_located = located;
       parsed->bytes_done = static_cast<int64_t>(stretch.end);
       parsed->last = stretch.last;
       parsed->content_hash = std::move(content_hash);
