@@ -377,7 +377,6 @@ bool ParsePoliceUkFiles(std::vector<PoliceUkFileWork>& files, const ReferenceGeo
     QuarantinedRow rejected;
     std::vector<size_t> unnumbered;  // rows awaiting their ASB occurrence number
     SegmentBuilder segment;
-    std::vector<std::string_view> ids;
     LineStretch stretch;
     size_t f = 0;
     int64_t turn = 0;
@@ -452,11 +451,11 @@ bool ParsePoliceUkFiles(std::vector<PoliceUkFileWork>& files, const ReferenceGeo
       if (!numbered.Wait(turn)) return;
       for (size_t i : unnumbered) file.asb_occurrences.Number(&rows[i].source_id);
       numbered.Done();
-      for (size_t i : unnumbered) batch.keys[i] = KeyOf(secret, rows[i].source.agency, rows[i].source_id);
-
-      ids.clear();
-      for (const Incident& inc : rows) ids.push_back(inc.source_id);
-      batch.encoded_incidents = rows.empty() ? std::string() : segment.Encode(ids);
+      for (size_t i : unnumbered) {
+        batch.keys[i] = KeyOf(secret, rows[i].source.agency, rows[i].source_id);
+        segment.SetSourceId(i, rows[i].source_id);
+      }
+      batch.encoded_incidents = rows.empty() ? std::string() : segment.Encode();
 
       if (!hand_over.Wait(turn)) return;
       queue->Push(std::move(parsed));

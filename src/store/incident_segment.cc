@@ -361,6 +361,9 @@ struct SegmentBuilder::Columns {
   std::vector<uint32_t> behaviours;
   std::vector<double> longitude, latitude, radius, confidence;
   TextColumn description, lsoa_reported, lsoa_by_point, csp_area, outcome, offence_code, method, method_other;
+  // The source ids' bytes, and where each row's id is in them.
+  std::string id_bytes;
+  std::vector<uint32_t> id_begin, id_end;
 };
 
 SegmentBuilder::SegmentBuilder(uint32_t version) : version_(version), columns_(std::make_unique<Columns>()) {}
@@ -379,6 +382,16 @@ void SegmentBuilder::Clear() {  // keeps the memory for the next segment
                        &c.offence_code, &c.method, &c.method_other}) {
     column->Clear();
   }
+  c.id_bytes.clear();
+  c.id_begin.clear();
+  c.id_end.clear();
+}
+
+void SegmentBuilder::SetSourceId(size_t row, std::string_view id) {
+  Columns& c = *columns_;
+  c.id_begin[row] = static_cast<uint32_t>(c.id_bytes.size());
+  c.id_bytes.append(id);
+  c.id_end[row] = static_cast<uint32_t>(c.id_bytes.size());
 }
 
 size_t SegmentBuilder::rows() const { return columns_->agency.size(); }
@@ -388,6 +401,9 @@ void SegmentBuilder::Add(const Incident& i) {
   const IncidentLocation& where = i.location;
   constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
   c.agency.push_back(static_cast<uint8_t>(i.source.agency));
+  c.id_begin.push_back(static_cast<uint32_t>(c.id_bytes.size()));
+  c.id_bytes.append(i.source_id);
+  c.id_end.push_back(static_cast<uint32_t>(c.id_bytes.size()));
   c.line.push_back(i.source.line);
   c.minute.push_back(i.occurred.local_minute);
   c.precision.push_back(static_cast<uint8_t>(i.occurred.precision));
@@ -419,9 +435,14 @@ void SegmentBuilder::Add(const Incident& i) {
   c.occurred_note.push_back(static_cast<uint8_t>(i.occurred_note));
 }
 
-std::string SegmentBuilder::Encode(const std::vector<std::string_view>& source_ids) const {
+std::string SegmentBuilder::Encode() const {
   const Columns& c = *columns_;
   const uint32_t v = version_;
+  std::vector<std::string_view> source_ids;
+  source_ids.reserve(rows());
+  for (size_t row = 0; row < rows(); ++row) {
+    source_ids.emplace_back(c.id_bytes.data() + c.id_begin[row], c.id_end[row] - c.id_begin[row]);
+  }
   std::string out;
   out.reserve(64 + rows() * (v == 1 ? 96 : 64));
   out.append(kMagic, kMagicPrefix);
@@ -465,13 +486,8 @@ std::string SegmentBuilder::Encode(const std::vector<std::string_view>& source_i
 
 std::string EncodeSegment(const std::vector<const Incident*>& incidents, uint32_t version) {
   SegmentBuilder builder(version);
-  std::vector<std::string_view> ids;
-  ids.reserve(incidents.size());
-  for (const Incident* inc : incidents) {
-    builder.Add(*inc);
-    ids.push_back(inc->source_id);
-  }
-  return builder.Encode(ids);
+  for (const Incident* inc : incidents) builder.Add(*inc);
+  return builder.Encode();
 }
 
 namespace {

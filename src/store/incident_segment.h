@@ -35,12 +35,13 @@ class SegmentBuilder {
   SegmentBuilder(const SegmentBuilder&) = delete;
   SegmentBuilder& operator=(const SegmentBuilder&) = delete;
 
-  // Every column of the incident but its source id.
   void Add(const Incident& incident);
+  // Replaces the source id of row `row` (police.uk's anti-social-behaviour ids are
+  // completed after parsing).
+  void SetSourceId(size_t row, std::string_view id);
   size_t rows() const;
-  // The segment of the rows added, with their source ids (one per row, in order: given
-  // last, because police.uk's anti-social-behaviour ids are completed after parsing).
-  std::string Encode(const std::vector<std::string_view>& source_ids) const;
+  // The segment of the rows added.
+  std::string Encode() const;
   // Forgets the rows, for the next segment.
   void Clear();
 
