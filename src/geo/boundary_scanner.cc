@@ -2,8 +2,11 @@
 
 #include <algorithm>
 #include <charconv>
+#include <optional>
 #include <string>
 #include <system_error>
+
+#include "base/decimal.h"
 
 namespace harmlens {
 
@@ -120,8 +123,13 @@ class BoundaryScanner {
       if (!digits()) return false;
       integer = false;
     }
-    auto [end, ec] = std::from_chars(begin, p_, *out);
-    if (ec != std::errc() || end != p_) return false;
+    const std::string_view text(begin, static_cast<size_t>(p_ - begin));
+    if (std::optional<double> usual = ParseShortDecimal(text)) {
+      *out = *usual;
+    } else {
+      auto [end, ec] = std::from_chars(begin, p_, *out);
+      if (ec != std::errc() || end != p_) return false;
+    }
     if (integer && *out == 0) *out = 0.0;  // nlohmann keeps "-0" as the integer 0
     return true;
   }
@@ -157,7 +165,7 @@ class BoundaryScanner {
   }
 
   bool Feature(ZonePolygon* zone) {
-    bool seen_properties = false, seen_geometry = false, seen_code = false;
+    bool seen_properties = false, seen_geometry = false, seen_code = false, read_rings = false;
     std::string_view type, coordinates;
     auto properties = [&](std::string_view name) {
       if (name != "LSOA11CD") return SkipValue(0);
@@ -169,9 +177,12 @@ class BoundaryScanner {
     auto geometry = [&](std::string_view name) {
       if (name == "type") return type.empty() && String(&type) && !type.empty();
       if (name != "coordinates") return SkipValue(0);
+      if (read_rings || !coordinates.empty()) return false;
+      if (type == "Polygon" || type == "MultiPolygon") return read_rings = Coordinates(type, zone);
+      // The type comes later, if at all: read them once it is known.
       SkipSpace();
       const char* begin = p_;
-      if (!coordinates.empty() || !SkipValue(0)) return false;
+      if (!SkipValue(0)) return false;
       coordinates = std::string_view(begin, static_cast<size_t>(p_ - begin));
       return true;
     };
@@ -186,12 +197,15 @@ class BoundaryScanner {
       }
       return SkipValue(0);
     };
-    if (!Consume('{') || !Members(member) || !seen_code || coordinates.empty()) return false;
-    // The coordinates are read once the type is known, wherever it came in the object.
-    BoundaryScanner inner(coordinates);
-    if (type == "Polygon") return inner.Consume('[') && inner.Rings(zone);
-    if (type != "MultiPolygon" || !inner.Consume('[')) return false;
-    return inner.Elements([&] { return inner.Consume('[') && inner.Rings(zone); });
+    if (!Consume('{') || !Members(member) || !seen_code) return false;
+    if (read_rings) return true;
+    return !coordinates.empty() && BoundaryScanner(coordinates).Coordinates(type, zone);
+  }
+  // A Polygon's or MultiPolygon's coordinates, as rings of the zone.
+  bool Coordinates(std::string_view type, ZonePolygon* zone) {
+    if (type == "Polygon") return Consume('[') && Rings(zone);
+    if (type != "MultiPolygon" || !Consume('[')) return false;
+    return Elements([&] { return Consume('[') && Rings(zone); });
   }
   // A polygon's rings, its '[' consumed.
   bool Rings(ZonePolygon* zone) {

@@ -7,7 +7,6 @@
 #include <charconv>
 #include <cmath>
 #include <cstddef>
-#include <cstdint>
 #include <cstring>
 #include <optional>
 #include <string>
@@ -15,6 +14,7 @@
 #include <vector>
 
 #include "base/csv.h"
+#include "base/decimal.h"
 #include "base/status.h"
 #include "model/load.h"
 
@@ -45,31 +45,9 @@ inline bool IsLsoaCode(std::string_view code) {
 // Decimal degrees as from_chars reads them (any finite number); nullopt otherwise.
 // Inline: police.uk calls it twice a row.
 inline std::optional<double> ParseDegrees(std::string_view text) {
-  // The usual form ("-1.218983": at most 15 digits) needs no general conversion: its
-  // digits as an integer and a power of ten are both exact doubles, so one division is
-  // correctly rounded, as std::from_chars is (Clinger's fast path). That was a tenth of
-  // police.uk row parsing.
-  static constexpr double kPowersOfTen[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
-                                            1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
-  const bool negative = !text.empty() && text[0] == '-';
-  uint64_t digits = 0;
-  int count = 0, decimals = -1;  // -1: no decimal point yet
-  bool usual = text.size() > static_cast<size_t>(negative);
-  for (size_t i = negative; usual && i < text.size(); ++i) {
-    const char c = text[i];
-    if (c >= '0' && c <= '9') {
-      digits = digits * 10 + static_cast<uint64_t>(c - '0');
-      ++count;
-      if (decimals >= 0) ++decimals;
-    } else {
-      usual = c == '.' && decimals < 0 && count > 0;  // one point, after a digit
-      decimals = 0;
-    }
-  }
-  if (usual && decimals != 0 && count <= 15) {  // a point must have digits after it
-    const double value = static_cast<double>(digits) / kPowersOfTen[decimals < 0 ? 0 : decimals];
-    return negative ? -value : value;
-  }
+  // The usual form ("-1.218983") exactly and fast; std::from_chars for the rest. The
+  // general conversion was a tenth of police.uk row parsing.
+  if (std::optional<double> usual = ParseShortDecimal(text)) return usual;
   double value = 0;
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || ptr != text.data() + text.size() || !std::isfinite(value)) return std::nullopt;
