@@ -646,6 +646,7 @@ Result<IngestReport> RunLoads(Store* store, Env* env, const CheckedInputs& input
       parsed.batch.load_id = main_report.load_id;
       if constexpr (std::is_same_v<Batch, IncidentBatch>) {
         if (parsed.batch.involvement_rows) parsed.batch.involvement_rows->load_id = companion_report.load_id;
+        parsed.batch.completes_load = parsed.last ? parsed.content_hash : std::string();
       }
       Result<BatchCounts> counts = Write(store, parsed.batch);
       if (!counts.ok()) {
@@ -679,7 +680,10 @@ Result<IngestReport> RunLoads(Store* store, Env* env, const CheckedInputs& input
       const std::string content_hash = std::move(parsed.content_hash);
       queue.Recycle(std::move(parsed_ptr));
       if (last) {
-        failure = store->FinishLoad(main_report.load_id, content_hash);
+        // An incident batch completed its load in its own transaction.
+        if constexpr (!std::is_same_v<Batch, IncidentBatch>) {
+          failure = store->FinishLoad(main_report.load_id, content_hash);
+        }
         if (failure.ok() && companion) {
           failure = store->FinishLoad(companion_report.load_id, ContentHash(companion->bytes()).Recorded());
         }

@@ -1044,6 +1044,7 @@ class SqliteStore final : public Store {
     }
     HL_RETURN_IF_ERROR(
         RecordBatch(batch.load_id, batch.batch_no, batch.first_line, batch.last_line, counts, batch.quarantined));
+    if (!batch.completes_load.empty()) HL_RETURN_IF_ERROR(FinishLoad(batch.load_id, batch.completes_load));
     if (batch.involvement_rows) {
       const InvolvementRows& rows = *batch.involvement_rows;
       LoadCounts& inv = result.involvement_rows;

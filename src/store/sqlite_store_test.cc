@@ -742,6 +742,27 @@ TEST_F(SqliteStoreTest, load_totals_equal_the_sum_of_their_batches) {
   EXPECT_TRUE(store->ListQuarantine(unfinished)->empty());
 }
 
+TEST_F(SqliteStoreTest, a_load_s_last_batch_completes_it_in_its_own_transaction_or_not_at_all) {
+  auto store = Open();
+  int64_t load = Begin(store.get(), "2022-01.csv");
+  Write(store.get(), MakeBatch(load, 0, {MakeIncident("a")}));
+  // A last batch that fails (its number is taken) leaves the load unfinished.
+  IncidentBatch repeated = MakeBatch(load, 0, {MakeIncident("b")});
+  repeated.completes_load = "sha256:feedc0de";
+  const StoredStateProbe probe(path_);
+  ASSERT_FALSE(store->WriteBatch(repeated).ok());
+  EXPECT_TRUE(probe.Unchanged());
+  EXPECT_FALSE((*store->ListLoads())[0].complete);
+
+  IncidentBatch last = MakeBatch(load, 1, {MakeIncident("b")});
+  last.completes_load = "sha256:feedc0de";
+  Write(store.get(), last);
+  const LoadRecord r = (*store->ListLoads())[0];
+  EXPECT_TRUE(r.complete);
+  EXPECT_EQ(r.content_hash, "sha256:feedc0de");
+  EXPECT_EQ(r.counts, Counts(2, 2, 0, 0));
+}
+
 // --- Reading ---------------------------------------------------------------------
 
 TEST_F(SqliteStoreTest, scan_keeps_incidents_from_the_first_minute_up_to_but_not_including_the_last) {

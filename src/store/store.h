@@ -71,6 +71,10 @@ struct IncidentBatch {
   // incident is new.
   std::string encoded_incidents;
   SegmentSummary summary;
+  // Set on a load's last batch to the file's content hash: the load is then recorded
+  // as complete (as by FinishLoad) in the batch's own transaction, one commit fewer per
+  // file. Empty on every other batch.
+  std::string completes_load;
   int64_t rows_lsoa_checked = 0;
   int64_t rows_lsoa_agreed = 0;
   // Set when the involvements come from another file (police extract persons).
