@@ -100,6 +100,20 @@ Result<std::string> ReadSecret(Env* env, const std::string& file) {
   return secret;
 }
 
+// The keyed encoder of the partners' secret (ReadSecret), which is wiped once the
+// encoder holds its keys. A secret the encoder refuses is named by where it came from.
+Result<linkage::KeyedEncoder> PartnersEncoder(Env* env, const linkage::LinkageSchema& schema,
+                                              const std::string& secret_file) {
+  HL_ASSIGN_OR_RETURN(std::string secret, ReadSecret(env, secret_file));
+  auto encoder = linkage::KeyedEncoder::Create(schema, secret);
+  sodium_memzero(secret.data(), secret.size());
+  if (!encoder.ok()) {
+    const std::string source = secret_file.empty() ? std::string("$") + kSecretVariable : secret_file;
+    return Status::InvalidArgument(source + ": " + encoder.status().message());
+  }
+  return encoder;
+}
+
 Result<std::vector<linkage::IdentifiedRecord>> ReadIdentified(Env* env, const LinkageSchema& schema,
                                                               const std::vector<std::string>& files,
                                                               std::ostream* report) {
@@ -211,10 +225,7 @@ int RunRuns(const LinkageCommands& c, OutputFormat format) {
 int RunEncode(Env* env, const LinkageCommands& c) {
   auto schema = LoadSchema(env, c.schema_file);
   if (!schema.ok()) return Fail("encode", schema.status());
-  auto secret = ReadSecret(env, c.secret_file);
-  if (!secret.ok()) return Fail("encode", secret.status());
-  auto encoder = linkage::KeyedEncoder::Create(*schema, *secret);
-  sodium_memzero(secret->data(), secret->size());
+  auto encoder = PartnersEncoder(env, *schema, c.secret_file);
   if (!encoder.ok()) return Fail("encode", encoder.status());
   auto records = ReadIdentified(env, *schema, c.encode_files, &std::cout);
   if (!records.ok()) return Fail("encode", records.status());
@@ -357,11 +368,17 @@ int RunEvaluate(Env* env, const LinkageCommands& c, OutputFormat format) {
   }
   auto records = ReadIdentified(env, *schema, files, nullptr);
   if (!records.ok()) return Fail("link --evaluate", records.status());
-  // A fresh random secret: evaluation encodes in memory, so no key exists outside this process.
-  std::string secret(32, '\0');
-  randombytes_buf(secret.data(), secret.size());
-  auto encoder = linkage::KeyedEncoder::Create(*schema, secret);
-  sodium_memzero(secret.data(), secret.size());
+  // A fresh random secret unless --secret-file names one: evaluation encodes in memory, so
+  // no key need exist outside this process; a given key makes the encoded figures repeatable.
+  Result<linkage::KeyedEncoder> encoder = Status::Internal("unset");
+  if (c.secret_file.empty()) {
+    std::string secret(32, '\0');
+    randombytes_buf(secret.data(), secret.size());
+    encoder = linkage::KeyedEncoder::Create(*schema, secret);
+    sodium_memzero(secret.data(), secret.size());
+  } else {
+    encoder = PartnersEncoder(env, *schema, c.secret_file);
+  }
   if (!encoder.ok()) return Fail("link --evaluate", encoder.status());
   OutputTable table{{"data", "mode", "clustering", "records", "candidate_pairs", "matched_pairs", "persons",
                      "true_pairs", "predicted_pairs", "precision", "recall", "f1"},
@@ -775,6 +792,8 @@ std::shared_ptr<LinkageCommands> AddLinkageCommands(CLI::App* app, std::string* 
       ->add_option("--evaluate", c->evaluate,
                    "precision, recall and F1 against ground truth, both modes: febrl FILE or synth DIR")
       ->expected(2);
+  c->link->add_option("--secret-file", c->secret_file,
+                      "with --evaluate: encode with this secret, not a fresh random one (repeatable)");
   c->link->add_option("--threads", c->threads, "threads for comparing pairs")->capture_default_str();
   c->link->add_option("--threshold", c->threshold, "match probability a pair needs (default: the schema's)")
       ->check(CLI::Range(0.001, 0.999));
@@ -835,6 +854,11 @@ std::optional<int> RunLinkageCommands(Env* env, const LinkageCommands& c, Output
         return kExitUsage;
       }
       return RunEvaluate(env, c, format);
+    }
+    if (!c.secret_file.empty()) {
+      std::cerr << "harmlens link: --secret-file is for --evaluate only; the hub links encodings and "
+                   "never holds the partners' secret\n";
+      return kExitUsage;
     }
     if (c.schema_file.empty()) {
       std::cerr << "harmlens link: --schema is required\n";
