@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "base/csv.h"
@@ -67,6 +68,29 @@ void BM_LoadReferenceGeography(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_LoadReferenceGeography)->Unit(benchmark::kMillisecond);
+
+// The LSOA polygon holding each distinct police.uk snap point of the 19 months (what a
+// parsing thread does once per point it has not seen): the polygon search itself.
+void BM_PlaceDistinctPoints(benchmark::State& state) {
+  std::vector<GeoPoint> points;
+  {
+    std::unordered_set<std::string> seen;
+    for (const Incident& inc : ParsedIncidents()) {
+      const auto& p = inc.location.point;
+      if (p && seen.insert(std::to_string(p->longitude) + "," + std::to_string(p->latitude)).second) {
+        points.push_back(*p);
+      }
+    }
+  }
+  int64_t found = 0;
+  for (auto _ : state) {
+    for (const GeoPoint& p : points) found += Geography().LsoaContaining(p) != nullptr;
+  }
+  benchmark::DoNotOptimize(found);
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * points.size()));
+  state.counters["points"] = static_cast<double>(points.size());
+}
+BENCHMARK(BM_PlaceDistinctPoints)->Unit(benchmark::kMillisecond);
 
 void BM_CsvRecords(benchmark::State& state) {
   const std::string& bytes = PoliceUkBytes();

@@ -26,6 +26,7 @@ struct CsvRecord {
   int64_t line = 0;                      // 1-based physical line where the record starts
   size_t offset = 0;                     // byte offset of the record in the buffer
   bool blank = false;                    // the line holds nothing at all
+  bool ascii = false;                    // the reader saw every byte below 0x80 (so valid UTF-8)
   // Set when the record is malformed; `error_field` is the 0-based field at fault.
   std::string error;
   size_t error_field = 0;
@@ -49,6 +50,11 @@ class CsvReader {
   size_t size() const { return text_.size(); }
 
  private:
+  // The usual record, with no quote in it and at least 64 bytes before the end of the
+  // text: its fields cut at the delimiters found 64 bytes at a time (a field at a time
+  // was a tenth of police.uk ingest). False, having filled nothing, for any other.
+  bool NextUnquoted(CsvRecord* record);
+
   std::string_view text_;
   CsvOptions options_;
   size_t pos_ = 0;
@@ -61,6 +67,11 @@ class CsvReader {
   std::vector<FieldSpan> spans_;
   std::string unescaped_;  // storage for fields that contained "" escapes
 };
+
+// The offset just past the `lines`-th line from `from` (a line ends at a line feed or
+// at the end of `text`), or the end of `text` if it has fewer; `*skipped` is how many
+// lines that was. Counts lines as bytes, not as CSV records (quoted line feeds count).
+size_t SkipLines(std::string_view text, size_t from, int64_t lines, int64_t* skipped);
 
 bool HasUtf8Bom(std::string_view text);
 // True if `text` is well-formed UTF-8 (no overlongs, surrogates or truncation).

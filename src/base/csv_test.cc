@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <random>
+
 namespace harmlens {
 namespace {
 
@@ -31,7 +34,7 @@ TEST(CsvReader, keeps_commas_and_escaped_quotes_inside_quoted_fields) {
 }
 
 TEST(CsvReader, finds_every_delimiter_quote_and_line_end_wherever_it_falls_in_a_word) {
-  // Fields of 0 to 24 bytes after 0 to 8 bytes of padding put each special byte at
+  // Fields of 0 to 24 bytes after 0 to 16 bytes of padding put each special byte at
   // every position of an eight-byte word, next to bytes that differ from it in one bit
   // (',' 0x2C beside '-' 0x2D and '.' 0x2E, '\n' 0x0A beside 0x0B, '"' 0x22 beside '#'
   // 0x23) and bytes above 0x7F. The expected fields are the ones the text was built from.
@@ -39,7 +42,7 @@ TEST(CsvReader, finds_every_delimiter_quote_and_line_end_wherever_it_falls_in_a_
   for (char delimiter : {',', ';', '\t'}) {
     CsvOptions options;
     options.delimiter = delimiter;
-    for (size_t pad = 0; pad <= 8; ++pad) {
+    for (size_t pad = 0; pad <= 16; ++pad) {
       for (size_t length = 0; length <= 24; ++length) {
         std::string plain, quoted;
         for (size_t k = 0; k < length; ++k) plain += alphabet[(k * 7 + pad) % alphabet.size()];
@@ -67,6 +70,36 @@ TEST(CsvReader, finds_every_delimiter_quote_and_line_end_wherever_it_falls_in_a_
         ASSERT_EQ(record.fields.size(), 1u);
         EXPECT_EQ(record.fields[0], inner);
         EXPECT_FALSE(reader.Next(&record));
+      }
+    }
+  }
+}
+
+// SkipLines against a line feed at a time, on texts with lines of 0 to 150 bytes (so
+// whole 64-byte blocks with no, one or many feeds), with and without a final feed, from
+// every start, for every count of lines up to past the end.
+TEST(SkipLines, ends_where_counting_line_feeds_one_by_one_ends) {
+  std::mt19937 random(11);
+  for (int trial = 0; trial < 40; ++trial) {
+    std::string text;
+    const int lines = static_cast<int>(random() % 12);
+    for (int l = 0; l < lines; ++l) {
+      text += std::string(random() % (trial % 2 ? 150 : 9), static_cast<char>('a' + l));
+      text += (random() % 3 == 0) ? "\r\n" : "\n";
+    }
+    if (trial % 3 == 0) text += "unterminated";
+    for (size_t from = 0; from <= text.size(); from += 1 + random() % 7) {
+      for (int64_t want = 1; want <= lines + 2; ++want) {
+        size_t expected_at = from;
+        int64_t expected_lines = 0;
+        while (expected_lines < want && expected_at < text.size()) {
+          const size_t feed = text.find('\n', expected_at);
+          expected_at = feed == std::string::npos ? text.size() : feed + 1;
+          ++expected_lines;
+        }
+        int64_t skipped = -1;
+        ASSERT_EQ(SkipLines(text, from, want, &skipped), expected_at) << "trial " << trial << " from " << from;
+        ASSERT_EQ(skipped, expected_lines) << "trial " << trial << " from " << from;
       }
     }
   }
@@ -141,6 +174,75 @@ TEST(CsvReader, flags_text_after_a_closing_quote) {
   EXPECT_EQ(r.error_field, 1u);
   ASSERT_TRUE(reader.Next(&r));
   EXPECT_EQ(r.fields[0], "d");
+}
+
+// Records long and short (so that fields, quotes and line ends fall anywhere in and
+// across 64-byte blocks): plain fields, quoted ones with delimiters and "" inside, and
+// plain ones with a stray quote inside (kept as written); LF or CRLF; the last line with
+// or without its feed. Expected: the fields, lines and raw bytes the text was built from.
+TEST(CsvReader, reads_back_random_records_of_every_length_as_they_were_written) {
+  std::mt19937 random(20261206);
+  auto below = [&](size_t n) { return static_cast<size_t>(random() % n); };
+  for (char delimiter : {',', ';', '\t'}) {
+    const std::string plain_bytes = std::string("abc -.#\x0b\x80\xff\r") + (delimiter == ',' ? ";" : ",");
+    struct Written {
+      std::vector<std::string> fields;
+      std::string raw;
+      int64_t line;
+    };
+    std::vector<Written> written;
+    std::string text;
+    int ascii_promised = 0;
+    for (int record_no = 0; record_no < 3000; ++record_no) {
+      Written w{{}, "", static_cast<int64_t>(written.size()) + 1};
+      const size_t fields = 1 + below(below(4) == 0 ? 40 : 12);
+      for (size_t f = 0; f < fields; ++f) {
+        std::string value;
+        const size_t length = below(below(8) == 0 ? 90 : 14);
+        const size_t kind = below(10);  // 0 quoted, 1 a stray quote inside, else plain
+        if (kind == 0) {
+          std::string quoted = "\"";
+          for (size_t k = 0; k < length; ++k) {
+            const size_t pick = below(plain_bytes.size() + 2);
+            const char c = pick < plain_bytes.size() ? plain_bytes[pick] : pick == plain_bytes.size() ? '"' : delimiter;
+            value += c;
+            quoted += c == '"' ? "\"\"" : std::string(1, c);
+          }
+          w.raw += quoted + "\"";
+        } else {
+          for (size_t k = 0; k < length; ++k) value += plain_bytes[below(plain_bytes.size())];
+          if (kind == 1 && value.size() >= 2) value[1 + below(value.size() - 1)] = '"';
+          w.raw += value;
+        }
+        w.fields.push_back(value);
+        if (f + 1 < fields) w.raw += delimiter;
+      }
+      // A plain last field ending in CR would lose it to the line end: not written.
+      if (w.raw.back() == '\r') continue;
+      text += w.raw + (below(2) == 0 ? "\r\n" : "\n");
+      written.push_back(std::move(w));
+    }
+    if (below(2) == 0) text.pop_back();  // no final feed (a CR left at the very end ends the line too)
+    CsvOptions options;
+    options.delimiter = delimiter;
+    CsvReader reader(text, options);
+    CsvRecord record;
+    SCOPED_TRACE(std::string("delimiter ") + delimiter);
+    for (const Written& w : written) {
+      ASSERT_TRUE(reader.Next(&record));
+      SCOPED_TRACE("record " + w.raw);
+      EXPECT_EQ(record.error, "");
+      EXPECT_EQ(std::vector<std::string>(record.fields.begin(), record.fields.end()), w.fields);
+      EXPECT_EQ(record.raw, w.raw);
+      EXPECT_EQ(record.line, w.line);
+      // ascii is a promise (it spares the UTF-8 check): never made for a non-ASCII row.
+      const bool all_ascii = std::all_of(w.raw.begin(), w.raw.end(), [](char c) { return (c & 0x80) == 0; });
+      EXPECT_TRUE(!record.ascii || all_ascii);
+      ascii_promised += record.ascii ? 1 : 0;
+    }
+    EXPECT_FALSE(reader.Next(&record));
+    EXPECT_GT(ascii_promised, 20);  // rows of ASCII bytes only (1 in 13 plain bytes is not)
+  }
 }
 
 TEST(CsvReader, allows_line_breaks_in_quotes_when_asked) {
