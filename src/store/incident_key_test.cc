@@ -4,7 +4,9 @@
 #include "store/incident_key.h"
 
 #include <gtest/gtest.h>
+#include <sodium.h>
 
+#include <random>
 #include <string>
 #include <string_view>
 
@@ -43,12 +45,36 @@ TEST(KeyOf, matches_siphash_2_4_128_computed_independently) {
   EXPECT_EQ(Hex(KeyOf(Agency::kPoliceUk, "2022-10/abc")), "cef3b4628e2c2ec0473ef5f1e51a1348");
   EXPECT_EQ(Hex(KeyOf(Agency::kPoliceExtract, "2022-10/abc")), "257cc99208ee26f1912821e713219393");
   EXPECT_EQ(Hex(KeyOf(Agency::kPoliceUk, "")), "8525753b435a89ad75783d63c18c749f");
-  // An id longer than the stack buffer: 0x03 0x1f and 300 'x' (python3 writes the message).
+  // A long id: 0x03 0x1f and 300 'x' (python3 writes the message).
   EXPECT_EQ(Hex(KeyOf(Agency::kPartnerAgency, std::string(300, 'x'))), "caaf5231c3e6c7c335b477a8fd1d6e20");
   // Another store's secret (hexkey:ffeeddccbbaa99887766554433221100) gives another key.
   const IncidentKeySecret other{{0xff, 0xee, 0xdd, 0xcc, 0xbb, 0xaa, 0x99, 0x88, 0x77, 0x66, 0x55, 0x44, 0x33,
                                  0x22, 0x11, 0x00}};
   EXPECT_EQ(Hex(::harmlens::KeyOf(other, Agency::kPoliceUk, "2022-10/abc")), "633f22f7fdba25fead1790031a743189");
+}
+
+// KeyOf reads the id in place, word by word, with a different path for ids under 8
+// bytes and for each length of the last partial word: every length from 0 to 80 (the
+// message then spans 0 to 10 words), under random secrets, against libsodium's
+// crypto_shorthash_siphashx24 given the whole message in one buffer.
+TEST(KeyOf, agrees_with_libsodium_at_every_length) {
+  ASSERT_GE(sodium_init(), 0);
+  std::mt19937_64 random(20261206);
+  for (int trial = 0; trial < 20; ++trial) {
+    IncidentKeySecret secret;
+    for (uint8_t& b : secret.bytes) b = static_cast<uint8_t>(random());
+    for (size_t length = 0; length <= 80; ++length) {
+      std::string id(length, '\0');
+      for (char& c : id) c = static_cast<char>(random());
+      const Agency agency = trial % 2 ? Agency::kPoliceUk : Agency::kPartnerAgency;
+      std::string message = {static_cast<char>(agency), '\x1f'};
+      message += id;
+      IncidentKey expected;
+      crypto_shorthash_siphashx24(expected.bytes.data(), reinterpret_cast<const unsigned char*>(message.data()),
+                                  message.size(), secret.bytes.data());
+      ASSERT_EQ(Hex(::harmlens::KeyOf(secret, agency, id)), Hex(expected)) << "id of " << length << " bytes";
+    }
+  }
 }
 
 TEST(KeyOf, differs_by_agency_for_the_same_source_id) {

@@ -6,13 +6,13 @@
 
 #include <cstdint>
 #include <algorithm>
-#include <cstring>
 #include <string>
 #include <string_view>
-#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "base/status.h"
+#include "base/text_hash.h"
 #include "model/incident.h"
 
 namespace harmlens {
@@ -35,7 +35,11 @@ class SegmentSummary {
  public:
   void Add(const Incident& incident) {
     const IncidentLocation& where = incident.location;
-    AddToCell(incident.source.agency, incident.crime_type, incident.occurred.month().Index(),
+    // A segment's rows mostly share a month: the calendar arithmetic once per run of them.
+    if (incident.occurred.local_minute != month_of_minute_.first) {
+      month_of_minute_ = {incident.occurred.local_minute, incident.occurred.month().Index()};
+    }
+    AddToCell(incident.source.agency, incident.crime_type, month_of_minute_.second,
               incident.behaviours.bits(), where.csp_area, !where.lsoa_reported.empty() || !where.lsoa_by_point.empty());
     min_minute_ = std::min(min_minute_, incident.occurred.local_minute);
     max_minute_ = std::max(max_minute_, incident.occurred.local_minute);
@@ -47,12 +51,26 @@ class SegmentSummary {
     Key key{(static_cast<uint64_t>(behaviours) << 32) | static_cast<uint32_t>(month_index),
             static_cast<uint64_t>(agency) | static_cast<uint64_t>(type) << 8 |
                 static_cast<uint64_t>(has_lsoa) << 16 | static_cast<uint64_t>(AreaIndex(csp_area)) << 32};
-    ++counts_[key];
+    if ((cells_.size() + 1) * 2 > slots_.size()) Grow();
+    const size_t mask = slots_.size() - 1;
+    for (size_t i = KeyHash{}(key) & mask;; i = (i + 1) & mask) {
+      if (slots_[i] == 0) {
+        cells_.push_back({key, 1});
+        slots_[i] = static_cast<uint32_t>(cells_.size());
+        break;
+      }
+      Cell& cell = cells_[slots_[i] - 1];
+      if (cell.key == key) {
+        ++cell.incidents;
+        break;
+      }
+    }
     ++rows_;
   }
   void Clear() {
     areas_.clear();
-    counts_.clear();
+    cells_.clear();
+    std::fill(slots_.begin(), slots_.end(), 0);
     rows_ = involvements_ = 0;
     min_minute_ = INT64_MAX;
     max_minute_ = INT64_MIN;
@@ -68,7 +86,7 @@ class SegmentSummary {
   // Calls `visit` once per cell.
   template <typename Visit>
   Status ForEachCell(Visit visit) const {
-    for (const auto& [key, n] : counts_) {
+    for (const auto& [key, n] : cells_) {
       IncidentCount cell;
       cell.agency = static_cast<Agency>(key.rest & 0xFF);
       cell.crime_type = static_cast<CrimeType>((key.rest >> 8) & 0xFF);
@@ -90,30 +108,37 @@ class SegmentSummary {
   };
   struct KeyHash {
     size_t operator()(const Key& k) const {
-      return (k.month_and_behaviours * 0x9E3779B97F4A7C15ull) ^ k.rest;
+      const uint64_t h = (k.month_and_behaviours * 0x9E3779B97F4A7C15ull) ^ (k.rest * 0xBF58476D1CE4E5B9ull);
+      return h ^ (h >> 29);
     }
   };
+  struct Cell {
+    Key key;
+    int64_t incidents;
+  };
+  // Cells in first-seen order, found by open addressing (a flat table: std::unordered_map's
+  // division and nodes were most of the counting); a cleared table keeps its size.
+  void Grow() {
+    slots_.assign(std::max<size_t>(64, slots_.size() * 2), 0);
+    const size_t mask = slots_.size() - 1;
+    for (size_t c = 0; c < cells_.size(); ++c) {
+      size_t i = KeyHash{}(cells_[c].key) & mask;
+      while (slots_[i] != 0) i = (i + 1) & mask;
+      slots_[i] = static_cast<uint32_t>(c + 1);
+    }
+  }
   // A batch holds a dozen distinct areas at most: a linear search beats hashing them.
-  // Area codes are 9 bytes: compared as two words, not by a call to memcmp.
   uint32_t AreaIndex(std::string_view area) {
     for (size_t i = 0; i < areas_.size(); ++i) {
-      if (SameText(areas_[i], area)) return static_cast<uint32_t>(i);
+      if (TextEquals(areas_[i], area)) return static_cast<uint32_t>(i);
     }
     areas_.emplace_back(area);
     return static_cast<uint32_t>(areas_.size() - 1);
   }
-  static bool SameText(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    if (a.size() < 8 || a.size() > 16) return a == b;
-    uint64_t a0, a1, b0, b1;  // two overlapping words cover 8 to 16 bytes
-    std::memcpy(&a0, a.data(), 8);
-    std::memcpy(&b0, b.data(), 8);
-    std::memcpy(&a1, a.data() + a.size() - 8, 8);
-    std::memcpy(&b1, b.data() + b.size() - 8, 8);
-    return ((a0 ^ b0) | (a1 ^ b1)) == 0;
-  }
+  std::pair<int64_t, int> month_of_minute_{INT64_MIN, 0};  // the last row's minute and month
   std::vector<std::string> areas_;
-  std::unordered_map<Key, int64_t, KeyHash> counts_;
+  std::vector<Cell> cells_;
+  std::vector<uint32_t> slots_;  // 1 + a cell's index; 0 empty
   int64_t rows_ = 0;
   int64_t min_minute_ = INT64_MAX;
   int64_t max_minute_ = INT64_MIN;

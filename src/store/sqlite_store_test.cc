@@ -377,6 +377,29 @@ TEST_F(SqliteStoreTest, a_later_batch_counts_incidents_stored_by_an_earlier_one)
   EXPECT_EQ(*store->CountIncidents(), 3);
 }
 
+// The hint makes the store size its key set for the stored keys and the expected ones
+// together: the keys already stored (2,000, read back on reopening) must all still be
+// found after that, whatever the hint, and new keys past the hint still fit.
+TEST_F(SqliteStoreTest, keys_stored_before_are_found_after_a_hint_of_more_to_come) {
+  std::vector<Incident> earlier;
+  for (int i = 0; i < 2000; ++i) earlier.push_back(MakeIncident("old" + std::to_string(i)));
+  {
+    auto store = Open();
+    Write(store.get(), MakeBatch(Begin(store.get()), 0, earlier));
+  }
+  for (int64_t hint : {int64_t{0}, int64_t{10}, int64_t{100000}}) {
+    SCOPED_TRACE("hint " + std::to_string(hint));
+    auto store = Open();
+    store->ExpectIncidents(hint);
+    std::vector<Incident> batch = earlier;
+    for (int i = 0; i < 3000; ++i) {
+      batch.push_back(MakeIncident("new" + std::to_string(hint) + "-" + std::to_string(i)));
+    }
+    EXPECT_EQ(Write(store.get(), MakeBatch(Begin(store.get(), "g.csv"), 0, batch)), Counts(5000, 3000, 2000, 0));
+  }
+  EXPECT_EQ(*Open()->CountIncidents(), 2000 + 3 * 3000);
+}
+
 TEST_F(SqliteStoreTest, the_same_source_id_from_two_agencies_is_two_incidents) {
   auto store = Open();
   int64_t load = Begin(store.get());

@@ -68,7 +68,9 @@ struct IncidentBatch {
   std::vector<IncidentKey> keys;
   // EncodeSegment of every incident, in order, and the SegmentSummary of them all, made
   // by the caller off the writing thread, or empty. The store uses both when every
-  // incident is new.
+  // incident is new. A batch may also come with `incidents` empty and its rows only
+  // encoded, with every key and the summary given (police.uk's parsing threads, which
+  // so never hold a batch's rows as Incident objects); such rows have no involvements.
   std::string encoded_incidents;
   SegmentSummary summary;
   // Set on a load's last batch to the file's content hash: the load is then recorded
@@ -148,6 +150,9 @@ class Store {
   virtual const IncidentKeySecret& incident_key_secret() const = 0;
   // Records that a load has started; returns its id.
   virtual Result<int64_t> BeginLoad(const LoadStart& start) = 0;
+  // A hint before the batches of a command: about `incidents` more may come, so the
+  // store can size what grows with them once instead of again and again. No promise.
+  virtual void ExpectIncidents(int64_t incidents) { (void)incidents; }
   // Stores a batch atomically and returns how its rows were accounted for
   // (read = stored + already present + quarantined).
   virtual Result<BatchCounts> WriteBatch(const IncidentBatch& batch) = 0;
