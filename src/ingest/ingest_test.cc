@@ -5,6 +5,7 @@
 #include "ingest/ingest.h"
 
 #include <gtest/gtest.h>
+#include <openssl/sha.h>
 
 #include <array>
 #include <map>
@@ -349,6 +350,45 @@ TEST_F(IngestTest, keeps_loading_past_bad_rows_in_every_batch_and_lists_them_in_
   EXPECT_EQ(stored[11].source_id, "2018-10/good9");  // the last row, after the last bad one
 }
 
+// A file is cut into batches, and hashed, a 128 KB chunk at a time: 3,000 rows of
+// about 420 bytes with 700-row batches cut lines at chunk ends everywhere, and one row
+// of 300 KB spans whole chunks. Every batch holds exactly its 700 lines, every row is
+// stored at its line, and the load's hash is SHA-256 of the whole file at once.
+TEST_F(IngestTest, cuts_batches_at_whole_lines_and_hashes_the_file_across_chunk_ends) {
+  std::vector<std::string> rows;
+  for (int i = 0; i < 3000; ++i) {
+    const std::string street(i == 1234 ? 300000 : 300 + i % 97, static_cast<char>('a' + i % 26));
+    rows.push_back(CrimeRow("row" + std::to_string(i)).With(Row::kLocation, "On or near " + street).Csv());
+  }
+  const std::string text = FileText(rows, "\r\n");
+  const std::string file = scratch_.Write("long-lines.csv", text);
+  IngestOptions options;
+  options.batch_rows = 700;
+  std::vector<std::pair<int64_t, int64_t>> batches;
+  options.on_batch_committed = [&](const FileLoadReport&, const CommittedBatch& batch) {
+    batches.emplace_back(batch.first_line, batch.last_line);
+  };
+  auto report = IngestPoliceUk(store_.get(), Env::Default(), *geography_, {file}, options);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->total, (LoadCounts{.read = 3000, .stored = 3000, .already_present = 0, .quarantined = 0}));
+  const std::vector<std::pair<int64_t, int64_t>> expected = {{2, 701}, {702, 1401}, {1402, 2101}, {2102, 2801},
+                                                             {2802, 3001}};
+  EXPECT_EQ(batches, expected);
+  std::map<int64_t, Incident> stored = Stored();
+  ASSERT_EQ(stored.size(), 3000u);
+  for (int i = 0; i < 3000; i += 7) EXPECT_EQ(stored[i + 2].source_id, "2018-10/row" + std::to_string(i));
+  EXPECT_EQ(stored[1236].location.description.size(), std::string("On or near ").size() + 300000);
+
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest);
+  std::string hex;
+  for (unsigned char b : digest) hex += "0123456789abcdef"[b >> 4], hex += "0123456789abcdef"[b & 15];
+  auto loads = store_->ListLoads();
+  ASSERT_TRUE(loads.ok());
+  ASSERT_EQ(loads->size(), 1u);
+  EXPECT_EQ((*loads)[0].content_hash, "sha256:" + hex);
+}
+
 TEST_F(IngestTest, shortens_a_long_bad_value_in_a_message_without_splitting_a_character) {
   // 59 ASCII letters then "é" (2 bytes): a cut at 60 bytes would fall inside it.
   std::string type = std::string(59, 'x') + "\xC3\xA9" + "tail";
@@ -464,6 +504,27 @@ TEST_F(IngestTest, stores_two_identical_asb_rows_in_one_file_and_adds_nothing_on
   EXPECT_EQ(IncidentCount(), 2);
 }
 
+// Batches are parsed on several threads, but identical ASB rows are numbered in file
+// order: five copies in batches of two (and a crime row between) get -0 to -4 by line.
+TEST_F(IngestTest, numbers_identical_asb_rows_in_file_order_across_batches) {
+  Row asb = AsbRow();
+  auto report = Ingest({scratch_.Write("asb.csv", FileText({asb.Csv(), asb.Csv(), CrimeRow("between").Csv(),
+                                                            asb.Csv(), asb.Csv(), asb.Csv()}))},
+                       nullptr, /*batch_rows=*/2);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->total, (LoadCounts{.read = 6, .stored = 6, .already_present = 0, .quarantined = 0}));
+  std::map<int64_t, Incident> stored = Stored();
+  const std::string first = stored[2].source_id;
+  ASSERT_EQ(first.substr(first.size() - 2), "-0");
+  const std::string content_id = first.substr(0, first.size() - 2);  // "2018-10/asb-<hash>"
+  EXPECT_EQ(content_id.substr(0, 12), "2018-10/asb-");
+  int occurrence = 0;
+  for (int64_t line : {2, 3, 5, 6, 7}) {
+    EXPECT_EQ(stored[line].source_id, content_id + "-" + std::to_string(occurrence++)) << "line " << line;
+  }
+  EXPECT_EQ(stored[4].source_id, "2018-10/between");
+}
+
 TEST_F(IngestTest, adds_only_the_new_rows_of_a_file_that_overlaps_an_earlier_one) {
   Row asb = AsbRow();
   auto first =
@@ -476,6 +537,31 @@ TEST_F(IngestTest, adds_only_the_new_rows_of_a_file_that_overlaps_an_earlier_one
   EXPECT_EQ(first->total, (LoadCounts{.read = 3, .stored = 3, .already_present = 0, .quarantined = 0}));
   EXPECT_EQ(second->total, (LoadCounts{.read = 5, .stored = 3, .already_present = 2, .quarantined = 0}));
   EXPECT_EQ(IncidentCount(), 6);
+}
+
+// The new rows of a batch that also holds stored ones are taken out of the batch's
+// encoded rows and encoded again: they must be stored exactly as a load of the same
+// file into an empty store stores them (the rows after the first three lines of b.csv).
+TEST_F(IngestTest, stores_the_new_rows_of_an_overlapping_file_as_an_empty_store_would) {
+  Row asb = AsbRow();
+  const std::string b = scratch_.Write(
+      "b.csv", FileText({CrimeRow("r2").Csv(), asb.Csv(), CrimeRow("r4").Csv(), asb.Csv(),
+                         CrimeRow("r5").With(Row::kLocation, "\"On or near Asda, Thurmaston\"").Csv()}));
+  ASSERT_TRUE(Ingest({scratch_.Write("a.csv", FileText({CrimeRow("r2").Csv(), asb.Csv()}))}).ok());
+  ASSERT_TRUE(Ingest({b}).ok());
+  std::map<int64_t, Incident> added;
+  ASSERT_TRUE(store_->ReadIncidents({}, [&](int64_t, const Incident& incident) {
+                      if (incident.source.file == b) added[incident.source.line] = incident;
+                    }).ok());
+
+  std::unique_ptr<Store> empty = OpenStore("empty.db");
+  ASSERT_TRUE(Ingest({b}, empty.get()).ok());
+  std::map<int64_t, Incident> alone = Stored(empty.get());
+  alone.erase(2);  // r2 and the first ASB report, already stored from a.csv
+  alone.erase(3);
+  ASSERT_EQ(added.size(), 3u);
+  EXPECT_EQ(Describe(added), Describe(alone));
+  EXPECT_EQ(added[5].source_id.substr(added[5].source_id.size() - 2), "-1");  // the second identical report
 }
 
 TEST_F(IngestTest, counts_a_repeated_crime_id_within_one_month_as_already_present) {

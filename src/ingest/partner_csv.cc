@@ -108,7 +108,7 @@ bool CheckRecordShape(const SourceRef& source, const CsvRecord& record,
     return false;
   };
   if (record.blank) return refuse(-1, "", "the line is blank (expected " + std::string(what) + ")");
-  if (!IsValidUtf8(record.raw)) {
+  if (!record.ascii && !IsValidUtf8(record.raw)) {
     return refuse(-1, "", "the row is not valid UTF-8 text (" + std::string(format) + " files are UTF-8)");
   }
   if (!record.error.empty()) {

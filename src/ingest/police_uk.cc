@@ -2,11 +2,13 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
 #include <utility>
 
+#include "base/text_hash.h"
 #include "ingest/partner_csv.h"
 #include "model/behaviour_rules.h"
 
@@ -69,9 +71,31 @@ Status CheckPoliceUkHeader(const std::string& file, std::string_view bytes) {
 }
 
 void AsbOccurrences::Number(std::string* source_id) {
-  int occurrence = seen_[*source_id]++;
+  if ((used_ + 1) * 2 > slots_.size()) Grow();
+  const size_t mask = slots_.size() - 1;
+  size_t i = TextHash(*source_id) & mask;
+  while (slots_[i].seen > 0 && !TextEquals(IdAt(slots_[i]), *source_id)) i = (i + 1) & mask;
+  Slot& slot = slots_[i];
+  if (slot.seen == 0) {
+    slot.begin = static_cast<uint32_t>(ids_.size());
+    slot.size = static_cast<uint32_t>(source_id->size());
+    ids_ += *source_id;
+    ++used_;
+  }
+  const int occurrence = slot.seen++;
   *source_id += '-';
   *source_id += std::to_string(occurrence);
+}
+
+void AsbOccurrences::Grow() {
+  std::vector<Slot> old = std::exchange(slots_, std::vector<Slot>(std::max<size_t>(1024, slots_.size() * 2)));
+  const size_t mask = slots_.size() - 1;
+  for (const Slot& slot : old) {
+    if (slot.seen == 0) continue;
+    size_t i = TextHash(IdAt(slot)) & mask;
+    while (slots_[i].seen > 0) i = (i + 1) & mask;
+    slots_[i] = slot;
+  }
 }
 
 PointLsoaCache::Entry& PointLsoaCache::SlotOf(uint64_t lon, uint64_t lat) {
@@ -127,7 +151,7 @@ bool PoliceUkParser::Reject(const CsvRecord& record, int column, std::string_vie
 bool PoliceUkParser::Parse(const CsvRecord& record, Incident* incident, QuarantinedRow* rejected) {
   needs_occurrence_ = false;
   if (record.blank) return Reject(record, -1, "", "the line is blank (expected a crime record)", rejected);
-  if (!IsValidUtf8(record.raw)) {
+  if (!record.ascii && !IsValidUtf8(record.raw)) {
     return Reject(record, -1, "", "the row is not valid UTF-8 text (police.uk files are UTF-8)", rejected);
   }
   if (!record.error.empty()) {
@@ -143,8 +167,13 @@ bool PoliceUkParser::Parse(const CsvRecord& record, Incident* incident, Quaranti
                   rejected);
   }
 
-  std::optional<YearMonth> month = ParseYearMonth(f[kMonth]);
-  if (!month) {
+  // A file's rows share one month: read again only when its text changes.
+  if (f[kMonth] != last_month_text_) {
+    const std::optional<YearMonth> month = ParseYearMonth(f[kMonth]);
+    last_month_text_.assign(f[kMonth]);
+    last_month_ = month ? std::optional(OccurredTime::Month(*month)) : std::nullopt;
+  }
+  if (!last_month_) {
     return Reject(record, kMonth, f[kMonth],
                   "cannot read " + QuotedForMessage(f[kMonth]) + " as a month (expected YYYY-MM)", rejected);
   }
@@ -211,7 +240,7 @@ bool PoliceUkParser::Parse(const CsvRecord& record, Incident* incident, Quaranti
   inc.source.agency = Agency::kPoliceUk;
   inc.source.file = file_;
   inc.source.line = record.line;
-  inc.occurred = OccurredTime::Month(*month);
+  inc.occurred = *last_month_;
   inc.crime_type = *type;
   inc.offence_code.clear();
   inc.weapon = Weapon::kUnknown;
@@ -228,7 +257,11 @@ bool PoliceUkParser::Parse(const CsvRecord& record, Incident* incident, Quaranti
   // CSP area follows police.uk's own LSOA label, so counts reconcile with police.uk;
   // only a row without a label falls back to the polygon that contains its point.
   std::string_view area_lsoa = lsoa.empty() ? std::string_view(inc.location.lsoa_by_point) : lsoa;
-  const Lsoa* area = geography_.FindLsoa(area_lsoa);
+  if (area_lsoa != last_area_code_) {
+    last_area_code_.assign(area_lsoa);
+    last_area_ = geography_.FindLsoa(area_lsoa);
+  }
+  const Lsoa* area = last_area_;
   if (area) {
     inc.location.csp_area = area->csp_area;
   } else {

@@ -7,7 +7,9 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <memory>
+#include <random>
 #include <string>
 
 #include "base/csv.h"
@@ -218,6 +220,23 @@ TEST_F(PoliceUkParserTest, numbers_identical_asb_rows_within_a_file_and_restarts
   PoliceUkParser reload("2018-10.csv", geography());
   EXPECT_EQ(ParseGood(&reload, kAsbRow, 51).source_id, first.source_id);
   EXPECT_EQ(ParseGood(&reload, kAsbRow, 52).source_id, second.source_id);
+}
+
+// Enough distinct ids to make the table grow several times, some seen many times and in
+// any order: each id's n-th number is n, as a count kept in a std::map says.
+TEST(AsbOccurrences, numbers_each_id_by_how_often_it_was_seen_before_as_the_table_grows) {
+  AsbOccurrences occurrences;
+  std::map<std::string, int> seen;
+  std::mt19937 random(7);
+  for (int row = 0; row < 50000; ++row) {
+    // Ids of 1 to 60 characters, over a few thousand distinct ones (so most repeat).
+    const uint32_t n = random() % 4000;
+    std::string id = "2022-10/asb-" + std::to_string(n);
+    id.resize(n % 60 + 1, static_cast<char>('a' + n % 26));
+    std::string numbered = id;
+    occurrences.Number(&numbered);
+    ASSERT_EQ(numbered, id + "-" + std::to_string(seen[id]++)) << "row " << row;
+  }
 }
 
 TEST_F(PoliceUkParserTest, a_parser_started_on_another_file_names_that_file_and_numbers_its_asb_rows_afresh) {
