@@ -222,6 +222,14 @@ TEST_F(PoliceUkParserTest, numbers_identical_asb_rows_within_a_file_and_restarts
   EXPECT_EQ(ParseGood(&reload, kAsbRow, 52).source_id, second.source_id);
 }
 
+// The content hash is BLAKE2b-128 of the fields, each followed by 0x1f. Expected from
+// Python, no harmlens code involved:
+//   hashlib.blake2b(b"".join(f.encode() + b"\x1f" for f in row.split(",")), digest_size=16)
+TEST_F(PoliceUkParserTest, names_an_asb_row_by_the_blake2b_hash_of_its_fields) {
+  PoliceUkParser parser("2018-10.csv", geography());
+  EXPECT_EQ(ParseGood(&parser, kAsbRow, 51).source_id, "2018-10/asb-6beaf37bc0b2e20e3498d9db95f6a97e-0");
+}
+
 // Enough distinct ids to make the table grow several times, some seen many times and in
 // any order: each id's n-th number is n, as a count kept in a std::map says.
 TEST(AsbOccurrences, numbers_each_id_by_how_often_it_was_seen_before_as_the_table_grows) {
