@@ -388,11 +388,12 @@ bool ParsePoliceUkFiles(std::vector<PoliceUkFileWork>& files, const ReferenceGeo
     // Every row is parsed into this one incident, which stays in the cache, and goes
     // into the batch only as its key, segment row and summary count.
     Incident row;
-    // Rows awaiting their ASB occurrence number, and their ids (end to end) before and
-    // after numbering.
+    // Rows awaiting their ASB occurrence number, their ids (end to end) and then their
+    // occurrences.
     std::vector<size_t> unnumbered;
-    std::string unnumbered_ids, numbered_ids, numbered_id;
-    std::vector<size_t> unnumbered_ends, numbered_ends;
+    std::string unnumbered_ids, numbered_id;
+    std::vector<size_t> unnumbered_ends;
+    std::vector<int> occurrences;
     SegmentBuilder segment;
     LineStretch stretch;
     size_t f = 0;
@@ -459,19 +460,17 @@ bool ParsePoliceUkFiles(std::vector<PoliceUkFileWork>& files, const ReferenceGeo
 
       // Numbered in turn; keyed after, in parallel.
       if (!numbered.Wait(turn)) return;
-      numbered_ids.clear();
-      numbered_ends.clear();
+      occurrences.clear();
       for (size_t k = 0, begin = 0; k < unnumbered.size(); begin = unnumbered_ends[k++]) {
-        numbered_id.assign(unnumbered_ids, begin, unnumbered_ends[k] - begin);
-        file.asb_occurrences.Number(&numbered_id);
-        numbered_ids += numbered_id;
-        numbered_ends.push_back(numbered_ids.size());
+        occurrences.push_back(
+            file.asb_occurrences.Occurrence(std::string_view(unnumbered_ids).substr(begin, unnumbered_ends[k] - begin)));
       }
       numbered.Done();
-      for (size_t k = 0, begin = 0; k < unnumbered.size(); begin = numbered_ends[k++]) {
-        const std::string_view id = std::string_view(numbered_ids).substr(begin, numbered_ends[k] - begin);
-        batch.keys[unnumbered[k]] = KeyOf(secret, Agency::kPoliceUk, id);
-        segment.SetSourceId(unnumbered[k], id);
+      for (size_t k = 0, begin = 0; k < unnumbered.size(); begin = unnumbered_ends[k++]) {
+        numbered_id.assign(unnumbered_ids, begin, unnumbered_ends[k] - begin);
+        AsbOccurrences::AppendOccurrence(&numbered_id, occurrences[k]);
+        batch.keys[unnumbered[k]] = KeyOf(secret, Agency::kPoliceUk, numbered_id);
+        segment.SetSourceId(unnumbered[k], numbered_id);
       }
       batch.encoded_incidents = stored == 0 ? std::string() : segment.Encode();
 

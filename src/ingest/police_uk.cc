@@ -70,21 +70,19 @@ Status CheckPoliceUkHeader(const std::string& file, std::string_view bytes) {
   return Status::Ok();
 }
 
-void AsbOccurrences::Number(std::string* source_id) {
+int AsbOccurrences::Occurrence(std::string_view source_id) {
   if ((used_ + 1) * 2 > slots_.size()) Grow();
   const size_t mask = slots_.size() - 1;
-  size_t i = TextHash(*source_id) & mask;
-  while (slots_[i].seen > 0 && !TextEquals(IdAt(slots_[i]), *source_id)) i = (i + 1) & mask;
+  size_t i = TextHash(source_id) & mask;
+  while (slots_[i].seen > 0 && !TextEquals(IdAt(slots_[i]), source_id)) i = (i + 1) & mask;
   Slot& slot = slots_[i];
   if (slot.seen == 0) {
     slot.begin = static_cast<uint32_t>(ids_.size());
-    slot.size = static_cast<uint32_t>(source_id->size());
-    ids_ += *source_id;
+    slot.size = static_cast<uint32_t>(source_id.size());
+    ids_ += source_id;
     ++used_;
   }
-  const int occurrence = slot.seen++;
-  *source_id += '-';
-  *source_id += std::to_string(occurrence);
+  return slot.seen++;
 }
 
 void AsbOccurrences::Grow() {

@@ -34,8 +34,15 @@ Status CheckPoliceUkHeader(const std::string& file, std::string_view bytes);
 // same key. One per file; not thread-safe.
 class AsbOccurrences {
  public:
+  // How many times `source_id` was seen before; counts it.
+  int Occurrence(std::string_view source_id);
   // Appends "-n" to the id of a row whose id is its content (see PoliceUkParser).
-  void Number(std::string* source_id);
+  void Number(std::string* source_id) { AppendOccurrence(source_id, Occurrence(*source_id)); }
+  // Appends "-occurrence" to an id, as Number does.
+  static void AppendOccurrence(std::string* source_id, int occurrence) {
+    *source_id += '-';
+    *source_id += std::to_string(occurrence);
+  }
 
  private:
   // Each distinct id once, in one buffer, with how often it has been seen: a flat
